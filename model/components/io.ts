@@ -1,0 +1,77 @@
+/**
+ * The contract every component machine keeps (DESIGN.md, Components). A machine knows only its own ports
+ * by name; it receives events and emits its outputs as data with xstate's `emit`, and the simulator
+ * routes them along the links. Time comes in on every event as `now` (virtual milliseconds); a machine
+ * never reads a clock.
+ */
+import type { Packet } from '../packets.ts';
+
+/** A packet arriving on one of the machine's ports. */
+export interface RecvEvent {
+  type: 'recv';
+  port: string;
+  packet: Packet;
+  now: number;
+}
+
+/** A timer the machine set earlier with `timer.set` has come due. */
+export interface TimerFireEvent {
+  type: 'timer.fire';
+  key: string;
+  now: number;
+}
+
+/** The traffic driver asks a container to ping `dst`; `ping` numbers the traffic item. */
+export interface PingEvent {
+  type: 'ping';
+  dst: string;
+  ping: number;
+  now: number;
+}
+
+export type ComponentEvent = RecvEvent | TimerFireEvent | PingEvent;
+
+/** A packet leaving through `port`. `origin` marks a packet the machine made itself (a reply, a queued
+ *  packet released): it starts a new family; any other packet sent continues the received one's. */
+export interface SendOutput {
+  type: 'send';
+  port: string;
+  packet: Packet;
+  origin?: true;
+  /** The seed step this models, where the machine alone can tell (SEED-FLOWS.md). */
+  seed?: string;
+}
+
+/** The container's IP stack accepted an IPv4 packet addressed to it. */
+export interface DeliverOutput {
+  type: 'deliver';
+  packet: Packet;
+}
+
+/** The machine consumed a packet without passing it on. */
+export interface DropOutput {
+  type: 'drop';
+  reason: string;
+  seed?: string;
+}
+
+export interface TimerSetOutput {
+  type: 'timer.set';
+  key: string;
+  at: number;
+}
+
+export interface TimerClearOutput {
+  type: 'timer.clear';
+  key: string;
+}
+
+/** A state change worth a line in the trace (a neighbour entry moving state, an FDB entry learned). */
+export interface NoteOutput {
+  type: 'note';
+  text: string;
+  seed?: string;
+}
+
+export type Output = SendOutput | DeliverOutput | DropOutput | TimerSetOutput | TimerClearOutput | NoteOutput;
+export type OutputType = Output['type'];

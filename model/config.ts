@@ -1,0 +1,69 @@
+/**
+ * The configurations: each seed guess, and what upstream Weave does, as one discriminated union with
+ * short stable ids used everywhere (CLI, docs, file names). See SEED-FLOWS.md and docs/spec.md.
+ */
+
+/** How a vtep finds its peers (FD-X.6): V1 multicast group, V2 unicast list, V3 all-zero-MAC FDB entries. */
+export type VtepVariant = 'multicast' | 'unicast' | 'zero-mac';
+export const VTEP_VARIANTS: readonly VtepVariant[] = ['multicast', 'unicast', 'zero-mac'];
+
+/** How ARP crosses hosts under FDP (FD-X.2.2): H1 controller upcall, H2 fake MAC, H3 through the vtep. */
+export type Hypothesis = 'h1' | 'h2' | 'h3';
+export const HYPOTHESES: readonly Hypothesis[] = ['h1', 'h2', 'h3'];
+
+export type SleeveConfig =
+  /** The seed's Sleeve: the router answers ARP for remote containers itself (SL-X.2.2.2). */
+  | { id: 'sleeve/proxy-arp'; plane: 'sleeve'; arp: 'proxy' }
+  /** Upstream Sleeve: ARP is flooded to peers along broadcast trees and the owner answers. */
+  | { id: 'sleeve/upstream'; plane: 'sleeve'; arp: 'flood' };
+
+export interface FdpSeedConfig {
+  id: string;
+  plane: 'fdp';
+  hypothesis: Hypothesis;
+  vtep: VtepVariant;
+  /** VXLAN learning: on in the seed (FD-X.6); off is an option. */
+  learning: boolean;
+}
+
+/** Upstream FDP: generic miss upcall, missed packet executed at once, per-flow tunnel, no FDB. */
+export interface FdpUpstreamConfig {
+  id: 'fdp/upstream';
+  plane: 'fdp';
+  hypothesis: 'upstream';
+}
+
+export type Config = SleeveConfig | FdpSeedConfig | FdpUpstreamConfig;
+
+function fdpSeed(hypothesis: Hypothesis, vtep: VtepVariant, learning: boolean): FdpSeedConfig {
+  const id = `fdp/${hypothesis}/${vtep}${learning ? '' : '/no-learning'}`;
+  return { id, plane: 'fdp', hypothesis, vtep, learning };
+}
+
+const SLEEVE: SleeveConfig[] = [
+  { id: 'sleeve/proxy-arp', plane: 'sleeve', arp: 'proxy' },
+  { id: 'sleeve/upstream', plane: 'sleeve', arp: 'flood' },
+];
+const FDP_SEED = HYPOTHESES.flatMap((h) => VTEP_VARIANTS.map((v) => fdpSeed(h, v, true)));
+const FDP_NO_LEARNING = HYPOTHESES.flatMap((h) => VTEP_VARIANTS.map((v) => fdpSeed(h, v, false)));
+const FDP_UPSTREAM: FdpUpstreamConfig = { id: 'fdp/upstream', plane: 'fdp', hypothesis: 'upstream' };
+
+/** Every configuration the model runs, in a stable order. */
+export const ALL_CONFIGS: readonly Config[] = [...SLEEVE, ...FDP_SEED, FDP_UPSTREAM, ...FDP_NO_LEARNING];
+
+/** The default scope: the seed's guesses as the seed states them (learning on) and upstream. */
+export const DEFAULT_CONFIGS: readonly Config[] = [...SLEEVE, ...FDP_SEED, FDP_UPSTREAM];
+
+export const CONFIG_IDS: readonly string[] = ALL_CONFIGS.map((c) => c.id);
+
+export class UnknownConfigError extends Error {
+  constructor(readonly id: string) {
+    super(`unknown configuration id "${id}"; valid ids: ${CONFIG_IDS.join(', ')}`);
+  }
+}
+
+export function configById(id: string): Config {
+  const config = ALL_CONFIGS.find((c) => c.id === id);
+  if (!config) throw new UnknownConfigError(id);
+  return config;
+}

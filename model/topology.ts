@@ -1,0 +1,129 @@
+/**
+ * A topology: hosts (each with its underlay address and the MAC of its bridge's host side, ethbr),
+ * containers (each on a host, with MAC, IP and overlay subnet), and the peer connections between hosts
+ * (a full mesh when not given). `validateTopology` names the bad field, JSON-path style.
+ */
+import {
+  type Cidr,
+  type Ip,
+  inSubnet,
+  isCidr,
+  isGroupMac,
+  isIp,
+  isMac,
+  type Mac,
+  TEST_RANGE,
+} from './addresses.ts';
+
+export interface HostSpec {
+  name: string;
+  /** The host's underlay address: where Sleeve datagrams and VXLAN packets are sent. */
+  address: Ip;
+  /** MAC of the host side of the bridge (ethbr); the host kernel owns it. */
+  mac: Mac;
+  /** The host kernel's own IP on the overlay (`weave expose`), if any: the only ARP it answers. */
+  ip?: Ip;
+}
+
+export interface ContainerSpec {
+  name: string;
+  host: string;
+  mac: Mac;
+  ip: Ip;
+  /** The overlay subnet of `ip`; the container reaches this subnet directly, nothing else. */
+  subnet: Cidr;
+}
+
+export interface Topology {
+  hosts: HostSpec[];
+  containers: ContainerSpec[];
+  /** Peer connections between hosts, by name; a full mesh when absent. */
+  peers?: [string, string][];
+}
+
+export interface TopologyIssue {
+  path: string;
+  message: string;
+}
+
+export class TopologyError extends Error {
+  constructor(readonly issues: TopologyIssue[]) {
+    super(issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+  }
+}
+
+/** Every issue in the topology, in field order; empty when it is valid. */
+export function topologyIssues(t: Topology): TopologyIssue[] {
+  const issues: TopologyIssue[] = [];
+  const macs = new Map<string, string>();
+  const ips = new Map<string, string>();
+  const hostNames = new Map<string, string>();
+  const containerNames = new Map<string, string>();
+  const unique = (seen: Map<string, string>, key: string, path: string, what: string) => {
+    const first = seen.get(key);
+    if (first !== undefined) issues.push({ path, message: `duplicate ${what} ${key}, first at ${first}` });
+    else seen.set(key, path);
+  };
+  const checkMac = (mac: string, path: string) => {
+    if (!isMac(mac))
+      issues.push({ path, message: `not a MAC address (aa:bb:cc:dd:ee:ff): ${JSON.stringify(mac)}` });
+    else if (isGroupMac(mac)) issues.push({ path, message: `${mac} is a group (multicast) MAC` });
+    else unique(macs, mac, path, 'MAC');
+  };
+  const checkIp = (ip: string, path: string) => {
+    if (!isIp(ip)) issues.push({ path, message: `not an IPv4 address: ${JSON.stringify(ip)}` });
+    else if (!inSubnet(ip, TEST_RANGE)) issues.push({ path, message: `${ip} is outside ${TEST_RANGE}` });
+    else unique(ips, ip, path, 'IP');
+  };
+
+  if (!Array.isArray(t.hosts) || t.hosts.length === 0)
+    issues.push({ path: 'hosts', message: 'needs at least one host' });
+  (t.hosts ?? []).forEach((h, i) => {
+    const p = `hosts[${i}]`;
+    unique(hostNames, h.name, `${p}.name`, 'host name');
+    checkIp(h.address, `${p}.address`);
+    checkMac(h.mac, `${p}.mac`);
+    if (h.ip !== undefined) checkIp(h.ip, `${p}.ip`);
+  });
+  (t.containers ?? []).forEach((c, i) => {
+    const p = `containers[${i}]`;
+    unique(containerNames, c.name, `${p}.name`, 'container name');
+    if (hostNames.has(c.name)) issues.push({ path: `${p}.name`, message: `${c.name} is also a host name` });
+    if (!hostNames.has(c.host))
+      issues.push({ path: `${p}.host`, message: `unknown host ${JSON.stringify(c.host)}` });
+    checkMac(c.mac, `${p}.mac`);
+    checkIp(c.ip, `${p}.ip`);
+    if (!isCidr(c.subnet))
+      issues.push({ path: `${p}.subnet`, message: `not a CIDR prefix: ${JSON.stringify(c.subnet)}` });
+    else if (isIp(c.ip) && !inSubnet(c.ip, c.subnet))
+      issues.push({ path: `${p}.ip`, message: `${c.ip} is outside its subnet ${c.subnet}` });
+  });
+  (t.peers ?? []).forEach((pair, i) => {
+    pair.forEach((name, end) => {
+      if (!hostNames.has(name))
+        issues.push({ path: `peers[${i}][${end}]`, message: `unknown host ${JSON.stringify(name)}` });
+    });
+    if (pair[0] === pair[1]) issues.push({ path: `peers[${i}]`, message: 'a host cannot peer with itself' });
+  });
+  return issues;
+}
+
+export function validateTopology(t: Topology): Topology {
+  const issues = topologyIssues(t);
+  if (issues.length > 0) throw new TopologyError(issues);
+  return t;
+}
+
+/** The peer connections, a full mesh when none are given; each pair sorted, the list sorted. */
+export function peerLinks(t: Topology): [string, string][] {
+  const names = t.hosts.map((h) => h.name);
+  const pairs: [string, string][] =
+    t.peers ?? names.flatMap((a, i) => names.slice(i + 1).map((b): [string, string] => [a, b]));
+  const sorted = pairs.map(([a, b]): [string, string] => (a < b ? [a, b] : [b, a]));
+  const keys = [...new Set(sorted.map((p) => p.join('\u0000')))].sort();
+  return keys.map((k) => k.split('\u0000') as [string, string]);
+}
+
+export function containersOn(t: Topology, host: string): ContainerSpec[] {
+  return t.containers.filter((c) => c.host === host);
+}

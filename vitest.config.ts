@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['model/**/*.test.ts', 'properties/**/*.test.ts', 'scenarios/**/*.test.ts', 'cli/**/*.test.ts'],
+    pool: 'threads',
+  },
+});

@@ -4,13 +4,13 @@
  * routes them along the links. Time comes in on every event as `now` (virtual milliseconds); a machine
  * never reads a clock.
  */
-import type { Packet } from '../packets.ts';
+import type { Message, Packet } from '../packets.ts';
 
 /** A packet arriving on one of the machine's ports. */
 export interface RecvEvent {
   type: 'recv';
   port: string;
-  packet: Packet;
+  packet: Message;
   now: number;
 }
 
@@ -36,7 +36,7 @@ export type ComponentEvent = RecvEvent | TimerFireEvent | PingEvent;
 export interface SendOutput {
   type: 'send';
   port: string;
-  packet: Packet;
+  packet: Message;
   origin?: true;
   /** The seed step this models, where the machine alone can tell (SEED-FLOWS.md). */
   seed?: string;

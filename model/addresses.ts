@@ -26,7 +26,7 @@ export function isGroupMac(mac: Mac): boolean {
 
 export function isIp(s: string): boolean {
   const m = IP_RE.exec(s);
-  return m?.slice(1).every((o) => Number(o) <= 255);
+  return m?.slice(1).every((o) => Number(o) <= 255) ?? false;
 }
 
 export function ipToInt(ip: Ip): number {

@@ -1,0 +1,82 @@
+/**
+ * ethbr: the bridge's host-side port, with the host kernel behind it and the next hop out of the host
+ * (the Sleeve router's capture, or the Fast Datapath's datapath) tapped onto it (SEED-FLOWS.md, topology).
+ *
+ * From the bridge, every frame is handed to the tap (pcap sees everything the bridge sends there: SL-L.2.2,
+ * SL-X.5; FD-L.2.2, FD-X.2.2), and the host kernel looks at it too: it answers ARP only for the host's own
+ * IP and drops ARP for any other (SL-L.2.2.1, SL-X.2.2.1), and drops frames whose destination MAC is not
+ * its own (SL-X.5.1). From the tap (the router's injections, the datapath's output), frames go into the
+ * bridge untouched; the kernel does not see them, and pcap, capturing inbound only, does not either.
+ */
+import { enqueueActions, setup } from 'xstate';
+import type { Ip, Mac } from '../addresses.ts';
+import { arpReply, type Frame } from '../packets.ts';
+import type { Output, RecvEvent } from './io.ts';
+
+export interface EthbrInput {
+  mac: Mac;
+  /** The host's own overlay IP (`weave expose`), if any. */
+  ip?: Ip;
+  /** Mutant (tests only): the kernel answers ARP for any IP with its own MAC. */
+  answerAnyArp?: boolean;
+}
+
+export interface EthbrContext {
+  mac: Mac;
+  ip: Ip | null;
+  answerAnyArp: boolean;
+}
+
+/** What the host kernel does with a frame the bridge sends to ethbr. */
+function kernel(ctx: EthbrContext, frame: Frame): Output {
+  const p = frame.payload;
+  if (p.kind === 'arp') {
+    if (p.op === 'request' && p.senderIp !== p.targetIp && (p.targetIp === ctx.ip || ctx.answerAnyArp))
+      return { type: 'send', port: 'bridge', packet: arpReply(p, ctx.mac), origin: true };
+    if (p.op === 'request')
+      return {
+        type: 'drop',
+        reason: `host kernel: ARP for ${p.targetIp}, not this host's address (SL-L.2.2.1, SL-X.2.2.1)`,
+      };
+    if (frame.dst === ctx.mac) return { type: 'note', text: `host kernel: ARP reply from ${p.senderIp}` };
+    return { type: 'drop', reason: `host kernel: ARP reply for ${frame.dst}, not ethbr's MAC` };
+  }
+  if (frame.dst === ctx.mac)
+    return p.dst === ctx.ip
+      ? { type: 'deliver', packet: frame }
+      : { type: 'drop', reason: `host kernel: ${p.dst} is not this host's address (no forwarding)` };
+  return {
+    type: 'drop',
+    reason: `host kernel: destination MAC ${frame.dst} is not ethbr's (SL-X.5.1)`,
+    seed: 'SL-X.5.1',
+  };
+}
+
+export const ethbrMachine = setup({
+  types: {
+    context: {} as EthbrContext,
+    events: {} as RecvEvent,
+    input: {} as EthbrInput,
+    emitted: {} as Output,
+  },
+}).createMachine({
+  id: 'ethbr',
+  context: ({ input }) => ({ mac: input.mac, ip: input.ip ?? null, answerAnyArp: input.answerAnyArp ?? false }),
+  on: {
+    recv: {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const frame = event.packet;
+        if (frame.kind !== 'frame') {
+          enqueue.emit({ type: 'drop', reason: `not an Ethernet frame: ${frame.kind}` });
+          return;
+        }
+        if (event.port === 'tap') {
+          enqueue.emit({ type: 'send', port: 'bridge', packet: frame });
+          return;
+        }
+        enqueue.emit({ type: 'send', port: 'tap', packet: frame });
+        enqueue.emit(kernel(context, frame));
+      }),
+    },
+  },
+});

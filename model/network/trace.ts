@@ -1,0 +1,52 @@
+/**
+ * The trace of a run: every step (time, component, input, outputs), and for every message sent a copy
+ * id with the id of the copy it came from, so that a property can follow one frame's family tree.
+ */
+import type { Output } from '../components/io.ts';
+import type { Message } from '../packets.ts';
+
+export interface Endpoint {
+  component: string;
+  port: string;
+}
+
+export type TraceInput =
+  | { type: 'start' }
+  | { type: 'recv'; port: string; packet: Message; copy: number }
+  | { type: 'timer.fire'; key: string }
+  | { type: 'ping'; dst: string; ping: number };
+
+/** An output as the simulator routed it: a `send` gets its copy id and the endpoint it went to. */
+export type TraceOutput = Output & { copy?: number; to?: Endpoint };
+
+export interface TraceStep {
+  n: number;
+  at: number;
+  component: string;
+  input: TraceInput;
+  outputs: TraceOutput[];
+}
+
+export interface CopyInfo {
+  copy: number;
+  /** The copy this one was made from, or none for a packet a component originated. */
+  parent: number | null;
+  /** The family: the first ancestor. */
+  root: number;
+  /** The step that sent it. */
+  step: number;
+  from: Endpoint;
+  to: Endpoint;
+}
+
+/** A copy's ancestors, nearest first (itself excluded). */
+export function ancestors(copies: readonly CopyInfo[], copy: number): CopyInfo[] {
+  const out: CopyInfo[] = [];
+  let cur = copies[copy]?.parent ?? null;
+  while (cur !== null) {
+    const info = copies[cur]!;
+    out.push(info);
+    cur = info.parent;
+  }
+  return out;
+}

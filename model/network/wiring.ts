@@ -1,0 +1,243 @@
+/**
+ * Wiring: a topology and a configuration become components and the links between their ports.
+ *
+ * Every host: containers (port `eth0`) on the Linux bridge (a port per container, named after it, and
+ * `ethbr`), and ethbr (ports `bridge`, `tap`). Then, per data plane:
+ * - Sleeve: ethbr `tap` = the router's `pcap`; the router's `udp` = the underlay's port for the host.
+ * - FDP, seed hypotheses: ethbr `tap` = the datapath's `bridge` (vethwe-datapath); datapath `vtep` = the
+ *   vtep's `dp`; the vtep's `udp` = the underlay; datapath `controller` = the controller's `datapath`.
+ * - FDP, upstream: as above without a vtep; the datapath's `vxlan` vport is on the underlay itself.
+ */
+import type { AnyStateMachine } from 'xstate';
+import type { Ip, Mac } from '../addresses.ts';
+import { bridgeMachine } from '../components/bridge.ts';
+import { containerMachine } from '../components/container.ts';
+import { controllerMachine } from '../components/controller.ts';
+import { datapathMachine } from '../components/datapath.ts';
+import { ethbrMachine } from '../components/ethbr.ts';
+import { sleeveRouterMachine } from '../components/sleeve-router.ts';
+import { underlayMachine } from '../components/underlay.ts';
+import { vtepMachine } from '../components/vtep.ts';
+import type { Config, FdpSeedConfig, FdpUpstreamConfig } from '../config.ts';
+import type { MutantName } from '../mutants.ts';
+import { type MeshRoutes, meshRoutes, peerGraph } from '../routing.ts';
+import { containersOn, type HostSpec, peerLinks, type Topology, validateTopology } from '../topology.ts';
+import type { Endpoint } from './trace.ts';
+
+export type ComponentKind =
+  | 'container'
+  | 'bridge'
+  | 'ethbr'
+  | 'sleeve-router'
+  | 'datapath'
+  | 'controller'
+  | 'vtep'
+  | 'underlay';
+
+export interface ComponentDef {
+  id: string;
+  kind: ComponentKind;
+  /** The host it runs on; null for the underlay. */
+  host: string | null;
+  machine: AnyStateMachine;
+  input: unknown;
+}
+
+export interface Network {
+  topology: Topology;
+  config: Config;
+  components: ComponentDef[];
+  byId: Map<string, ComponentDef>;
+  /** Both directions of every link, keyed by `linkKey(endpoint)`. */
+  links: Map<string, Endpoint>;
+  /** Container name to component id. */
+  containerIds: Record<string, string>;
+}
+
+export interface WiringOptions {
+  mutants?: readonly MutantName[];
+}
+
+/** The VXLAN network identifier of the seed's vteps. */
+export const SEED_VNI = 1;
+/** V1's multicast group. */
+export const VTEP_GROUP: Ip = '239.1.1.1';
+export const UNDERLAY = 'underlay';
+
+export function linkKey(e: Endpoint): string {
+  return `${e.component}\u0000${e.port}`;
+}
+
+/** H2's fake MAC for a host: one per host, from a reserved prefix (0e:fa:ce). */
+export function fakeMacOf(hostIndex: number): Mac {
+  const n = hostIndex + 1;
+  return `0e:fa:ce:00:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`;
+}
+
+export function componentId(host: string, name: string): string {
+  return `${host}/${name}`;
+}
+
+export function buildNetwork(topology: Topology, config: Config, options: WiringOptions = {}): Network {
+  validateTopology(topology);
+  const mutant = new Set(options.mutants ?? []);
+  const components: ComponentDef[] = [];
+  const linkPairs: [Endpoint, Endpoint][] = [];
+  const add = (def: ComponentDef) => components.push(def);
+  const link = (a: Endpoint, b: Endpoint) => linkPairs.push([a, b]);
+
+  const hostNames = topology.hosts.map((h) => h.name);
+  const graph = peerGraph(hostNames, peerLinks(topology));
+  const directory = {
+    ips: Object.fromEntries(topology.containers.map((c) => [c.ip, { mac: c.mac, host: c.host }])),
+    macs: Object.fromEntries(topology.containers.map((c) => [c.mac, c.host])),
+  };
+  const addresses: Record<string, Ip> = Object.fromEntries(topology.hosts.map((h) => [h.name, h.address]));
+  const containerIds: Record<string, string> = {};
+
+  topology.hosts.forEach((host) => {
+    const id = (name: string) => componentId(host.name, name);
+    const containers = containersOn(topology, host.name);
+    add({
+      id: id('bridge'),
+      kind: 'bridge',
+      host: host.name,
+      machine: bridgeMachine,
+      input: { ports: [...containers.map((c) => c.name), 'ethbr'], floodToIngress: mutant.has('bridge-floods-ingress') },
+    });
+    for (const c of containers) {
+      containerIds[c.name] = id(c.name);
+      add({
+        id: id(c.name),
+        kind: 'container',
+        host: host.name,
+        machine: containerMachine,
+        input: { name: c.name, mac: c.mac, ip: c.ip, subnet: c.subnet, neverRetry: mutant.has('container-never-retries') },
+      });
+      link({ component: id(c.name), port: 'eth0' }, { component: id('bridge'), port: c.name });
+    }
+    add({
+      id: id('ethbr'),
+      kind: 'ethbr',
+      host: host.name,
+      machine: ethbrMachine,
+      input: { mac: host.mac, ip: host.ip, answerAnyArp: mutant.has('kernel-answers-any-arp') },
+    });
+    link({ component: id('bridge'), port: 'ethbr' }, { component: id('ethbr'), port: 'bridge' });
+
+    const routes = meshRoutes(graph, host.name);
+    const peers = Object.fromEntries(Object.entries(addresses).filter(([h]) => h !== host.name));
+    const toUnderlay = (e: Endpoint) => link(e, { component: UNDERLAY, port: host.name });
+    if (config.plane === 'sleeve') {
+      add({
+        id: id('router'),
+        kind: 'sleeve-router',
+        host: host.name,
+        machine: sleeveRouterMachine,
+        input: {
+          host: host.name,
+          address: host.address,
+          mode: config.arp === 'proxy' ? 'proxy-arp' : 'upstream',
+          peers,
+          directory,
+          routes,
+          wrongProxyMac: mutant.has('proxy-wrong-mac'),
+        },
+      });
+      link({ component: id('ethbr'), port: 'tap' }, { component: id('router'), port: 'pcap' });
+      toUnderlay({ component: id('router'), port: 'udp' });
+      return;
+    }
+    for (const c of wireFdpHost(topology, config, host, routes, directory, mutant)) add(c);
+    link({ component: id('ethbr'), port: 'tap' }, { component: id('datapath'), port: 'bridge' });
+    link({ component: id('datapath'), port: 'controller' }, { component: id('controller'), port: 'datapath' });
+    if (config.hypothesis === 'upstream') toUnderlay({ component: id('datapath'), port: 'vxlan' });
+    else {
+      link({ component: id('datapath'), port: 'vtep' }, { component: id('vtep'), port: 'dp' });
+      toUnderlay({ component: id('vtep'), port: 'udp' });
+    }
+  });
+
+  const multicast = config.plane === 'fdp' && config.hypothesis !== 'upstream' && config.vtep === 'multicast';
+  add({
+    id: UNDERLAY,
+    kind: 'underlay',
+    host: null,
+    machine: underlayMachine,
+    input: { hosts: addresses, groups: multicast ? { [VTEP_GROUP]: hostNames } : {} },
+  });
+
+  const links = new Map<string, Endpoint>();
+  for (const [a, b] of linkPairs) {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      if (links.has(linkKey(from))) throw new Error(`port ${from.component}:${from.port} is linked twice`);
+      links.set(linkKey(from), to);
+    }
+  }
+  return { topology, config, components, byId: new Map(components.map((c) => [c.id, c])), links, containerIds };
+}
+
+/** The Fast Datapath components of one host: datapath, controller and, for the seed's guesses, a vtep. */
+function wireFdpHost(
+  topology: Topology,
+  config: FdpSeedConfig | FdpUpstreamConfig,
+  host: HostSpec,
+  routes: MeshRoutes,
+  directory: { ips: Record<Ip, { mac: Mac; host: string }>; macs: Record<Mac, string> },
+  mutant: Set<MutantName>,
+): ComponentDef[] {
+  const id = (name: string) => componentId(host.name, name);
+  const upstream = config.hypothesis === 'upstream';
+  const others = topology.hosts.filter((h) => h.name !== host.name).map((h) => h.address);
+  const components: ComponentDef[] = [
+    {
+      id: id('datapath'),
+      kind: 'datapath',
+      host: host.name,
+      machine: datapathMachine,
+      input: {
+        ports: upstream ? ['bridge', 'vxlan', 'controller'] : ['bridge', 'vtep', 'controller'],
+        address: host.address,
+        dropUpcalled: mutant.has('datapath-drops-upcalled'),
+      },
+    },
+    {
+      id: id('controller'),
+      kind: 'controller',
+      host: host.name,
+      machine: controllerMachine,
+      input: {
+        host: host.name,
+        address: host.address,
+        hypothesis: config.hypothesis,
+        vni: SEED_VNI,
+        directory,
+        hosts: Object.fromEntries(
+          topology.hosts.map((h, i) => [h.name, { address: h.address, fakeMac: fakeMacOf(i) }]),
+        ),
+        routes,
+      },
+    },
+  ];
+  if (config.hypothesis !== 'upstream') {
+    components.push({
+      id: id('vtep'),
+      kind: 'vtep',
+      host: host.name,
+      machine: vtepMachine,
+      input: {
+        address: host.address,
+        vni: SEED_VNI,
+        variant: config.vtep,
+        group: config.vtep === 'multicast' ? VTEP_GROUP : undefined,
+        remotes: config.vtep === 'multicast' ? [] : others,
+        learning: config.learning,
+        reflood: mutant.has('vtep-refloods'),
+      },
+    });
+  }
+  return components;
+}

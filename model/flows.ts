@@ -1,8 +1,180 @@
 /**
  * The Fast Datapath's flow table types and the messages between the kernel datapath and its controller
- * (the Weave Router), as OVS exchanges them over netlink: upcalls, flow installs and packet executes.
- * Filled in with the Fast Datapath model (issue 3).
+ * (the Weave Router), as OVS exchanges them over netlink: upcalls (a miss, or an explicit `upcall`
+ * action), flow installs and flushes, and packet executes (`dp.Execute`).
+ *
+ * A flow's match is a set of optional fields; an absent field is a wildcard (OVS megaflow style). Actions
+ * are the ODP ones upstream Weave uses (`output`, `set-tunnel`; weave-upstream.md §2.3), plus the ones the
+ * seed's guesses need: `flood`, `upcall` (H1), `set-eth-dst` and `arp-respond` (H2's fake-MAC answer and
+ * rewrite; H1's responder for the retried request, like OVN's ARP responder).
  */
+import type { Ip, Mac } from './addresses.ts';
+import { describe, type Frame } from './packets.ts';
+import type { MeshRoutes } from './routing.ts';
+
+/** Tunnel metadata of a packet that arrived on the vxlan vport (outer source, VNI). */
+export interface Tunnel {
+  src: Ip;
+  vni: number;
+}
+
+export interface FlowMatch {
+  inPort?: string;
+  ethSrc?: Mac;
+  ethDst?: Mac;
+  ethType?: 'arp' | 'ipv4';
+  arpOp?: 'request' | 'reply';
+  /** ARP target protocol address. */
+  arpTpa?: Ip;
+  ipDst?: Ip;
+  tunnelSrc?: Ip;
+  tunnelVni?: number;
+}
+
+export type FlowAction =
+  | { type: 'output'; port: string }
+  /** Every datapath port but the ingress one, `controller` and `vxlan` (a vxlan vport needs a tunnel). */
+  | { type: 'flood' }
+  /** Outer destination and VNI for the next `output` to the vxlan vport. */
+  | { type: 'set-tunnel'; dst: Ip; vni: number }
+  | { type: 'set-eth-dst'; mac: Mac }
+  /** Turn an ARP request into the reply `tpa is-at mac` and send it back out of the ingress port. */
+  | { type: 'arp-respond'; mac: Mac }
+  | { type: 'upcall' };
+
+export interface Flow {
+  match: FlowMatch;
+  /** Run in order; an empty list drops the packet (ODP semantics). */
+  actions: FlowAction[];
+  /** Higher wins. */
+  priority: number;
+  /** Idle expiry for this flow; defaults to the datapath's. Absent on both: the flow never expires. */
+  idleMs?: number;
+  /** Virtual ms of the install or the last packet that matched; the datapath keeps it. */
+  lastUsed?: number;
+  /** A name for traces. */
+  label?: string;
+  /** The seed step this flow models (SEED-FLOWS.md); carried on the sends and drops it causes. */
+  seed?: string;
+}
+
+/** Datapath -> controller: a packet that missed, or hit an `upcall` action. */
+export interface Upcall {
+  kind: 'upcall';
+  inPort: string;
+  frame: Frame;
+  tunnel?: Tunnel;
+}
+
+/** Controller -> datapath: add a flow, or replace the one with the same match and priority. */
+export interface FlowInstall {
+  kind: 'flow-install';
+  flow: Flow;
+}
+
+/** Controller -> datapath: delete every flow. */
+export interface FlowFlush {
+  kind: 'flow-flush';
+}
+
+/** Controller -> datapath: run `actions` on this packet now, as if it had arrived on `inPort`. */
+export interface Execute {
+  kind: 'execute';
+  inPort: string;
+  frame: Frame;
+  tunnel?: Tunnel;
+  actions: FlowAction[];
+}
+
+/** Mesh -> controller (upstream): the routes were recalculated; every fastdp flow is then flushed. */
+export interface RoutesUpdate {
+  kind: 'routes-update';
+  routes: MeshRoutes;
+}
 
 /** Datapath <-> controller messages. */
-export type ControlMessage = never;
+export type ControlMessage = Upcall | FlowInstall | FlowFlush | Execute | RoutesUpdate;
+
+/** Does `frame`, arriving on `inPort` (with `tunnel` if it came from the vxlan vport), match? */
+export function matches(match: FlowMatch, frame: Frame, inPort: string, tunnel?: Tunnel): boolean {
+  const p = frame.payload;
+  if (match.inPort !== undefined && match.inPort !== inPort) return false;
+  if (match.ethSrc !== undefined && match.ethSrc !== frame.src) return false;
+  if (match.ethDst !== undefined && match.ethDst !== frame.dst) return false;
+  if (match.ethType !== undefined && match.ethType !== p.kind) return false;
+  if (match.arpOp !== undefined && (p.kind !== 'arp' || p.op !== match.arpOp)) return false;
+  if (match.arpTpa !== undefined && (p.kind !== 'arp' || p.targetIp !== match.arpTpa)) return false;
+  if (match.ipDst !== undefined && (p.kind !== 'ipv4' || p.dst !== match.ipDst)) return false;
+  if (match.tunnelSrc !== undefined && tunnel?.src !== match.tunnelSrc) return false;
+  if (match.tunnelVni !== undefined && tunnel?.vni !== match.tunnelVni) return false;
+  return true;
+}
+
+const MATCH_FIELDS: [keyof FlowMatch, string][] = [
+  ['tunnelSrc', 'tun_src'],
+  ['tunnelVni', 'tun_id'],
+  ['inPort', 'in_port'],
+  ['ethSrc', 'dl_src'],
+  ['ethDst', 'dl_dst'],
+  ['ethType', ''],
+  ['arpOp', 'arp_op'],
+  ['arpTpa', 'arp_tpa'],
+  ['ipDst', 'nw_dst'],
+];
+
+/** `ovs-ofctl`-style text of a match, in a fixed field order: also its identity (see `sameFlow`). */
+export function describeMatch(m: FlowMatch): string {
+  const parts = MATCH_FIELDS.flatMap(([k, name]) => {
+    const v = m[k];
+    if (v === undefined) return [];
+    return [name === '' ? String(v) : `${name}=${v}`];
+  });
+  return parts.length === 0 ? '*' : parts.join(',');
+}
+
+export function describeAction(a: FlowAction): string {
+  switch (a.type) {
+    case 'output':
+      return `output:${a.port}`;
+    case 'flood':
+      return 'flood';
+    case 'set-tunnel':
+      return `set_tunnel(dst=${a.dst},vni=${a.vni})`;
+    case 'set-eth-dst':
+      return `mod_dl_dst:${a.mac}`;
+    case 'arp-respond':
+      return `arp_respond(${a.mac})`;
+    case 'upcall':
+      return 'upcall';
+  }
+}
+
+export function describeActions(actions: FlowAction[]): string {
+  return actions.length === 0 ? 'drop' : actions.map(describeAction).join(',');
+}
+
+export function describeFlow(f: Flow): string {
+  return `priority=${f.priority},${describeMatch(f.match)} actions=${describeActions(f.actions)}`;
+}
+
+/** The same flow-table entry: equal priority and equal match. */
+export function sameFlow(a: Flow, b: Flow): boolean {
+  return a.priority === b.priority && describeMatch(a.match) === describeMatch(b.match);
+}
+
+/** One line for traces. */
+export function describeControl(msg: ControlMessage): string {
+  const tun = (t?: Tunnel) => (t ? ` tun(src=${t.src},vni=${t.vni})` : '');
+  switch (msg.kind) {
+    case 'upcall':
+      return `upcall in_port=${msg.inPort}${tun(msg.tunnel)} { ${describe(msg.frame)} }`;
+    case 'flow-install':
+      return `flow-install ${describeFlow(msg.flow)}`;
+    case 'flow-flush':
+      return 'flow-flush';
+    case 'execute':
+      return `execute in_port=${msg.inPort}${tun(msg.tunnel)} actions=${describeActions(msg.actions)} { ${describe(msg.frame)} }`;
+    case 'routes-update':
+      return `routes-update (${Object.keys(msg.routes.unicast).length} unicast routes)`;
+  }
+}

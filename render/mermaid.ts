@@ -2,9 +2,10 @@
  * A trace as a Mermaid sequence diagram: one participant per component (in wiring order), an arrow per
  * message sent, a note for each drop and delivery. Arrows carry the seed step IDs of their step.
  */
-import { label, type Message } from '../model/packets.ts';
+
 import type { TraceStep } from '../model/network/trace.ts';
-import { type StepLabels, describeMessage, seedIds } from './text.ts';
+import { label, type Message } from '../model/packets.ts';
+import { describeMessage, type StepLabels, seedIds } from './text.ts';
 
 function alias(component: string): string {
   return component.replace(/[^A-Za-z0-9]/g, '_');
@@ -43,10 +44,15 @@ export function renderMermaid(trace: readonly TraceStep[], options: MermaidOptio
     for (const o of s.outputs) {
       const at = `t=${s.at}`;
       if (o.type === 'send' && o.to)
-        lines.push(`  ${alias(s.component)}->>${alias(o.to.component)}: ${clean(`${tag}${shortLabel(o.packet)}`)}`);
-      else if (o.type === 'drop') lines.push(`  Note over ${alias(s.component)}: ${clean(`${tag}drop (${at}): ${o.reason}`)}`);
+        lines.push(
+          `  ${alias(s.component)}->>${alias(o.to.component)}: ${clean(`${tag}${shortLabel(o.packet)}`)}`,
+        );
+      else if (o.type === 'drop')
+        lines.push(`  Note over ${alias(s.component)}: ${clean(`${tag}drop (${at}): ${o.reason}`)}`);
       else if (o.type === 'deliver')
-        lines.push(`  Note over ${alias(s.component)}: ${clean(`${tag}delivered (${at}): ${shortLabel(o.packet)}`)}`);
+        lines.push(
+          `  Note over ${alias(s.component)}: ${clean(`${tag}delivered (${at}): ${shortLabel(o.packet)}`)}`,
+        );
     }
   }
   return `${lines.join('\n')}\n`;

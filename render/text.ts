@@ -2,9 +2,10 @@
  * A trace as a text table: one line for each step's input, one indented line for each output, with the
  * seed step IDs the step is labelled with (by a scenario) or that the machine itself cited.
  */
-import { type Message, describe } from '../model/packets.ts';
+
 import { describeControl } from '../model/flows.ts';
 import type { TraceInput, TraceOutput, TraceStep } from '../model/network/trace.ts';
+import { describe, type Message } from '../model/packets.ts';
 
 /** Seed step IDs attached to step numbers, e.g. by a scenario's expectations. */
 export type StepLabels = ReadonlyMap<number, readonly string[]>;
@@ -56,7 +57,9 @@ export function renderText(trace: readonly TraceStep[], labels?: StepLabels): st
   for (const s of trace) {
     const seed = seedIds(s, labels);
     const tag = seed.length > 0 ? `  [${seed.join(', ')}]` : '';
-    lines.push(`${String(s.n).padStart(5)}  ${String(s.at).padStart(7)}  ${s.component.padEnd(width)}  ${describeInput(s.input)}${tag}`);
+    lines.push(
+      `${String(s.n).padStart(5)}  ${String(s.at).padStart(7)}  ${s.component.padEnd(width)}  ${describeInput(s.input)}${tag}`,
+    );
     for (const o of s.outputs) lines.push(`${' '.repeat(16 + width)}  -> ${describeOutput(o)}`);
   }
   return `${lines.join('\n')}\n`;

@@ -1,0 +1,254 @@
+/**
+ * The Fast Datapath's switch: an Open vSwitch kernel datapath (SEED-FLOWS.md FD-X.2.2, FD-X.5, FD-X.7;
+ * weave-upstream.md §2.2–2.4). It does no switching of its own: a packet is matched against the flow
+ * table, highest priority first, and the matching flow's actions run; a packet that matches nothing is a
+ * **miss** and goes up to the controller as an upcall. The controller answers over the netlink channel
+ * (port `controller`) with flow installs, flushes and `Execute`s (OVS `dp.Execute`: run these actions on
+ * that packet now).
+ *
+ * Ports: `bridge` (vethwe-datapath, the weave bridge side), `vtep` (seed: the Linux vxlan device),
+ * `vxlan` (upstream: OVS's ODP vxlan vport, which takes the outer destination and VNI from a preceding
+ * `set-tunnel` and sends `VxlanPacket`s to the underlay itself; arriving ones are decapsulated and carry
+ * tunnel metadata {src, vni} into the match), `controller`.
+ *
+ * Flow expiry: lazy, like the bridge's ageing. A flow idle for longer than its `idleMs` (or the datapath's)
+ * counts as absent and is pruned on the next lookup. Upstream sweeps every 5 min and deletes flows not used
+ * since the last sweep (`router/fastdp.go:1043-1091`), so a flow lives 5–10 min idle; the model uses
+ * one bound. No `idleMs` at all: the flow stays until flushed (the seed's standing flows).
+ * Ties in priority keep install order (a stable sort); an install with the same match and priority
+ * replaces the old flow in place.
+ */
+import { enqueueActions, setup } from 'xstate';
+import type { Ip } from '../addresses.ts';
+import {
+  type ControlMessage,
+  describeFlow,
+  type Flow,
+  type FlowAction,
+  matches,
+  sameFlow,
+  type Tunnel,
+  type Upcall,
+} from '../flows.ts';
+import { arpReply, type Frame, type Message, type VxlanPacket } from '../packets.ts';
+import type { Output, RecvEvent } from './io.ts';
+
+export interface DatapathInput {
+  ports: string[];
+  /** Upstream: this host's underlay address, the outer source of what the vxlan vport sends. */
+  address?: Ip;
+  /** Default idle expiry of flows (upstream: 5 min sweep). Absent: flows never expire. */
+  idleMs?: number;
+  /** Mutant (tests only): in the upstream configuration, drop the packet it upcalled instead of executing
+   *  what the controller returns (the first packet of every flow is lost, as the seed's H1 guesses). */
+  dropUpcalled?: boolean;
+}
+
+export interface DatapathContext {
+  ports: string[];
+  address?: Ip;
+  idleMs?: number;
+  dropUpcalled: boolean;
+  /** Sorted by priority, highest first; stable. */
+  flows: Flow[];
+}
+
+const CONTROLLER = 'controller';
+const VXLAN = 'vxlan';
+
+function isLive(ctx: DatapathContext, f: Flow, now: number): boolean {
+  const idle = f.idleMs ?? ctx.idleMs;
+  return idle === undefined || now - (f.lastUsed ?? now) <= idle;
+}
+
+/** The flow table with `flow` added, or replacing the entry with the same match and priority. */
+export function installFlow(flows: Flow[], flow: Flow): { flows: Flow[]; replaced: boolean } {
+  const i = flows.findIndex((f) => sameFlow(f, flow));
+  if (i >= 0) return { flows: flows.map((f, j) => (j === i ? flow : f)), replaced: true };
+  const at = flows.findIndex((f) => f.priority < flow.priority);
+  const pos = at < 0 ? flows.length : at;
+  return { flows: [...flows.slice(0, pos), flow, ...flows.slice(pos)], replaced: false };
+}
+
+/** The highest-priority live flow matching the packet, if any. */
+export function lookupFlow(
+  ctx: DatapathContext,
+  frame: Frame,
+  inPort: string,
+  now: number,
+  tunnel?: Tunnel,
+): Flow | undefined {
+  return ctx.flows.find((f) => isLive(ctx, f, now) && matches(f.match, frame, inPort, tunnel));
+}
+
+function drop(reason: string, seed?: string): Output {
+  return seed ? { type: 'drop', reason, seed } : { type: 'drop', reason };
+}
+
+/** ODP action execution on one packet: the outputs it produces. `flow` (if a flow matched) names the
+ *  drops and tags every output with the flow's seed step. */
+export function runActions(
+  ctx: DatapathContext,
+  actions: FlowAction[],
+  received: Frame,
+  inPort: string,
+  tunnel: Tunnel | undefined,
+  flow?: Flow,
+): Output[] {
+  const seed = flow?.seed;
+  const out: Output[] = [];
+  const tag = seed ? { seed } : {};
+  let frame = received;
+  let setTunnel: { dst: Ip; vni: number } | undefined;
+  let sent = false;
+  const emitOn = (port: string) => {
+    if (port === VXLAN) {
+      if (setTunnel === undefined) return out.push(drop('output to the vxlan vport without set-tunnel'));
+      if (ctx.address === undefined) return out.push(drop('vxlan vport has no local address'));
+      const packet: VxlanPacket = {
+        kind: 'vxlan',
+        src: ctx.address,
+        dst: setTunnel.dst,
+        vni: setTunnel.vni,
+        frame,
+      };
+      sent = true;
+      return out.push({ type: 'send', port, packet, ...tag });
+    }
+    if (!ctx.ports.includes(port) || port === CONTROLLER)
+      return out.push(drop(`no such output port ${port}`));
+    sent = true;
+    return out.push({ type: 'send', port, packet: frame, ...tag });
+  };
+  for (const a of actions) {
+    switch (a.type) {
+      case 'output':
+        emitOn(a.port);
+        break;
+      case 'flood':
+        for (const p of ctx.ports) if (p !== inPort && p !== CONTROLLER && p !== VXLAN) emitOn(p);
+        break;
+      case 'set-tunnel':
+        setTunnel = { dst: a.dst, vni: a.vni };
+        break;
+      case 'set-eth-dst':
+        frame = { ...frame, dst: a.mac };
+        break;
+      case 'arp-respond': {
+        const p = frame.payload;
+        if (p.kind !== 'arp' || p.op !== 'request') {
+          out.push(drop('arp-respond on a frame that is not an ARP request'));
+          break;
+        }
+        out.push({ type: 'send', port: inPort, packet: arpReply(p, a.mac), origin: true, ...tag });
+        out.push(drop(`ARP request for ${p.targetIp} answered by the datapath's responder flow`, seed));
+        sent = true;
+        break;
+      }
+      case 'upcall': {
+        const upcall: Upcall = tunnel
+          ? { kind: 'upcall', inPort, frame, tunnel }
+          : { kind: 'upcall', inPort, frame };
+        out.push({ type: 'send', port: CONTROLLER, packet: upcall, ...tag });
+        sent = true;
+        break;
+      }
+    }
+  }
+  if (!sent && !out.some((o) => o.type === 'drop')) {
+    const by = flow ? `flow ${flow.label ?? describeFlow(flow)}` : 'execute';
+    out.push(drop(actions.length === 0 ? `dropped by ${by}` : `${by} has no output for it`, seed));
+  }
+  return out;
+}
+
+/** A packet arriving on a data port, as a frame plus tunnel metadata, or why it cannot be taken. */
+function ingress(port: string, packet: Message): { frame: Frame; tunnel?: Tunnel } | string {
+  if (port === VXLAN) {
+    if (packet.kind !== 'vxlan') return `not a VXLAN packet on the vxlan vport: ${packet.kind}`;
+    return { frame: packet.frame, tunnel: { src: packet.src, vni: packet.vni } };
+  }
+  if (packet.kind !== 'frame') return `not an Ethernet frame on ${port}: ${packet.kind}`;
+  return { frame: packet };
+}
+
+type Plan = { outputs: Output[]; flows?: Flow[] };
+
+function onControl(ctx: DatapathContext, msg: ControlMessage, now: number): Plan {
+  switch (msg.kind) {
+    case 'flow-install': {
+      const flow = { ...msg.flow, lastUsed: now };
+      const r = installFlow(ctx.flows, flow);
+      const text = `${r.replaced ? 'flow replaced' : 'flow installed'}: ${describeFlow(flow)}`;
+      return { flows: r.flows, outputs: [{ type: 'note', text }] };
+    }
+    case 'flow-flush':
+      return { flows: [], outputs: [{ type: 'note', text: `flows flushed (${ctx.flows.length})` }] };
+    case 'execute':
+      if (ctx.dropUpcalled)
+        return { outputs: [drop('Mutant: the upcalled packet is dropped, not executed')] };
+      return { outputs: runActions(ctx, msg.actions, msg.frame, msg.inPort, msg.tunnel) };
+    default:
+      return { outputs: [drop(`the datapath does not take ${msg.kind} messages`)] };
+  }
+}
+
+function onPacket(ctx: DatapathContext, port: string, packet: Message, now: number): Plan {
+  const got = ingress(port, packet);
+  if (typeof got === 'string') return { outputs: [drop(got)] };
+  const { frame, tunnel } = got;
+  const expired = ctx.flows.filter((f) => !isLive(ctx, f, now));
+  const live = expired.length > 0 ? ctx.flows.filter((f) => isLive(ctx, f, now)) : ctx.flows;
+  const notes: Output[] = expired.map((f) => ({ type: 'note', text: `flow expired: ${describeFlow(f)}` }));
+  const flow = lookupFlow({ ...ctx, flows: live }, frame, port, now, tunnel);
+  if (flow === undefined) {
+    const upcall: Upcall = tunnel
+      ? { kind: 'upcall', inPort: port, frame, tunnel }
+      : { kind: 'upcall', inPort: port, frame };
+    return {
+      flows: live,
+      outputs: [
+        ...notes,
+        { type: 'note', text: `miss in_port=${port}` },
+        { type: 'send', port: CONTROLLER, packet: upcall },
+      ],
+    };
+  }
+  const flows = live.map((f) => (f === flow ? { ...f, lastUsed: now } : f));
+  return { flows, outputs: [...notes, ...runActions(ctx, flow.actions, frame, port, tunnel, flow)] };
+}
+
+export const datapathMachine = setup({
+  types: {
+    context: {} as DatapathContext,
+    events: {} as RecvEvent,
+    input: {} as DatapathInput,
+    emitted: {} as Output,
+  },
+}).createMachine({
+  id: 'datapath',
+  context: ({ input }) => ({
+    ports: input.ports,
+    ...(input.address !== undefined && { address: input.address }),
+    ...(input.idleMs !== undefined && { idleMs: input.idleMs }),
+    dropUpcalled: input.dropUpcalled ?? false,
+    flows: [],
+  }),
+  on: {
+    recv: {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const msg = event.packet;
+        let plan: Plan;
+        if (!context.ports.includes(event.port)) plan = { outputs: [drop(`no such port: ${event.port}`)] };
+        else if (event.port === CONTROLLER)
+          plan =
+            msg.kind === 'frame' || msg.kind === 'vxlan' || msg.kind === 'sleeve'
+              ? { outputs: [drop(`not a control message on ${CONTROLLER}: ${msg.kind}`)] }
+              : onControl(context, msg, event.now);
+        else plan = onPacket(context, event.port, msg, event.now);
+        if (plan.flows !== undefined) enqueue.assign({ flows: plan.flows });
+        for (const o of plan.outputs) enqueue.emit(o);
+      }),
+    },
+  },
+});

@@ -1,0 +1,5 @@
+/** Every hand-written scenario, in the order the docs and the CLI list them. */
+import type { Scenario } from './scenario.ts';
+import { SLEEVE_SCENARIOS } from './sleeve.ts';
+
+export const SCENARIOS: readonly Scenario[] = [...SLEEVE_SCENARIOS];

@@ -1,4 +1,5 @@
 /** `weave-spec scenario`: list and run the hand-written scenarios. */
+import { participantOrder } from '../render/layout.ts';
 import { renderMermaid } from '../render/mermaid.ts';
 import { renderTable } from '../render/table.ts';
 import { renderText } from '../render/text.ts';
@@ -49,7 +50,8 @@ export function runScenarioCommand(
         out(
           `${JSON.stringify({ scenario: r.scenario.name, config: r.scenario.config, trace: r.run.trace })}\n`,
         );
-      else if (opts.format === 'mermaid') out(renderMermaid(r.run.trace, { labels: r.labels }));
+      else if (opts.format === 'mermaid')
+        out(renderMermaid(r.run.trace, { labels: r.labels, participants: participantOrder(r.network) }));
       else {
         out(`# ${r.scenario.name} under ${r.scenario.config}: ${r.scenario.title}\n`);
         out(renderText(r.run.trace, r.labels));

@@ -20,9 +20,14 @@ export function trafficIssues(traffic: Traffic, topology: Topology): TopologyIss
   const issues: TopologyIssue[] = [];
   traffic.forEach((p, i) => {
     if (!Number.isInteger(p.at) || p.at < 0)
-      issues.push({ path: `[${i}].at`, message: `not a time in whole milliseconds >= 0: ${JSON.stringify(p.at)}` });
-    if (!names.has(p.from)) issues.push({ path: `[${i}].from`, message: `unknown container ${JSON.stringify(p.from)}` });
-    if (!isIp(p.to)) issues.push({ path: `[${i}].to`, message: `not an IPv4 address: ${JSON.stringify(p.to)}` });
+      issues.push({
+        path: `[${i}].at`,
+        message: `not a time in whole milliseconds >= 0: ${JSON.stringify(p.at)}`,
+      });
+    if (!names.has(p.from))
+      issues.push({ path: `[${i}].from`, message: `unknown container ${JSON.stringify(p.from)}` });
+    if (!isIp(p.to))
+      issues.push({ path: `[${i}].to`, message: `not an IPv4 address: ${JSON.stringify(p.to)}` });
   });
   return issues;
 }

@@ -3,6 +3,7 @@
  * step IDs (and where the configuration departs from the seed), the sequence diagram and the full trace.
  */
 import type { ScenarioResult } from '../scenarios/scenario.ts';
+import { participantOrder } from './layout.ts';
 import { renderMermaid } from './mermaid.ts';
 import { renderMarkdownTable } from './table.ts';
 import { renderText } from './text.ts';
@@ -15,7 +16,7 @@ export function renderScenarioPage(r: ScenarioResult): string {
   const s = r.scenario;
   const first = Math.min(...s.traffic.map((p) => p.at));
   const flow = r.run.trace.filter((step) => step.at >= first);
-  const participants = r.run.trace.map((t) => t.component).filter((c, i, a) => a.indexOf(c) === i);
+  const participants = participantOrder(r.network);
   const topo = renderMarkdownTable(
     ['container', 'host', 'MAC', 'IP', 'subnet'],
     s.topology.containers.map((c) => [c.name, c.host, c.mac, c.ip, c.subnet]),

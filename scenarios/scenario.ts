@@ -6,7 +6,7 @@
 import { configById } from '../model/config.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import type { TraceStep } from '../model/network/trace.ts';
-import { buildNetwork } from '../model/network/wiring.ts';
+import { buildNetwork, type Network } from '../model/network/wiring.ts';
 import type { Frame, Message } from '../model/packets.ts';
 import type { Topology } from '../model/topology.ts';
 import type { Traffic } from '../model/traffic.ts';
@@ -35,6 +35,7 @@ export interface Scenario {
 
 export interface ScenarioResult {
   scenario: Scenario;
+  network: Network;
   run: Run;
   /** The trace step each expectation matched, or -1 from the first one not found on. */
   matched: number[];
@@ -62,7 +63,7 @@ export function runScenario(scenario: Scenario): ScenarioResult {
     labels.set(i, [...(labels.get(i) ?? []), ...e.seed.filter((id) => !labels.get(i)?.includes(id))]);
     from = i + 1;
   }
-  return { scenario, run, matched, missing, labels };
+  return { scenario, network, run, matched, missing, labels };
 }
 
 // Matchers over one step, composed with `all`.

@@ -61,7 +61,11 @@ export const ethbrMachine = setup({
   },
 }).createMachine({
   id: 'ethbr',
-  context: ({ input }) => ({ mac: input.mac, ip: input.ip ?? null, answerAnyArp: input.answerAnyArp ?? false }),
+  context: ({ input }) => ({
+    mac: input.mac,
+    ip: input.ip ?? null,
+    answerAnyArp: input.answerAnyArp ?? false,
+  }),
   on: {
     recv: {
       actions: enqueueActions(({ context, event, enqueue }) => {

@@ -74,7 +74,11 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
     timers.push({ ...t, seq: timerSeq++ });
   };
   traffic.forEach((p, i) => {
-    addTimer({ at: p.at, component: network.containerIds[p.from]!, event: { type: 'ping', dst: p.to, ping: i + 1 } });
+    addTimer({
+      at: p.at,
+      component: network.containerIds[p.from]!,
+      event: { type: 'ping', dst: p.to, ping: i + 1 },
+    });
   });
 
   const route = (component: string, input: TraceInput, outputs: TraceStep['outputs']): TraceOutput[] =>
@@ -86,7 +90,14 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
           if (!to) throw new Error(`${component} sent on port ${o.port}, which is not connected`);
           const copy = copies.length;
           const parent = input.type === 'recv' && !o.origin ? input.copy : null;
-          copies.push({ copy, parent, root: parent === null ? copy : copies[parent]!.root, step: trace.length, from, to });
+          copies.push({
+            copy,
+            parent,
+            root: parent === null ? copy : copies[parent]!.root,
+            step: trace.length,
+            from,
+            to,
+          });
           pending.push({
             to: to.component,
             event: { type: 'recv', port: to.port, packet: o.packet, now },
@@ -95,11 +106,15 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
           return { ...o, copy, to };
         }
         case 'timer.set':
-          timers = timers.filter((t) => !(t.component === component && t.event.type === 'timer.fire' && t.event.key === o.key));
+          timers = timers.filter(
+            (t) => !(t.component === component && t.event.type === 'timer.fire' && t.event.key === o.key),
+          );
           addTimer({ at: o.at, component, event: { type: 'timer.fire', key: o.key } });
           return o;
         case 'timer.clear':
-          timers = timers.filter((t) => !(t.component === component && t.event.type === 'timer.fire' && t.event.key === o.key));
+          timers = timers.filter(
+            (t) => !(t.component === component && t.event.type === 'timer.fire' && t.event.key === o.key),
+          );
           return o;
         default:
           return o;
@@ -129,7 +144,10 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
       pending = due.map((t) => ({
         to: t.component,
         event: { ...t.event, now } as ComponentEvent,
-        input: t.event.type === 'ping' ? { type: 'ping', dst: t.event.dst, ping: t.event.ping } : { type: 'timer.fire', key: t.event.key },
+        input:
+          t.event.type === 'ping'
+            ? { type: 'ping', dst: t.event.dst, ping: t.event.ping }
+            : { type: 'timer.fire', key: t.event.key },
       }));
       continue;
     }

@@ -103,7 +103,10 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
       kind: 'bridge',
       host: host.name,
       machine: bridgeMachine,
-      input: { ports: [...containers.map((c) => c.name), 'ethbr'], floodToIngress: mutant.has('bridge-floods-ingress') },
+      input: {
+        ports: [...containers.map((c) => c.name), 'ethbr'],
+        floodToIngress: mutant.has('bridge-floods-ingress'),
+      },
     });
     for (const c of containers) {
       containerIds[c.name] = id(c.name);
@@ -112,7 +115,13 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
         kind: 'container',
         host: host.name,
         machine: containerMachine,
-        input: { name: c.name, mac: c.mac, ip: c.ip, subnet: c.subnet, neverRetry: mutant.has('container-never-retries') },
+        input: {
+          name: c.name,
+          mac: c.mac,
+          ip: c.ip,
+          subnet: c.subnet,
+          neverRetry: mutant.has('container-never-retries'),
+        },
       });
       link({ component: id(c.name), port: 'eth0' }, { component: id('bridge'), port: c.name });
     }
@@ -150,7 +159,10 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
     }
     for (const c of wireFdpHost(topology, config, host, routes, directory, mutant)) add(c);
     link({ component: id('ethbr'), port: 'tap' }, { component: id('datapath'), port: 'bridge' });
-    link({ component: id('datapath'), port: 'controller' }, { component: id('controller'), port: 'datapath' });
+    link(
+      { component: id('datapath'), port: 'controller' },
+      { component: id('controller'), port: 'datapath' },
+    );
     if (config.hypothesis === 'upstream') toUnderlay({ component: id('datapath'), port: 'vxlan' });
     else {
       link({ component: id('datapath'), port: 'vtep' }, { component: id('vtep'), port: 'dp' });
@@ -177,7 +189,14 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
       links.set(linkKey(from), to);
     }
   }
-  return { topology, config, components, byId: new Map(components.map((c) => [c.id, c])), links, containerIds };
+  return {
+    topology,
+    config,
+    components,
+    byId: new Map(components.map((c) => [c.id, c])),
+    links,
+    containerIds,
+  };
 }
 
 /** The Fast Datapath components of one host: datapath, controller and, for the seed's guesses, a vtep. */
@@ -201,6 +220,8 @@ function wireFdpHost(
       input: {
         ports: upstream ? ['bridge', 'vxlan', 'controller'] : ['bridge', 'vtep', 'controller'],
         address: host.address,
+        // Upstream sweeps flows unused for 5 min (router/fastdp.go:1043-1091); the seed's standing flows never expire.
+        idleMs: upstream ? 300_000 : undefined,
         dropUpcalled: mutant.has('datapath-drops-upcalled'),
       },
     },

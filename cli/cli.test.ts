@@ -1,0 +1,42 @@
+/** The real command, run as a user runs it. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(new URL('.', import.meta.url).pathname, '..');
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin/weave-spec.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+
+describe('weave-spec', () => {
+  it('start prints the verdict table and exits 0', () => {
+    const r = cli('start');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/SL-X\s+sleeve\/proxy-arp\s+.*\bpass\b/);
+  });
+  it('prints a scenario trace with its seed step labels', () => {
+    const r = cli('scenario', 'SL-X', '--config', 'sleeve/proxy-arp');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/h1\/router .*\[SL-X\.2\.2\.2\]/);
+  });
+  it('prints a Mermaid diagram', () => {
+    const r = cli('scenario', 'SL-L', '--config', 'sleeve/upstream', '--format', 'mermaid');
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith('sequenceDiagram\n')).toBe(true);
+  });
+  it('rejects an unknown scenario with exit 2 and lists the valid names', () => {
+    const r = cli('scenario', 'SL-Q');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no scenario matches name "SL-Q"; names: SL-L, SL-X/);
+    expect(r.stdout).toBe('');
+  });
+  it('rejects an unknown option with exit 2', () => {
+    const r = cli('scenario', '--format', 'svg');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Allowed choices are text, mermaid, json/);
+  });
+});

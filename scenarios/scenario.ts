@@ -122,6 +122,11 @@ export const sends =
       const f = frameOf(o.packet);
       return f !== null && p(f);
     });
+/** The step sends a message of this kind (a control message, say) out of `port`. */
+export const sendsKind =
+  (port: string, kind: Message['kind']): StepPredicate =>
+  (s) =>
+    s.outputs.some((o) => o.type === 'send' && o.port === port && o.packet.kind === kind);
 /** The step sends nothing at all. */
 export const sendsNothing: StepPredicate = (s) => !s.outputs.some((o) => o.type === 'send');
 export const drops =

@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderCostsPage } from '../render/costs-page.ts';
 import { renderScenarioPage, scenarioFileName } from '../render/scenario-page.ts';
 import { renderMarkdownTable } from '../render/table.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
@@ -27,6 +28,7 @@ The seed's flows (SEED-FLOWS.md) and other hand-written cases, run through the m
 expected steps with their seed step IDs, a sequence diagram and the full trace.
 
 ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'], rows)}`;
+  pages['docs/costs.md'] = renderCostsPage();
   return pages;
 }
 

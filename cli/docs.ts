@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateSchemas } from '../formats/generate.ts';
 import { renderCostsPage } from '../render/costs-page.ts';
 import { renderScenarioPage, scenarioFileName } from '../render/scenario-page.ts';
 import { renderMarkdownTable } from '../render/table.ts';
@@ -29,6 +30,8 @@ expected steps with their seed step IDs, a sequence diagram and the full trace.
 
 ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'], rows)}`;
   pages['docs/costs.md'] = renderCostsPage();
+  for (const [name, schema] of Object.entries(generateSchemas()))
+    pages[`docs/schemas/${name}.schema.json`] = `${JSON.stringify(schema, null, 2)}\n`;
   return pages;
 }
 

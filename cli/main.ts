@@ -1,10 +1,27 @@
 /** The `weave-spec` command line. Each subcommand's module does the work; this file parses arguments. */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { FileError, loadTopology, loadTraffic } from '../formats/load.ts';
+import { runCheck } from './check.ts';
 import { writeDocs } from './docs.ts';
-import { EXIT_USAGE, UsageError } from './errors.ts';
+import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
+import { progressLine } from './progress.ts';
+import { runReplay } from './replay.ts';
 import { runScenarioCommand, type TraceFormat } from './scenario.ts';
+import { runSchema } from './schema.ts';
 
 const out = (s: string) => process.stdout.write(s);
+
+/** Commander argument parser for a whole number >= min. */
+const wholeNumber =
+  (min: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
+    return n;
+  };
+
+const formatOption = () =>
+  new Option('--format <format>', 'trace format').choices(['text', 'mermaid', 'json']);
 
 function program(setCode: (code: number) => void): Command {
   const p = new Command('weave-spec')
@@ -20,10 +37,65 @@ function program(setCode: (code: number) => void): Command {
     .description('list and run the scenarios (the seed flows); with a name, print its trace')
     .argument('[name]', 'a scenario name, e.g. SL-X')
     .option('--config <id>', 'only under this configuration')
-    .addOption(new Option('--format <format>', 'trace format').choices(['text', 'mermaid', 'json']))
+    .addOption(formatOption())
     .action((name: string | undefined, opts: { config?: string; format?: TraceFormat }) =>
       setCode(runScenarioCommand(name, opts, out)),
     );
+
+  p.command('check')
+    .description(
+      'check properties over generated cases (or your topology and traffic); write a counterexample file per violation',
+    )
+    .requiredOption('--config <id>', 'a configuration id, or all (the default scope)')
+    .option('--property <name>', 'a property name, or all', 'all')
+    .option('--runs <n>', 'generated cases per configuration and property', wholeNumber(1), 100)
+    .option('--seed <s>', 'fast-check seed', wholeNumber(0), 42)
+    .option(
+      '--topology <file>',
+      'a topology file (see `weave-spec schema topology`) instead of generated topologies',
+    )
+    .option('--traffic <file>', 'a traffic file for --topology (see `weave-spec schema traffic`)')
+    .option('--out <dir>', 'where counterexample files go', 'counterexamples')
+    .action(
+      (opts: {
+        config: string;
+        property: string;
+        runs: number;
+        seed: number;
+        topology?: string;
+        traffic?: string;
+        out: string;
+      }) => {
+        if (opts.traffic && !opts.topology)
+          throw new UsageError('--traffic needs --topology: traffic names the containers of a topology');
+        const topology = opts.topology ? loadTopology(opts.topology) : undefined;
+        const traffic = opts.traffic && topology ? loadTraffic(opts.traffic, topology) : undefined;
+        const findings = runCheck({ ...opts, topology, traffic }, progressLine());
+        for (const f of findings)
+          out(
+            f.holds
+              ? `holds      ${f.config} ${f.property} (${f.runs} runs)\n`
+              : `VIOLATED   ${f.config} ${f.property}: ${f.message}\n           counterexample: ${f.file}\n`,
+          );
+        setCode(findings.every((f) => f.holds) ? EXIT_OK : EXIT_FAIL);
+      },
+    );
+
+  p.command('replay')
+    .description('re-run a counterexample file bit for bit and print its trace, the violating steps marked')
+    .argument('<file>', 'a counterexample file written by check')
+    .addOption(formatOption())
+    .option('--step <n>', "print every component's state after step n", wholeNumber(0))
+    .action((file: string, opts: { format?: TraceFormat; step?: number }) =>
+      setCode(runReplay(file, opts, out)),
+    );
+
+  p.command('schema')
+    .description(
+      'print the JSON Schema of a file format (topology, traffic, counterexample); without a name, list them',
+    )
+    .argument('[name]', 'topology, traffic or counterexample')
+    .action((name: string | undefined) => setCode(runSchema(name, out)));
 
   p.command('docs')
     .description('regenerate the generated pages under docs/')
@@ -44,8 +116,8 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_USAGE;
-    if (e instanceof UsageError) {
-      process.stderr.write(`weave-spec: ${e.message}\n`);
+    if (e instanceof UsageError || e instanceof FileError) {
+      process.stderr.write(`weave-spec: ${e.message.replace(/\n/g, '\nweave-spec: ')}\n`);
       return EXIT_USAGE;
     }
     throw e;

@@ -3,9 +3,20 @@
  * component contexts stay plain JSON and read the way `ip neigh` and `bridge fdb` print them.
  */
 
+/**
+ * A MAC address, lower-case, colon-separated.
+ * @pattern ^[0-9a-f]{2}(:[0-9a-f]{2}){5}$
+ */
 export type Mac = string;
+/**
+ * An IPv4 address, dotted quad.
+ * @pattern ^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$
+ */
 export type Ip = string;
-/** An IPv4 prefix in CIDR notation, `198.18.0.0/24`. */
+/**
+ * An IPv4 prefix in CIDR notation, `198.18.0.0/24`.
+ * @pattern ^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/\d{1,2}$
+ */
 export type Cidr = string;
 
 export const BROADCAST_MAC: Mac = 'ff:ff:ff:ff:ff:ff';

@@ -6,7 +6,11 @@ import { type Ip, isIp } from './addresses.ts';
 import type { Topology, TopologyIssue } from './topology.ts';
 
 export interface Ping {
-  /** Virtual time in milliseconds. */
+  /**
+   * Virtual time in milliseconds.
+   * @TJS-type integer
+   * @minimum 0
+   */
   at: number;
   /** The sending container, by name. */
   from: string;

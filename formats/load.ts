@@ -1,0 +1,128 @@
+/**
+ * Reading the files users give the CLI: parse, check against the format's JSON Schema (generated from the
+ * TypeScript types, docs/schemas/), then check what a schema cannot say (duplicate MACs, unknown hosts,
+ * unknown configuration ids). Every problem names the file and the JSON path of the bad field.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { CONFIG_IDS } from '../model/config.ts';
+import { isMutant } from '../model/mutants.ts';
+import { type Topology, type TopologyIssue, topologyIssues } from '../model/topology.ts';
+import { type Traffic, trafficIssues } from '../model/traffic.ts';
+import type { CounterexampleFile, FormatName } from './types.ts';
+
+export class FileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly issues: TopologyIssue[],
+  ) {
+    super(issues.map((i) => `${file}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'));
+  }
+}
+
+const SCHEMA_DIR = new URL('../docs/schemas/', import.meta.url);
+
+export function schemaOf(name: FormatName): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), 'utf8'));
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new Map<FormatName, ReturnType<Ajv['compile']>>();
+function validator(name: FormatName) {
+  let v = validators.get(name);
+  if (!v) {
+    v = ajv.compile(schemaOf(name));
+    validators.set(name, v);
+  }
+  return v;
+}
+
+/** `/containers/3/mac` as `containers[3].mac`. */
+export function jsonPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, seg) => (/^\d+$/.test(seg) ? `${path}[${seg}]` : path ? `${path}.${seg}` : seg), '');
+}
+
+function schemaIssue(e: ErrorObject): TopologyIssue {
+  const path = jsonPath(e.instancePath);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { path, message: `missing field "${p.missingProperty}"` };
+    case 'additionalProperties':
+      return { path, message: `unknown field "${p.additionalProperty}"` };
+    case 'pattern':
+      return { path, message: `not of the expected form (${p.pattern})` };
+    default:
+      return { path, message: e.message ?? e.keyword };
+  }
+}
+
+/** Parse `file` and check it against the JSON Schema of `format`. */
+export function readFormat<T>(file: string, format: FormatName): T {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new FileError(file, [{ path: '', message: `cannot read: ${(e as Error).message}` }]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new FileError(file, [{ path: '', message: `malformed JSON: ${(e as Error).message}` }]);
+  }
+  const validate = validator(format);
+  if (!validate(data)) {
+    const issues = (validate.errors ?? []).map(schemaIssue);
+    const seen = new Set<string>();
+    throw new FileError(
+      file,
+      issues.filter((i) => !seen.has(`${i.path}|${i.message}`) && seen.add(`${i.path}|${i.message}`)),
+    );
+  }
+  return data as T;
+}
+
+const under = (prefix: string, issues: TopologyIssue[]) =>
+  issues.map((i) => ({ ...i, path: `${prefix}${i.path.startsWith('[') ? '' : '.'}${i.path}` }));
+
+export function loadTopology(file: string): Topology {
+  const topology = readFormat<Topology>(file, 'topology');
+  const issues = topologyIssues(topology);
+  if (issues.length > 0) throw new FileError(file, issues);
+  return topology;
+}
+
+export function loadTraffic(file: string, topology: Topology): Traffic {
+  const traffic = readFormat<Traffic>(file, 'traffic');
+  const issues = trafficIssues(traffic, topology);
+  if (issues.length > 0) throw new FileError(file, issues);
+  return traffic;
+}
+
+export function loadCounterexample(file: string, propertyNames: readonly string[]): CounterexampleFile {
+  const cx = readFormat<CounterexampleFile>(file, 'counterexample');
+  const issues: TopologyIssue[] = [];
+  if (!CONFIG_IDS.includes(cx.config))
+    issues.push({
+      path: 'config',
+      message: `unknown configuration id "${cx.config}"; valid ids: ${CONFIG_IDS.join(', ')}`,
+    });
+  if (!propertyNames.includes(cx.property))
+    issues.push({
+      path: 'property',
+      message: `unknown property "${cx.property}"; valid: ${propertyNames.join(', ')}`,
+    });
+  (cx.mutants ?? []).forEach((m, i) => {
+    if (!isMutant(m)) issues.push({ path: `mutants[${i}]`, message: `unknown mutant "${m}"` });
+  });
+  const topo = topologyIssues(cx.topology);
+  issues.push(...under('topology', topo));
+  if (topo.length === 0) issues.push(...under('traffic', trafficIssues(cx.traffic, cx.topology)));
+  if (issues.length > 0) throw new FileError(file, issues);
+  return cx;
+}

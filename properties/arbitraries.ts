@@ -1,0 +1,201 @@
+/**
+ * fast-check arbitraries for cases (issue 4, Generators). Each is a small named builder over plain
+ * indices, mapped into addresses at the end, so that shrinking works on the indices: fewer hosts, fewer
+ * containers, fewer subnets, fewer and earlier pings, and shorter schedules.
+ *
+ * - Topologies: 1–6 hosts, 1–4 containers each, 1–3 overlay subnets (`198.18.{1,2,3}.0/24`), unique MACs
+ *   and IPs by construction. Peer graphs are full meshes, or, for the upstream configurations (the only
+ *   ones with multi-hop mesh routing), connected partial meshes: a random spanning tree plus extra links.
+ *   Some hosts expose an IP on the first subnet (`weave expose`), so the host kernel has an ARP to answer.
+ * - Traffic: pings to a container (same host or across hosts, same subnet or not), to an IP nobody owns
+ *   in the sender's subnet, to an address outside every subnet, or to an exposed host; separated by gaps
+ *   from 0 (concurrent) to past every ageing time (neighbour REACHABLE 5 s, bridge/vtep FDB and upstream
+ *   flows 300 s), and repeats of an earlier ping (warm caches).
+ * - Interleavings: the scheduler's choice list (`choiceScheduler`), shrinking to the shortest schedule.
+ *
+ * Array lengths are given explicitly with `size: 'max'`: fast-check's default size keeps arrays short.
+ */
+import fc from 'fast-check';
+import type { Ip } from '../model/addresses.ts';
+import type { Config } from '../model/config.ts';
+import type { MutantName } from '../model/mutants.ts';
+import type { ContainerSpec, HostSpec, Topology } from '../model/topology.ts';
+import type { Ping, Traffic } from '../model/traffic.ts';
+import type { Case } from './case.ts';
+
+export const MAX_HOSTS = 6;
+export const MAX_CONTAINERS_PER_HOST = 4;
+export const MAX_SUBNETS = 3;
+export const MAX_PINGS = 24;
+export const MAX_CHOICES = 40;
+
+/** Gaps between pings (ms): concurrent, warm cache, one ARP retry, past REACHABLE (5 s) and past
+ *  STALE→DELAY→PROBE, past the bridge, vtep FDB and upstream flow ageing (300 s). */
+export const GAPS_MS = [0, 10, 1_000, 6_000, 12_000, 310_000] as const;
+
+export const subnetOf = (s: number) => `198.18.${s + 1}.0/24`;
+/** An address in the sender's subnet that no container or host owns. */
+export const nobodyIn = (s: number): Ip => `198.18.${s + 1}.99`;
+/** An address outside every overlay subnet. */
+export const OFF_SUBNET: Ip = '198.18.77.1';
+
+const hex = (n: number) => n.toString(16).padStart(2, '0');
+
+interface RawHost {
+  /** Subnet index of each container. */
+  containers: number[];
+  exposed: boolean;
+}
+
+interface RawTopology {
+  hosts: RawHost[];
+  /** For host i > 0, the tree parent is `tree[i - 1] % i`. */
+  tree: number[];
+  extra: [number, number][];
+  fullMesh: boolean;
+}
+
+const rawHost = fc.record({
+  containers: fc.array(fc.nat(MAX_SUBNETS - 1), { minLength: 1, maxLength: MAX_CONTAINERS_PER_HOST, size: 'max' }),
+  exposed: fc.boolean(),
+});
+
+/** Host and container names: hosts h1…h6, containers A, B, C… in host order. */
+export function buildTopology(raw: RawTopology): Topology {
+  const hosts: HostSpec[] = raw.hosts.map((h, i) => ({
+    name: `h${i + 1}`,
+    address: `198.19.0.${i + 1}`,
+    mac: `02:00:00:00:01:${hex(i + 1)}`,
+    ...(h.exposed && { ip: `198.18.1.${200 + i}` }),
+  }));
+  const containers: ContainerSpec[] = [];
+  raw.hosts.forEach((h, i) => {
+    for (const s of h.containers) {
+      const k = containers.length;
+      containers.push({
+        name: String.fromCharCode(65 + k),
+        host: `h${i + 1}`,
+        mac: `02:00:00:00:00:${hex(k + 1)}`,
+        ip: `198.18.${s + 1}.${k + 1}`,
+        subnet: subnetOf(s),
+      });
+    }
+  });
+  const topology: Topology = { hosts, containers };
+  if (!raw.fullMesh && hosts.length > 2) {
+    const n = hosts.length;
+    const pairs = new Set<string>();
+    const peers: [string, string][] = [];
+    const link = (a: number, b: number) => {
+      const [x, y] = a < b ? [a, b] : [b, a];
+      if (x === y || pairs.has(`${x},${y}`)) return;
+      pairs.add(`${x},${y}`);
+      peers.push([`h${x + 1}`, `h${y + 1}`]);
+    };
+    for (let i = 1; i < n; i++) link(i, (raw.tree[i - 1] ?? 0) % i);
+    for (const [a, b] of raw.extra) link(a % n, b % n);
+    topology.peers = peers;
+  }
+  return topology;
+}
+
+/** Raw topologies; `partialMesh` allows connected partial meshes (upstream configurations only). */
+function rawTopology(partialMesh: boolean): fc.Arbitrary<RawTopology> {
+  return fc.record({
+    hosts: fc.array(rawHost, { minLength: 1, maxLength: MAX_HOSTS, size: 'max' }),
+    tree: fc.array(fc.nat(MAX_HOSTS), { minLength: MAX_HOSTS - 1, maxLength: MAX_HOSTS - 1 }),
+    extra: fc.array(fc.tuple(fc.nat(MAX_HOSTS - 1), fc.nat(MAX_HOSTS - 1)), { maxLength: 4 }),
+    fullMesh: partialMesh ? fc.boolean() : fc.constant(true),
+  });
+}
+
+export function topologyArbitrary(partialMesh: boolean): fc.Arbitrary<Topology> {
+  return rawTopology(partialMesh).map(buildTopology);
+}
+
+type RawTarget =
+  | { kind: 'container'; index: number }
+  | { kind: 'nobody' }
+  | { kind: 'off-subnet' }
+  | { kind: 'host'; index: number }
+  | { kind: 'repeat'; back: number };
+
+interface RawPing {
+  gap: number;
+  from: number;
+  to: RawTarget;
+}
+
+const rawTarget: fc.Arbitrary<RawTarget> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('container' as const), index: fc.nat(31) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('nobody' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('off-subnet' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('host' as const), index: fc.nat(MAX_HOSTS - 1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('repeat' as const), back: fc.nat(7) }) },
+);
+
+const rawPing: fc.Arbitrary<RawPing> = fc.record({
+  gap: fc.oneof(
+    { weight: 4, arbitrary: fc.constant(0) },
+    { weight: 6, arbitrary: fc.integer({ min: 1, max: GAPS_MS.length - 1 }) },
+  ),
+  from: fc.nat(31),
+  to: rawTarget,
+});
+
+/** Pings as concrete traffic for `topology`: indices taken modulo what exists. */
+export function buildTraffic(topology: Topology, raw: RawPing[]): Traffic {
+  const cs = topology.containers;
+  const exposed = topology.hosts.filter((h) => h.ip !== undefined);
+  const traffic: Traffic = [];
+  let at = 0;
+  for (const p of raw) {
+    at += GAPS_MS[p.gap] ?? 0;
+    const from = cs[p.from % cs.length]!;
+    const subnet = Number(from.subnet.split('.')[2]) - 1;
+    let ping: Ping;
+    const t = p.to;
+    if (t.kind === 'repeat' && traffic.length > 0) {
+      const earlier = traffic[traffic.length - 1 - (t.back % traffic.length)]!;
+      ping = { at, from: earlier.from, to: earlier.to };
+    } else if (t.kind === 'container') ping = { at, from: from.name, to: cs[t.index % cs.length]!.ip };
+    else if (t.kind === 'host' && exposed.length > 0)
+      ping = { at, from: from.name, to: exposed[t.index % exposed.length]!.ip! };
+    else if (t.kind === 'off-subnet') ping = { at, from: from.name, to: OFF_SUBNET };
+    else ping = { at, from: from.name, to: nobodyIn(subnet) };
+    traffic.push(ping);
+  }
+  return traffic;
+}
+
+export interface CaseOptions {
+  mutants?: readonly MutantName[];
+  maxPings?: number;
+  maxChoices?: number;
+}
+
+/** Partial meshes only where the data plane routes over the mesh (upstream Sleeve and FDP); the seed's
+ *  guesses send straight to the owner's host and assume a full mesh. */
+export function allowsPartialMesh(config: Config): boolean {
+  return config.id === 'sleeve/upstream' || config.id === 'fdp/upstream';
+}
+
+export function caseArbitrary(config: Config, options: CaseOptions = {}): fc.Arbitrary<Case> {
+  const mutants = options.mutants ?? [];
+  return fc
+    .record({
+      topology: rawTopology(allowsPartialMesh(config)),
+      pings: fc.array(rawPing, { minLength: 1, maxLength: options.maxPings ?? MAX_PINGS, size: 'max' }),
+      choices: fc.array(fc.nat(15), { maxLength: options.maxChoices ?? MAX_CHOICES, size: 'max' }),
+    })
+    .map(({ topology: raw, pings, choices }): Case => {
+      const topology = buildTopology(raw);
+      return {
+        topology,
+        config: config.id,
+        traffic: buildTraffic(topology, pings),
+        choices,
+        ...(mutants.length > 0 && { mutants: [...mutants] }),
+      };
+    });
+}

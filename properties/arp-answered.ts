@@ -1,0 +1,44 @@
+/**
+ * arp-answered: an ARP request for a container in the requester's subnet is answered, the first time
+ * (SL-X.3, FD-X.4; the seed's own H1 says otherwise, FD-X.3).
+ */
+import { inSubnet } from '../model/addresses.ts';
+import type { CaseRun } from './case.ts';
+import { arpAnswers, arpRequests } from './arp-replies.ts';
+import { factsOf, sameEndpoint } from './facts.ts';
+import { type Property, type Violation, violation } from './property.ts';
+
+function check(r: CaseRun): Violation | null {
+  const { owners, families } = factsOf(r);
+  const byName = new Map(r.case.topology.containers.map((c) => [c.name, c]));
+  const answers = arpAnswers(r);
+  for (const q of arpRequests(r)) {
+    const owner = owners.get(q.target);
+    const requester = byName.get(q.container)!;
+    if (owner?.kind !== 'container' || !inSubnet(q.target, requester.subnet)) continue;
+    const endpoint = { component: r.run.copies[q.copy]!.from.component, port: 'eth0' };
+    const answered = answers.some(
+      (a) =>
+        a.request === q.copy &&
+        (families.get(a.copy) ?? []).some((c) => sameEndpoint(r.run.copies[c]!.to, endpoint)),
+    );
+    if (!answered)
+      return violation(
+        `${q.container}'s ${q.broadcast ? 'broadcast' : 'unicast'} ARP who-has ${q.target} (${owner.name}) got no answer back`,
+        [q.step, ...(families.get(q.copy) ?? []).map((c) => r.run.copies[c]!.step)],
+      );
+  }
+  return null;
+}
+
+export const arpAnswered: Property = {
+  name: 'arp-answered',
+  summary: "every ARP request for a container in the requester's subnet is answered",
+  doc:
+    "Every ARP request a container sends (broadcast while INCOMPLETE, unicast while PROBE) for an IP that a " +
+    "container owns in the requester's subnet is answered: some reply originated in a step that received a " +
+    'copy of that very request reaches the requester. So resolution succeeds on the first request and no ' +
+    "packet waits for a retry; the seed's H1 (FD-X.3: the first request gets no reply) breaks it by design. " +
+    'The violation names the request and where its copies went.',
+  check,
+};

@@ -1,0 +1,47 @@
+/**
+ * arp-functional: whatever MAC a container cached, a frame sent to it reaches the IP's owner. Weaker than
+ * arp-strict: H2's fake MAC (FD-X.2.2) satisfies it as long as the peer rewrites.
+ */
+import { ZERO_MAC } from '../model/addresses.ts';
+import type { CaseRun } from './case.ts';
+import { factsOf, sameEndpoint } from './facts.ts';
+import { type Property, type Violation, violation } from './property.ts';
+
+function check(r: CaseRun): Violation | null {
+  const facts = factsOf(r);
+  const { owners, containers, packets, families } = facts;
+  for (const s of r.run.trace) {
+    if (!containers.has(s.component)) continue;
+    for (const o of s.outputs) {
+      if (o.type !== 'send' || o.copy === undefined || o.packet.kind !== 'frame') continue;
+      const p = o.packet.payload;
+      if (p.kind !== 'ipv4' || o.packet.dst === ZERO_MAC) continue;
+      const owner = owners.get(p.dst);
+      const what = `${p.icmp} ping ${p.ping} from ${containers.get(s.component)!.name} to ${p.dst} via ${o.packet.dst}`;
+      if (owner === undefined) return violation(`${what}: nobody owns ${p.dst}, yet a MAC was cached`, [s.n]);
+      const reached = (families.get(o.copy) ?? [o.copy]).find((c) => {
+        const info = r.run.copies[c]!;
+        const pkt = packets[c];
+        return sameEndpoint(info.to, owner.endpoint) && pkt?.kind === 'frame' && pkt.dst === owner.mac;
+      });
+      if (reached === undefined) {
+        const family = (families.get(o.copy) ?? []).map((c) => r.run.copies[c]!.step);
+        return violation(`${what}: no copy of the frame reached ${owner.name} (${owner.mac})`, [s.n, ...family]);
+      }
+    }
+  }
+  return null;
+}
+
+export const arpFunctional: Property = {
+  name: 'arp-functional',
+  summary: "a frame sent to a cached MAC reaches the IP's owner",
+  doc:
+    'Every IPv4 frame a container sends (to the MAC its neighbour table gave for the destination IP) has a ' +
+    'copy in its family tree that arrives at the owner of the destination IP (its eth0, or ethbr for an ' +
+    "exposed host IP) addressed to the owner's real MAC. This is what a container needs from ARP, and it " +
+    "is weaker than arp-strict: a fake MAC that the network rewrites on the way (the seed's H2, FD-X.2.2) " +
+    'passes. A frame sent for an IP nobody owns fails it (some answer gave a MAC for it). The violation names ' +
+    'the send and every step its copies took.',
+  check,
+};

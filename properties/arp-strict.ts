@@ -1,0 +1,72 @@
+/**
+ * arp-strict: every neighbour entry a container ever holds is right (SL-X.4, FD-X.4: "A learns D's MAC").
+ */
+import type { CaseRun } from './case.ts';
+import { factsOf } from './facts.ts';
+import { type Property, type Violation, violation } from './property.ts';
+
+/** The container's note when an entry changes (`model/components/container.ts` `put`). */
+const NEIGH_NOTE = /^neigh (\S+) (\S+) -> (\S+)(?: (\S+))?$/;
+
+export interface NeighChange {
+  step: number;
+  container: string;
+  ip: string;
+  from: string;
+  to: string;
+  mac?: string;
+}
+
+/** Every neighbour-table change of every container, in trace order. */
+export function neighChanges(r: CaseRun): NeighChange[] {
+  const { containers } = factsOf(r);
+  const out: NeighChange[] = [];
+  for (const s of r.run.trace) {
+    const c = containers.get(s.component);
+    if (!c) continue;
+    for (const o of s.outputs) {
+      if (o.type !== 'note') continue;
+      const m = NEIGH_NOTE.exec(o.text);
+      if (m)
+        out.push({
+          step: s.n,
+          container: c.name,
+          ip: m[1]!,
+          from: m[2]!,
+          to: m[3]!,
+          ...(m[4] !== undefined && { mac: m[4] }),
+        });
+    }
+  }
+  return out;
+}
+
+function check(r: CaseRun): Violation | null {
+  const { owners } = factsOf(r);
+  for (const ch of neighChanges(r)) {
+    if (ch.mac === undefined) continue;
+    const owner = owners.get(ch.ip);
+    if (owner === undefined)
+      return violation(`${ch.container} holds ${ch.ip} at ${ch.mac} (${ch.to}), but nobody owns ${ch.ip}`, [
+        ch.step,
+      ]);
+    if (owner.mac !== ch.mac)
+      return violation(
+        `${ch.container} holds ${ch.ip} at ${ch.mac} (${ch.to}); its owner ${owner.name} is at ${owner.mac}`,
+        [ch.step],
+      );
+  }
+  return null;
+}
+
+export const arpStrict: Property = {
+  name: 'arp-strict',
+  summary: "every neighbour entry maps an IP to its owner's real MAC",
+  doc:
+    'Every neighbour (ARP cache) entry that any container holds at any point of the run, in any state that ' +
+    "carries a MAC (REACHABLE, STALE, DELAY, PROBE), maps the IP to the real MAC of the IP's owner: the " +
+    "container with that IP, or the host kernel's ethbr MAC for an exposed host IP. An entry for an IP that " +
+    "nobody owns is a violation too. Read from the containers' neighbour-change notes; the violation names " +
+    'the step where the wrong entry was made.',
+  check,
+};

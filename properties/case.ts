@@ -1,0 +1,55 @@
+/**
+ * A case: everything one run depends on, as plain JSON, `{ topology, config, traffic, choices, mutants? }`
+ * (DESIGN.md, Simulator: a counterexample is fully described by topology, configuration, traffic and the
+ * scheduler's choices, and replays bit for bit). `runCase` builds the network and simulates it;
+ * `checkCase` runs one property over it; `traceDigest` names a run's trace by a hash, so a stored
+ * counterexample can prove that its replay is the same run.
+ */
+import { createHash } from 'node:crypto';
+import { configById } from '../model/config.ts';
+import type { MutantName } from '../model/mutants.ts';
+import { choiceScheduler } from '../model/network/scheduler.ts';
+import { type Run, simulate } from '../model/network/simulator.ts';
+import { buildNetwork, type Network } from '../model/network/wiring.ts';
+import type { Topology } from '../model/topology.ts';
+import type { Traffic } from '../model/traffic.ts';
+
+export interface Case {
+  topology: Topology;
+  /** A configuration id (`model/config.ts`). */
+  config: string;
+  traffic: Traffic;
+  /** The scheduler's choices (`choiceScheduler`): which pending delivery runs next, when there is a choice. */
+  choices: number[];
+  /** Mutants switched on (tests only). */
+  mutants?: MutantName[];
+}
+
+/** Steps a run may take per component and per ping before it counts as a storm (`quiescent`). */
+export const STEPS_PER_COMPONENT = 60;
+export const STEPS_PER_PING = 150;
+
+/** The step bound of a case: generous for any loop-free run of its size (see `quiescent`). */
+export function stepBound(c: Case, network: Network): number {
+  return 2_000 + STEPS_PER_COMPONENT * network.components.length + STEPS_PER_PING * c.traffic.length;
+}
+
+export interface CaseRun {
+  case: Case;
+  network: Network;
+  run: Run;
+}
+
+export function runCase(c: Case): CaseRun {
+  const network = buildNetwork(c.topology, configById(c.config), { mutants: c.mutants ?? [] });
+  const run = simulate(network, c.traffic, {
+    scheduler: choiceScheduler(c.choices),
+    maxSteps: stepBound(c, network),
+  });
+  return { case: c, network, run };
+}
+
+/** sha256 of the trace as canonical JSON (keys in the order the simulator writes them, which is fixed). */
+export function traceDigest(run: Run): string {
+  return createHash('sha256').update(JSON.stringify(run.trace)).digest('hex');
+}

@@ -1,0 +1,112 @@
+/**
+ * The verdict matrix engine: for one configuration, generate cases, simulate each ONCE and evaluate every
+ * property on that run; then, for each property that failed somewhere, replay the first failing case by
+ * its fast-check path and let fast-check shrink it for that property alone. Synchronous and pure
+ * (deterministic for a seed); `cli/matrix.ts` spreads configurations over worker threads.
+ */
+import fc from 'fast-check';
+import { configById } from '../model/config.ts';
+import type { MutantName } from '../model/mutants.ts';
+import { caseArbitrary } from './arbitraries.ts';
+import { type Case, runCase, traceDigest } from './case.ts';
+import { checkRun, PROPERTIES, propertyByName } from './index.ts';
+
+export type Verdict = 'holds' | 'fails';
+
+export const DEFAULT_SEED = 20_240_601;
+export const DEFAULT_RUNS = 150;
+
+export interface Counterexample {
+  case: Case;
+  message: string;
+  steps: number[];
+  /** `traceDigest` of the counterexample's run: a replay must give the same. */
+  digest: string;
+  /** The generated case's index in the run (fast-check path) and how many shrink steps followed. */
+  path: string;
+}
+
+export interface PropertyOutcome {
+  property: string;
+  observed: Verdict;
+  /** Cases checked (all of them when it holds; up to and including the first failure when it fails). */
+  runs: number;
+  counterexample: Counterexample | null;
+}
+
+export interface ConfigJob {
+  config: string;
+  runs: number;
+  seed: number;
+  mutants?: MutantName[];
+  /** Shrink counterexamples (the matrix does; the mutants command only needs to know). */
+  shrink: boolean;
+  /** Stop early once every one of these properties has failed (the mutants command). */
+  stopWhenFailed?: string[];
+}
+
+/** A configuration's own seed, so that adding a configuration changes no other's cases. */
+export function configSeed(seed: number, config: string): number {
+  let h = seed | 0;
+  for (const ch of config) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  return h >>> 0;
+}
+
+/** Every property over `job.runs` generated cases of one configuration. `onRun` is told after each case. */
+export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): PropertyOutcome[] {
+  const arb = caseArbitrary(configById(job.config), { mutants: job.mutants ?? [] });
+  const seed = configSeed(job.seed, job.config);
+  const firstFail = new Map<string, { index: number; case: Case }>();
+  const stopWhen = job.stopWhenFailed;
+  let index = 0;
+  fc.check(
+    fc.property(arb, (c) => {
+      const r = runCase(c);
+      for (const p of PROPERTIES)
+        if (!firstFail.has(p.name) && p.check(r) !== null) firstFail.set(p.name, { index, case: c });
+      index++;
+      onRun?.(index);
+      return !(stopWhen && stopWhen.length > 0 && stopWhen.every((p) => firstFail.has(p)));
+    }),
+    // endOnFailure: a stop (false) is not a counterexample to shrink.
+    { seed, numRuns: job.runs, endOnFailure: true },
+  );
+  return PROPERTIES.map((p): PropertyOutcome => {
+    const fail = firstFail.get(p.name);
+    if (!fail) return { property: p.name, observed: 'holds', runs: index, counterexample: null };
+    const found = job.shrink ? shrink(arb, seed, job.runs, fail.index, p.name) : null;
+    const c = found?.case ?? fail.case;
+    const r = runCase(c);
+    const v = checkRun(r, p);
+    if (v.holds) throw new Error(`${job.config} ${p.name}: the counterexample does not replay`);
+    return {
+      property: p.name,
+      observed: 'fails',
+      runs: fail.index + 1,
+      counterexample: {
+        case: c,
+        message: v.message,
+        steps: v.steps,
+        digest: traceDigest(r.run),
+        path: found?.path ?? String(fail.index),
+      },
+    };
+  });
+}
+
+/** Replay the case at `index` (fast-check path) for one property and shrink it. */
+function shrink(
+  arb: fc.Arbitrary<Case>,
+  seed: number,
+  runs: number,
+  index: number,
+  property: string,
+): { case: Case; path: string } | null {
+  const p = propertyByName(property);
+  const out = fc.check(
+    fc.property(arb, (c) => checkRun(runCase(c), p).holds),
+    { seed, numRuns: runs, path: String(index) },
+  );
+  if (!out.failed || out.counterexample === null) return null;
+  return { case: out.counterexample[0], path: out.counterexamplePath ?? String(index) };
+}

@@ -1,0 +1,115 @@
+/**
+ * The vacuity check (issue 4): run the matrix with each named mutant switched on and see which properties
+ * catch it. A property catches a mutant on a configuration when it holds there on the unmutated model
+ * (in the same runs) and fails with the mutant. Every mutant must be caught, and every property must
+ * catch at least one mutant, or the property could be vacuous.
+ */
+import { type Config, DEFAULT_CONFIGS } from '../model/config.ts';
+import { MUTANT_NAMES, type MutantName } from '../model/mutants.ts';
+import { PROPERTY_NAMES } from './index.ts';
+import { type ConfigJob, DEFAULT_SEED, type PropertyOutcome, type Verdict } from './matrix.ts';
+import { type PoolOptions, runJobs } from './pool.ts';
+
+export const DEFAULT_MUTANT_RUNS = 30;
+
+/** The configurations where a mutant's component exists (running it elsewhere shows nothing). */
+export function mutantConfigs(mutant: MutantName, configs: readonly Config[] = DEFAULT_CONFIGS): Config[] {
+  switch (mutant) {
+    case 'vtep-refloods':
+      return configs.filter((c) => c.plane === 'fdp' && c.hypothesis !== 'upstream');
+    case 'proxy-wrong-mac':
+      return configs.filter((c) => c.plane === 'sleeve' && c.arp === 'proxy');
+    case 'datapath-drops-upcalled':
+      return configs.filter((c) => c.plane === 'fdp' && c.hypothesis === 'upstream');
+    default:
+      return [...configs];
+  }
+}
+
+export interface MutantCell {
+  mutant: MutantName;
+  config: string;
+  property: string;
+  /** On the unmutated model. */
+  baseline: Verdict;
+  observed: Verdict;
+  caught: boolean;
+  runs: number;
+  message: string | null;
+}
+
+export interface MutantReport {
+  cells: MutantCell[];
+  /** Mutant to the properties that catch it (on some configuration). */
+  caughtBy: Record<string, string[]>;
+  /** Property to the mutants it catches. */
+  catches: Record<string, string[]>;
+  ok: boolean;
+}
+
+export interface MutantOptions {
+  mutants?: readonly MutantName[];
+  configs?: readonly Config[];
+  runs?: number;
+  seed?: number;
+  workers?: number;
+  onRun?: PoolOptions['onRun'];
+  /** Called once the baseline is known, with the number of jobs in all. */
+  onJobs?: (jobs: number) => void;
+}
+
+export async function runMutants(options: MutantOptions = {}): Promise<MutantReport> {
+  const mutants = options.mutants ?? MUTANT_NAMES;
+  const runs = options.runs ?? DEFAULT_MUTANT_RUNS;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const configs = [...new Set(mutants.flatMap((m) => mutantConfigs(m, options.configs)))];
+  const base: ConfigJob[] = configs.map((c) => ({ config: c.id, runs, seed, shrink: false }));
+  const holdsAt = new Map<string, string[]>();
+  const mutated: { mutant: MutantName; job: ConfigJob }[] = [];
+  const baseOut = await runJobs(base, { workers: options.workers, onRun: options.onRun });
+  base.forEach((j, i) =>
+    holdsAt.set(
+      j.config,
+      baseOut[i]!.filter((o) => o.observed === 'holds').map((o) => o.property),
+    ),
+  );
+  for (const m of mutants)
+    for (const c of mutantConfigs(m, options.configs))
+      mutated.push({
+        mutant: m,
+        job: { config: c.id, runs, seed, shrink: false, mutants: [m], stopWhenFailed: holdsAt.get(c.id) ?? [] },
+      });
+  options.onJobs?.(base.length + mutated.length);
+  const out = await runJobs(
+    mutated.map((x) => x.job),
+    {
+      workers: options.workers,
+      onRun: (job, done) => options.onRun?.(base.length + job, done),
+    },
+  );
+  const cells: MutantCell[] = mutated.flatMap(({ mutant, job }, i) =>
+    out[i]!.map((o: PropertyOutcome): MutantCell => {
+      const baseline: Verdict = holdsAt.get(job.config)!.includes(o.property) ? 'holds' : 'fails';
+      return {
+        mutant,
+        config: job.config,
+        property: o.property,
+        baseline,
+        observed: o.observed,
+        caught: baseline === 'holds' && o.observed === 'fails',
+        runs: o.runs,
+        message: o.counterexample?.message ?? null,
+      };
+    }),
+  );
+  const caughtBy: Record<string, string[]> = Object.fromEntries(mutants.map((m) => [m, []]));
+  const catches: Record<string, string[]> = Object.fromEntries(PROPERTY_NAMES.map((p) => [p, []]));
+  for (const c of cells) {
+    if (!c.caught) continue;
+    if (!caughtBy[c.mutant]!.includes(c.property)) caughtBy[c.mutant]!.push(c.property);
+    if (!catches[c.property]!.includes(c.mutant)) catches[c.property]!.push(c.mutant);
+  }
+  for (const list of Object.values(caughtBy)) list.sort((a, b) => PROPERTY_NAMES.indexOf(a) - PROPERTY_NAMES.indexOf(b));
+  const ok = Object.values(caughtBy).every((l) => l.length > 0) && Object.values(catches).every((l) => l.length > 0);
+  return { cells, caughtBy, catches, ok };
+}

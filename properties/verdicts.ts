@@ -1,0 +1,74 @@
+/**
+ * The verdict matrix: every configuration × every property, each cell with its expected and observed
+ * verdict, the runs behind it and, where it fails, the shrunk counterexample.
+ */
+import { DEFAULT_CONFIGS } from '../model/config.ts';
+import { expectedVerdict } from './expectations.ts';
+import { PROPERTIES } from './index.ts';
+import { type Counterexample, DEFAULT_RUNS, DEFAULT_SEED, runConfigJob, type Verdict } from './matrix.ts';
+import { runJobs } from './pool.ts';
+
+export interface Cell {
+  config: string;
+  property: string;
+  expected: Verdict;
+  observed: Verdict;
+  runs: number;
+  counterexample: Counterexample | null;
+}
+
+export interface MatrixOptions {
+  configs?: readonly string[];
+  runs?: number;
+  seed?: number;
+  /** Worker threads; 1 runs everything in this thread. */
+  workers?: number;
+  onRun?: (job: number, done: number) => void;
+}
+
+function jobsOf(options: MatrixOptions) {
+  const configs = options.configs ?? DEFAULT_CONFIGS.map((c) => c.id);
+  return configs.map((config) => ({
+    config,
+    runs: options.runs ?? DEFAULT_RUNS,
+    seed: options.seed ?? DEFAULT_SEED,
+    shrink: true,
+  }));
+}
+
+function cellsOf(configs: readonly string[], outcomes: ReturnType<typeof runConfigJob>[]): Cell[] {
+  return configs.flatMap((config, i) =>
+    outcomes[i]!.map((o) => ({
+      config,
+      property: o.property,
+      expected: expectedVerdict(config, o.property),
+      observed: o.observed,
+      runs: o.runs,
+      counterexample: o.counterexample,
+    })),
+  );
+}
+
+export async function runMatrix(options: MatrixOptions = {}): Promise<Cell[]> {
+  const jobs = jobsOf(options);
+  const outcomes = await runJobs(jobs, { workers: options.workers, onRun: options.onRun });
+  return cellsOf(
+    jobs.map((j) => j.config),
+    outcomes,
+  );
+}
+
+/** The same, in this thread (for docs and tests). */
+export function runMatrixSync(options: Omit<MatrixOptions, 'workers'> = {}): Cell[] {
+  const jobs = jobsOf(options);
+  return cellsOf(
+    jobs.map((j) => j.config),
+    jobs.map((job, i) => runConfigJob(job, (done) => options.onRun?.(i, done))),
+  );
+}
+
+export function matches(c: Cell): boolean {
+  return c.expected === c.observed;
+}
+
+export const PROPERTY_ORDER = PROPERTIES.map((p) => p.name);

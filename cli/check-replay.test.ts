@@ -1,19 +1,13 @@
 /** `check`, `replay` and `schema` through the real command, as a user runs them (issue 5). */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { seedTopology } from '../scenarios/seed-topology.ts';
+import { runCli } from './run-cli.ts';
 
-const root = join(new URL('.', import.meta.url).pathname, '..');
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [join(root, 'bin/weave-spec.js'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+const cli = runCli;
 const tmp = () => mkdtempSync(join(tmpdir(), 'weave-spec-'));
 
 describe('check then replay', () => {

@@ -1,15 +1,9 @@
 /** The real command, run as a user runs it. */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
 
-const root = join(new URL('.', import.meta.url).pathname, '..');
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [join(root, 'bin/weave-spec.js'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+const cli = runCli;
 
 describe('weave-spec', () => {
   it('start prints the verdict table and exits 0', () => {

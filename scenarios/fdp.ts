@@ -24,6 +24,7 @@ import {
   whoHas,
 } from './scenario.ts';
 import { A, B, D, SUBNET, seedTopology, T0 } from './seed-topology.ts';
+import { localEcho, localReply, requestFlooded } from './steps.ts';
 
 const h1 = (n: string) => `h1/${n}`;
 const h2 = (n: string) => `h2/${n}`;
@@ -108,84 +109,14 @@ function sameHost(config: Config): Scenario {
     summary:
       'Fast Datapath, same host ("as in Flannel UDP"): the ARP request is flooded, B answers, and the bridge delivers the echo request locally. ethbr passes the request on towards the datapath, and no reply comes from that side.' +
       (upstream ? ' Upstream, the datapath floods the broadcast to the other peers too.' : ''),
-    expect: [
-      {
-        seed: ['FD-L.1', 'FD-L.2'],
-        component: h1('A'),
-        says: 'A pings B: it broadcasts an ARP request',
-        match: all(pinged, sends('eth0', whoHas(B.ip))),
-      },
-      {
-        seed: ['FD-L.2'],
-        component: h1('bridge'),
-        says: 'the bridge floods it to B and ethbr',
-        match: all(receives(whoHas(B.ip)), sends('B', whoHas(B.ip)), sends('ethbr', whoHas(B.ip))),
-      },
-      {
-        seed: ['FD-L.2.1'],
-        component: h1('B'),
-        says: 'B answers',
-        match: all(receives(whoHas(B.ip)), sends('eth0', arpReply(B.ip, B.mac))),
-      },
-      {
-        seed: ['FD-L.2.2'],
-        component: h1('ethbr'),
-        says: 'ethbr passes the request on towards the datapath',
-        match: all(receives(whoHas(B.ip)), sends('tap', whoHas(B.ip))),
-      },
-      {
-        seed: ['FD-L.3'],
-        component: h1('bridge'),
-        says: "the bridge forwards B's reply to A",
-        match: all(receives(arpReply(B.ip)), sends('A', arpReply(B.ip))),
-      },
-      datapath,
-      {
-        seed: ['FD-L.4'],
-        component: h1('A'),
-        says: 'A sends the echo request to B',
-        match: all(receives(arpReply(B.ip, B.mac)), sends('eth0', echo('echo-request'))),
-      },
-      {
-        seed: ['FD-L.5'],
-        component: h1('bridge'),
-        says: 'the bridge forwards it straight to B',
-        match: all(receives(echo('echo-request')), sends('B', echo('echo-request'))),
-      },
-      { seed: ['FD-L.6'], component: h1('B'), says: 'B receives it', match: delivers(echo('echo-request')) },
-    ],
+    expect: [...requestFlooded('FD-L', B), localReply('FD-L'), datapath, ...localEcho('FD-L')],
   };
 }
 
 /** FD-X.2.2 to FD-X.4 under each hypothesis: how A's ARP request for D gets its answer. */
 function arpAcross(c: Config): Expectation[] {
   if (c.plane !== 'fdp') return [];
-  const common: Expectation[] = [
-    {
-      seed: ['FD-X.1', 'FD-X.2'],
-      component: h1('A'),
-      says: 'A pings D: it broadcasts an ARP request',
-      match: all(pinged, sends('eth0', whoHas(D.ip))),
-    },
-    {
-      seed: ['FD-X.2'],
-      component: h1('bridge'),
-      says: 'the bridge floods it to B and ethbr',
-      match: all(receives(whoHas(D.ip)), sends('ethbr', whoHas(D.ip))),
-    },
-    {
-      seed: ['FD-X.2.1'],
-      component: h1('B'),
-      says: 'B does not answer',
-      match: all(receives(whoHas(D.ip)), drops('not my address')),
-    },
-    {
-      seed: ['FD-X.2.2'],
-      component: h1('ethbr'),
-      says: 'ethbr sends it to the datapath',
-      match: all(receives(whoHas(D.ip)), sends('tap', whoHas(D.ip))),
-    },
-  ];
+  const common = requestFlooded('FD-X', D);
   switch (c.hypothesis) {
     case 'h1':
       return [

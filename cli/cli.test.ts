@@ -1,17 +1,19 @@
 /** The real command, run as a user runs it. */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
 
 const cli = runCli;
 
 describe('weave-spec', () => {
-  it('start prints the verdict table and exits 0', () => {
+  it('start prints the scenario table and the verdict matrix, and exits 0', () => {
     const r = cli('start');
-    expect(r.stderr).toBe('');
+    // stderr carries only the matrix's progress lines.
+    expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('matrix: '))).toEqual([]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/SL-X\s+sleeve\/proxy-arp\s+.*\bpass\b/);
-  });
+    expect(r.stdout).toMatch(/fdp\/upstream\s+holds/);
+    expect(r.stdout).toMatch(/all \d+ verdicts as expected \(\d+\.\d s\)/);
+  }, 120_000);
   it('prints a scenario trace with its seed step labels', () => {
     const r = cli('scenario', 'SL-X', '--config', 'sleeve/proxy-arp');
     expect(r.status).toBe(0);

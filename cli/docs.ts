@@ -5,6 +5,8 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSchemas } from '../formats/generate.ts';
+import { runMatrixSync } from '../properties/verdicts.ts';
+import { renderVerdictsPage } from '../properties/verdicts-page.ts';
 import { renderCostsPage } from '../render/costs-page.ts';
 import { renderScenarioPage, scenarioFileName } from '../render/scenario-page.ts';
 import { renderMarkdownTable } from '../render/table.ts';
@@ -30,6 +32,7 @@ expected steps with their seed step IDs, a sequence diagram and the full trace.
 
 ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'], rows)}`;
   pages['docs/costs.md'] = renderCostsPage();
+  pages['docs/verdicts.md'] = renderVerdictsPage(runMatrixSync());
   for (const [name, schema] of Object.entries(generateSchemas()))
     pages[`docs/schemas/${name}.schema.json`] = `${JSON.stringify(schema, null, 2)}\n`;
   return pages;

@@ -4,12 +4,15 @@ import { FileError, loadTopology, loadTraffic } from '../formats/load.ts';
 import { runCheck } from './check.ts';
 import { writeDocs } from './docs.ts';
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
+import { type Io, runMatrixCommand } from './matrix.ts';
+import { runMutantsCommand } from './mutants.ts';
 import { progressLine } from './progress.ts';
 import { runReplay } from './replay.ts';
 import { runScenarioCommand, type TraceFormat } from './scenario.ts';
 import { runSchema } from './schema.ts';
 
 const out = (s: string) => process.stdout.write(s);
+const io: Io = { out, err: (s) => process.stderr.write(s), tty: process.stderr.isTTY === true };
 
 /** Commander argument parser for a whole number >= min. */
 const wholeNumber =
@@ -30,8 +33,35 @@ function program(setCode: (code: number) => void): Command {
     .showHelpAfterError();
 
   p.command('start')
-    .description('the main job: run every scenario and print the verdict table')
-    .action(() => setCode(runScenarioCommand(undefined, {}, out)));
+    .description('the main job: run every scenario, then the verdict matrix on the default scope')
+    .action(async () => {
+      const scenarios = runScenarioCommand(undefined, {}, out);
+      out('\n');
+      const matrix = await runMatrixCommand({}, io);
+      setCode(Math.max(scenarios, matrix));
+    });
+
+  p.command('matrix')
+    .description('every configuration x every property: the verdict table (exit 0 when all are as expected)')
+    .option('--runs <n>', 'generated cases per configuration')
+    .option('--seed <s>', 'fast-check seed')
+    .option('--config <id>', 'a configuration id, "default" (the default scope) or "all"')
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--json', 'print { "cells": [...] } and nothing else on stdout')
+    .action(
+      async (opts: { runs?: string; seed?: string; config?: string; workers?: string; json?: boolean }) =>
+        setCode(await runMatrixCommand(opts, io)),
+    );
+
+  p.command('mutants')
+    .description('the matrix against each named mutant: which property catches it')
+    .option('--runs <n>', 'generated cases per configuration and mutant')
+    .option('--seed <s>', 'fast-check seed')
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--json', 'print the report as JSON and nothing else on stdout')
+    .action(async (opts: { runs?: string; seed?: string; workers?: string; json?: boolean }) =>
+      setCode(await runMutantsCommand(opts, io)),
+    );
 
   p.command('scenario')
     .description('list and run the scenarios (the seed flows); with a name, print its trace')
@@ -96,6 +126,18 @@ function program(setCode: (code: number) => void): Command {
     )
     .argument('[name]', 'topology, traffic or counterexample')
     .action((name: string | undefined) => setCode(runSchema(name, out)));
+
+  p.command('scale')
+    .description('costs per delivered packet as the network grows: CSV, SVG charts and a page (docs/scale.md)')
+    .option('--hosts <list>', 'network sizes, e.g. 2,4,8,16 (default 2,4,...,256)')
+    .option('--config <ids>', 'configuration ids, comma-separated (default: the default scope)')
+    .option('--containers <n>', 'containers per host (default 2)')
+    .option('--out <dir>', 'where the CSV and charts go; the page is <dir>.md', 'docs/scale')
+    .action(async (opts: { hosts?: string; config?: string; containers?: string; out: string }) => {
+      // Loaded on use: the charting library is large and no other command needs it.
+      const { runScaleCommand } = await import('./scale.ts');
+      setCode(await runScaleCommand(opts, out));
+    });
 
   p.command('docs')
     .description('regenerate the generated pages under docs/')

@@ -56,7 +56,11 @@ interface RawTopology {
 }
 
 const rawHost = fc.record({
-  containers: fc.array(fc.nat(MAX_SUBNETS - 1), { minLength: 1, maxLength: MAX_CONTAINERS_PER_HOST, size: 'max' }),
+  containers: fc.array(fc.nat(MAX_SUBNETS - 1), {
+    minLength: 1,
+    maxLength: MAX_CONTAINERS_PER_HOST,
+    size: 'max',
+  }),
   exposed: fc.boolean(),
 });
 

@@ -3,8 +3,8 @@
  * (SL-X.3, FD-X.4; the seed's own H1 says otherwise, FD-X.3).
  */
 import { inSubnet } from '../model/addresses.ts';
-import type { CaseRun } from './case.ts';
 import { arpAnswers, arpRequests } from './arp-replies.ts';
+import type { CaseRun } from './case.ts';
 import { factsOf, sameEndpoint } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
 
@@ -35,7 +35,7 @@ export const arpAnswered: Property = {
   name: 'arp-answered',
   summary: "every ARP request for a container in the requester's subnet is answered",
   doc:
-    "Every ARP request a container sends (broadcast while INCOMPLETE, unicast while PROBE) for an IP that a " +
+    'Every ARP request a container sends (broadcast while INCOMPLETE, unicast while PROBE) for an IP that a ' +
     "container owns in the requester's subnet is answered: some reply originated in a step that received a " +
     'copy of that very request reaches the requester. So resolution succeeds on the first request and no ' +
     "packet waits for a retry; the seed's H1 (FD-X.3: the first request gets no reply) breaks it by design. " +

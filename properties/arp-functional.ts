@@ -26,7 +26,10 @@ function check(r: CaseRun): Violation | null {
       });
       if (reached === undefined) {
         const family = (families.get(o.copy) ?? []).map((c) => r.run.copies[c]!.step);
-        return violation(`${what}: no copy of the frame reached ${owner.name} (${owner.mac})`, [s.n, ...family]);
+        return violation(`${what}: no copy of the frame reached ${owner.name} (${owner.mac})`, [
+          s.n,
+          ...family,
+        ]);
       }
     }
   }

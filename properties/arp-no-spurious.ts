@@ -2,8 +2,9 @@
  * arp-no-spurious: nobody makes up ARP answers (SL-L.2.2.1, SL-X.2.2.1: the host kernel drops ARP that is
  * not for its own IP; upstream: Weave never answers ARP itself, the owner does).
  */
-import type { CaseRun } from './case.ts';
+
 import { arpAnswers } from './arp-replies.ts';
+import type { CaseRun } from './case.ts';
 import { factsOf } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
 
@@ -14,9 +15,10 @@ function check(r: CaseRun): Violation | null {
   for (const a of arpAnswers(r)) {
     const ip = a.reply.senderIp;
     if (!owners.has(ip))
-      return violation(`${a.component} answered ARP for ${ip}, which nobody owns (is-at ${a.reply.senderMac})`, [
-        a.step,
-      ]);
+      return violation(
+        `${a.component} answered ARP for ${ip}, which nobody owns (is-at ${a.reply.senderMac})`,
+        [a.step],
+      );
     if (kernels.has(a.component) && hostIp.get(a.component) !== ip)
       return violation(`the host kernel ${a.component} answered ARP for ${ip}, not its own IP`, [a.step]);
     if (a.request === null) continue;

@@ -47,7 +47,7 @@ export const broadcastOnce: Property = {
     'Every broadcast frame a container sends (ARP requests and announcements) reaches every other container ' +
     'of the network exactly once, whatever its host or subnet (a Weave network is one Ethernet segment), ' +
     'and never comes back to its sender. Generated networks are connected and fault-free, so "at most once" ' +
-    "and \"at least once\" are both required, except that the containers' start-up announcements (sent at " +
+    'and "at least once" are both required, except that the containers\' start-up announcements (sent at ' +
     "time 0, before the controllers' standing flows may be in place) are only checked for duplicates. " +
     'The violation names the broadcast and the arrivals (or, when one is missing, every step it took).',
   check,

@@ -59,7 +59,8 @@ function check(r: CaseRun): Violation | null {
       const at = ds.map((d) => d.step);
       if (ds.length === 0)
         return violation(`${what}: the ${kind} never arrived (it must, within ${RETRY_BUDGET_MS} ms)`, steps);
-      if (ds.length > 1) return violation(`${what}: the ${kind} arrived ${ds.length} times`, [...steps, ...at]);
+      if (ds.length > 1)
+        return violation(`${what}: the ${kind} arrived ${ds.length} times`, [...steps, ...at]);
       const late = ds[0]!.at - by;
       if (late > RETRY_BUDGET_MS)
         return violation(`${what}: the ${kind} arrived ${late} ms late (budget ${RETRY_BUDGET_MS} ms)`, [

@@ -56,7 +56,12 @@ export function factsOf(r: CaseRun): Facts {
     const id = componentId(h.name, 'ethbr');
     kernels.add(id);
     if (h.ip !== undefined)
-      owners.set(h.ip, { kind: 'host', name: h.name, mac: h.mac, endpoint: { component: id, port: 'bridge' } });
+      owners.set(h.ip, {
+        kind: 'host',
+        name: h.name,
+        mac: h.mac,
+        endpoint: { component: id, port: 'bridge' },
+      });
   }
   const packets: Message[] = [];
   for (const s of r.run.trace)

@@ -66,18 +66,25 @@ export async function runMutants(options: MutantOptions = {}): Promise<MutantRep
   const base: ConfigJob[] = configs.map((c) => ({ config: c.id, runs, seed, shrink: false }));
   const holdsAt = new Map<string, string[]>();
   const mutated: { mutant: MutantName; job: ConfigJob }[] = [];
+  options.onJobs?.(base.length);
   const baseOut = await runJobs(base, { workers: options.workers, onRun: options.onRun });
-  base.forEach((j, i) =>
+  for (const [i, j] of base.entries())
     holdsAt.set(
       j.config,
       baseOut[i]!.filter((o) => o.observed === 'holds').map((o) => o.property),
-    ),
-  );
+    );
   for (const m of mutants)
     for (const c of mutantConfigs(m, options.configs))
       mutated.push({
         mutant: m,
-        job: { config: c.id, runs, seed, shrink: false, mutants: [m], stopWhenFailed: holdsAt.get(c.id) ?? [] },
+        job: {
+          config: c.id,
+          runs,
+          seed,
+          shrink: false,
+          mutants: [m],
+          stopWhenFailed: holdsAt.get(c.id) ?? [],
+        },
       });
   options.onJobs?.(base.length + mutated.length);
   const out = await runJobs(
@@ -109,7 +116,9 @@ export async function runMutants(options: MutantOptions = {}): Promise<MutantRep
     if (!caughtBy[c.mutant]!.includes(c.property)) caughtBy[c.mutant]!.push(c.property);
     if (!catches[c.property]!.includes(c.mutant)) catches[c.property]!.push(c.mutant);
   }
-  for (const list of Object.values(caughtBy)) list.sort((a, b) => PROPERTY_NAMES.indexOf(a) - PROPERTY_NAMES.indexOf(b));
-  const ok = Object.values(caughtBy).every((l) => l.length > 0) && Object.values(catches).every((l) => l.length > 0);
+  for (const list of Object.values(caughtBy))
+    list.sort((a, b) => PROPERTY_NAMES.indexOf(a) - PROPERTY_NAMES.indexOf(b));
+  const ok =
+    Object.values(caughtBy).every((l) => l.length > 0) && Object.values(catches).every((l) => l.length > 0);
   return { cells, caughtBy, catches, ok };
 }

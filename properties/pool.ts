@@ -3,9 +3,7 @@
  * every core; with one worker or one job it runs them in this thread. Results come back in job order,
  * whatever order the workers finish in, so the output is the same on any machine.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type ConfigJob, type PropertyOutcome, runConfigJob } from './matrix.ts';
 import type { WorkerReply } from './matrix-worker.ts';
@@ -18,7 +16,7 @@ export interface PoolOptions {
 
 /** A worker that loads TypeScript through tsx (as bin/weave-spec.js does), then the worker module. */
 function bootstrap(url: URL): string {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
   return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
 }
 
@@ -26,7 +24,10 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-export async function runJobs(jobs: readonly ConfigJob[], options: PoolOptions = {}): Promise<PropertyOutcome[][]> {
+export async function runJobs(
+  jobs: readonly ConfigJob[],
+  options: PoolOptions = {},
+): Promise<PropertyOutcome[][]> {
   const workers = Math.min(options.workers ?? defaultWorkers(), jobs.length);
   if (workers <= 1) return jobs.map((job, i) => runConfigJob(job, (done) => options.onRun?.(i, done)));
   const results: PropertyOutcome[][] = [];

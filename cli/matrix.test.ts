@@ -1,0 +1,54 @@
+/** `weave-spec matrix`, run as a user runs it. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(new URL('.', import.meta.url).pathname, '..');
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin/weave-spec.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+
+describe('weave-spec matrix', () => {
+  it('--json prints only the cells, with a counterexample for each failing cell', () => {
+    const r = cli('matrix', '--config', 'fdp/h2/unicast', '--runs', '20', '--seed', '5', '--json');
+    expect(r.status).toBe(0);
+    const { cells } = JSON.parse(r.stdout) as {
+      cells: {
+        config: string;
+        property: string;
+        expected: string;
+        observed: string;
+        runs: number;
+        counterexample: { case: unknown; steps: number[] } | null;
+      }[];
+    };
+    expect(cells).toHaveLength(8);
+    const strict = cells.find((c) => c.property === 'arp-strict')!;
+    expect(strict).toMatchObject({ config: 'fdp/h2/unicast', expected: 'fails', observed: 'fails' });
+    expect(strict.counterexample?.steps.length).toBeGreaterThan(0);
+    expect(cells.find((c) => c.property === 'delivery')).toMatchObject({
+      observed: 'holds',
+      runs: 20,
+      counterexample: null,
+    });
+    expect(r.stderr).toMatch(/matrix: 1\/1 jobs, 20\/20 cases/);
+  }, 120_000);
+  it('prints the verdict table and the same verdicts for the same seed', () => {
+    const a = cli('matrix', '--config', 'sleeve/proxy-arp', '--runs', '15', '--seed', '9', '--json');
+    const b = cli('matrix', '--config', 'sleeve/proxy-arp', '--runs', '15', '--seed', '9', '--json');
+    expect(a.stdout).toBe(b.stdout);
+    const t = cli('matrix', '--config', 'sleeve/proxy-arp', '--runs', '15');
+    expect(t.status).toBe(0);
+    expect(t.stdout).toMatch(/sleeve\/proxy-arp\s+holds\s+holds.*FAILS/);
+    expect(t.stdout).toMatch(/all 8 verdicts as expected/);
+  }, 120_000);
+  it('rejects a bad --runs or --config with exit 2', () => {
+    expect(cli('matrix', '--runs', 'zero').status).toBe(2);
+    const r = cli('matrix', '--config', 'fdp/h9');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown configuration id "fdp\/h9"/);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * `weave-spec matrix` (and `start`): every configuration × every property, printed as the verdict table,
+ * with a progress line on stderr while it works. Exit 0 only when every verdict matches its expectation.
+ * `--json` prints `{ "cells": [...] }` and nothing else on stdout.
+ */
+import { ALL_CONFIGS, configById, DEFAULT_CONFIGS } from '../model/config.ts';
+import { expectedFailure } from '../properties/expectations.ts';
+import { DEFAULT_RUNS, DEFAULT_SEED } from '../properties/matrix.ts';
+import { type Cell, matches, PROPERTY_ORDER, runMatrix } from '../properties/verdicts.ts';
+import { renderTable } from '../render/table.ts';
+import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
+
+export interface MatrixCommandOptions {
+  runs?: string;
+  seed?: string;
+  json?: boolean;
+  config?: string;
+  workers?: string;
+}
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** stderr is a terminal: the progress line is rewritten in place. */
+  tty: boolean;
+}
+
+export function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(`${name} must be a positive integer, not "${value}"`);
+  return Number(value);
+}
+
+export function seedOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_SEED;
+  if (!/^-?\d+$/.test(value)) throw new UsageError(`--seed must be an integer, not "${value}"`);
+  return Number(value) | 0;
+}
+
+/** `default` (the default scope), `all`, or one configuration id. */
+export function selectConfigs(value: string | undefined): string[] {
+  if (value === undefined || value === 'default') return DEFAULT_CONFIGS.map((c) => c.id);
+  if (value === 'all') return ALL_CONFIGS.map((c) => c.id);
+  try {
+    return [configById(value).id];
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** A progress line: rewritten with `\r` on a terminal, else one plain line per finished job. */
+export function progress(io: Io, what: string, jobs: number, runsPerJob: number) {
+  const done = new Array<number>(jobs).fill(0);
+  const started = Date.now();
+  let finished = 0;
+  let last = 0;
+  const line = () => {
+    const total = done.reduce((a, b) => a + b, 0);
+    return `${what}: ${finished}/${jobs} jobs, ${total}/${jobs * runsPerJob} cases, ${((Date.now() - started) / 1000).toFixed(1)} s`;
+  };
+  return {
+    resize(n: number) {
+      while (done.length < n) done.push(0);
+      jobs = n;
+    },
+    onRun(job: number, n: number) {
+      done[job] = n;
+      if (n === runsPerJob) finished++;
+      if (io.tty) {
+        const now = Date.now();
+        if (now - last > 100 || n === runsPerJob) {
+          last = now;
+          io.err(`\r${line()}\x1b[K`);
+        }
+      } else if (n === runsPerJob) io.err(`${line()}\n`);
+    },
+    end() {
+      if (io.tty) io.err(`\r${line()}\x1b[K\n`);
+    },
+  };
+}
+
+/** The verdict table: a row per configuration, a column per property. A cell reads `holds` or `FAILS`,
+ *  with `(!)` where that is not what the expectations table says. */
+export function verdictTable(cells: readonly Cell[]): string {
+  const configs = [...new Set(cells.map((c) => c.config))];
+  const rows = configs.map((config) => [
+    config,
+    ...PROPERTY_ORDER.map((p) => {
+      const c = cells.find((x) => x.config === config && x.property === p);
+      if (!c) return '-';
+      return `${c.observed === 'holds' ? 'holds' : 'FAILS'}${matches(c) ? '' : ' (!)'}`;
+    }),
+  ]);
+  return renderTable(['configuration', ...PROPERTY_ORDER], rows);
+}
+
+export function matrixSummary(cells: readonly Cell[], runs: number, seed: number, ms: number): string {
+  const bad = cells.filter((c) => !matches(c));
+  const configs = new Set(cells.map((c) => c.config)).size;
+  const head = `${configs} configurations × ${PROPERTY_ORDER.length} properties, ${runs} cases each, seed ${seed}`;
+  const lines = [
+    bad.length === 0
+      ? `${head}: all ${cells.length} verdicts as expected (${(ms / 1000).toFixed(1)} s)`
+      : `${head}: ${bad.length} of ${cells.length} verdicts NOT as expected (${(ms / 1000).toFixed(1)} s)`,
+  ];
+  for (const c of bad)
+    lines.push(
+      c.observed === 'fails'
+        ? `  ${c.config} ${c.property}: expected to hold, fails: ${c.counterexample?.message ?? ''}`
+        : `  ${c.config} ${c.property}: expected to fail (${expectedFailure(c.config, c.property)?.why.slice(0, 60)}...), held over ${c.runs} cases`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runMatrixCommand(opts: MatrixCommandOptions, io: Io): Promise<number> {
+  const runs = positiveInt('--runs', opts.runs, DEFAULT_RUNS);
+  const seed = seedOption(opts.seed);
+  const configs = selectConfigs(opts.config);
+  const workers = opts.workers === undefined ? undefined : positiveInt('--workers', opts.workers, 1);
+  const started = Date.now();
+  const bar = progress(io, 'matrix', configs.length, runs);
+  const cells = await runMatrix({ configs, runs, seed, workers, onRun: bar.onRun });
+  bar.end();
+  if (opts.json) io.out(`${JSON.stringify({ cells }, null, 2)}\n`);
+  else io.out(`${verdictTable(cells)}\n${matrixSummary(cells, runs, seed, Date.now() - started)}`);
+  return cells.every(matches) ? EXIT_OK : EXIT_FAIL;
+}

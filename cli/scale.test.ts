@@ -1,0 +1,79 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configById } from '../model/config.ts';
+import { UsageError } from './errors.ts';
+import { CHARTS, measureScale, parseConfigs, parseHosts, renderCsv, runScaleCommand } from './scale.ts';
+
+describe('weave-spec scale', () => {
+  it('validates --hosts and --config with a usage error', () => {
+    expect(parseHosts('8,2,4,4')).toEqual([2, 4, 8]);
+    for (const bad of ['1', '2,,4', 'x', '2.5', '-4', '99999'])
+      expect(() => parseHosts(bad)).toThrow(UsageError);
+    expect(parseConfigs('fdp/upstream,sleeve/upstream').map((c) => c.id)).toEqual([
+      'fdp/upstream',
+      'sleeve/upstream',
+    ]);
+    expect(() => parseConfigs('fdp/nope')).toThrow(/unknown configuration id "fdp\/nope"/);
+  });
+
+  it('counts every ping delivered, and Sleeve’s crossings and copies per packet', () => {
+    const row = measureScale(configById('sleeve/proxy-arp'), 4, 2);
+    // 8 containers, each pings once cold and once warm: 16 requests and 16 replies.
+    expect(row.delivered).toBe(32);
+    expect(row.truncated).toBe(false);
+    // Every packet crosses kernel/user four times on Sleeve (capture, UDP send, UDP receive, inject).
+    expect(row.crossings).toBeGreaterThanOrEqual(4 * row.delivered);
+    expect(row.upcalls).toBe(0);
+  });
+
+  it('shows learning vteps flooding more underlay packets per delivered packet as hosts grow; upstream FDP installs flows', () => {
+    const small = measureScale(configById('fdp/h3/unicast'), 2, 2);
+    const large = measureScale(configById('fdp/h3/unicast'), 8, 2);
+    expect(large.underlayReceived / large.delivered).toBeGreaterThan(
+      small.underlayReceived / small.delivered,
+    );
+    const upstream = measureScale(configById('fdp/upstream'), 4, 2);
+    expect(upstream.flowsInstalled).toBeGreaterThan(0);
+    expect(upstream.vtepFdbMax).toBe(0);
+  });
+
+  it('writes the CSV, the charts and the page, the same bytes on every run', async () => {
+    const run = async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'scale-')), 'scale');
+      const said: string[] = [];
+      const code = await runScaleCommand(
+        { hosts: '2,4', config: 'sleeve/proxy-arp,fdp/h3/unicast', out: dir, quiet: true },
+        (s) => said.push(s),
+      );
+      expect(code).toBe(0);
+      expect(said.join('')).toMatch(/wrote .*scale\.csv/);
+      const files = readdirSync(dir).sort();
+      return {
+        files,
+        text: files.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n'),
+        page: readFileSync(`${dir}.md`, 'utf8'),
+      };
+    };
+    const a = await run();
+    const b = await run();
+    expect(a.files).toEqual(['scale.csv', ...CHARTS.map((c) => `${c.file}.svg`)].sort());
+    expect(a.text).toBe(b.text);
+    expect(a.page).toBe(b.page);
+    expect(a.text).toContain('<svg');
+    expect(a.page).toMatch(/\*\*C-SL-2[^*]*\*\*holds\*\*/);
+    expect(a.page).toMatch(/\*\*C-SL-3/);
+    expect(a.page).toMatch(/\*\*C-FD-2/);
+    expect(a.page).toContain('![');
+  });
+
+  it('renders one CSV line per run, with the header first', () => {
+    const csv = renderCsv([measureScale(configById('sleeve/upstream'), 2, 1)])
+      .trim()
+      .split('\n');
+    expect(csv).toHaveLength(2);
+    expect(csv[0]!.split(',')[0]).toBe('config');
+    expect(csv[1]!.startsWith('sleeve/upstream,2,2,')).toBe(true);
+  });
+});

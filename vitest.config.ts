@@ -12,5 +12,9 @@ export default defineConfig({
       'conformance/**/*.test.ts',
     ],
     pool: 'threads',
+    // Several tests run the real CLI or the kernel in namespaces; on a loaded 2-core CI machine a run can
+    // take tens of seconds. Speed is measured in bench/, never asserted here.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });

@@ -33,11 +33,33 @@ export interface FdpUpstreamConfig {
   hypothesis: 'upstream';
 }
 
-export type Config = SleeveConfig | FdpSeedConfig | FdpUpstreamConfig;
+/** How the Linux-native layout's vtep finds its peers: the seed's V1–V3, or one `remote` peer. */
+export type LinuxVtep = VtepVariant | 'remote';
+export const LINUX_VTEPS: readonly LinuxVtep[] = ['multicast', 'unicast', 'zero-mac', 'remote'];
+
+/**
+ * The Linux-native layout the kernel itself can run (docs/conformance.md): no Weave router, no datapath;
+ * the vxlan device is a port of the bridge. Used by the differential test against the real kernel, not
+ * part of the seed's guesses. `unicast` is written as zero-MAC FDB entries (`remote` for the first peer,
+ * `bridge fdb append` for the rest), the only way Linux can list several remotes.
+ */
+export interface LinuxConfig {
+  id: string;
+  plane: 'linux';
+  vtep: LinuxVtep;
+  /** The vxlan device's `learning` (the bridge always learns). */
+  learning: boolean;
+}
+
+export type Config = SleeveConfig | FdpSeedConfig | FdpUpstreamConfig | LinuxConfig;
 
 function fdpSeed(hypothesis: Hypothesis, vtep: VtepVariant, learning: boolean): FdpSeedConfig {
   const id = `fdp/${hypothesis}/${vtep}${learning ? '' : '/no-learning'}`;
   return { id, plane: 'fdp', hypothesis, vtep, learning };
+}
+
+function linux(vtep: LinuxVtep, learning: boolean): LinuxConfig {
+  return { id: `linux/${vtep}${learning ? '' : '/no-learning'}`, plane: 'linux', vtep, learning };
 }
 
 const SLEEVE: SleeveConfig[] = [
@@ -48,10 +70,23 @@ const FDP_SEED = HYPOTHESES.flatMap((h) => VTEP_VARIANTS.map((v) => fdpSeed(h, v
 const FDP_NO_LEARNING = HYPOTHESES.flatMap((h) => VTEP_VARIANTS.map((v) => fdpSeed(h, v, false)));
 const FDP_UPSTREAM: FdpUpstreamConfig = { id: 'fdp/upstream', plane: 'fdp', hypothesis: 'upstream' };
 
-/** Every configuration the model runs, in a stable order. */
-export const ALL_CONFIGS: readonly Config[] = [...SLEEVE, ...FDP_SEED, FDP_UPSTREAM, ...FDP_NO_LEARNING];
+/** The Linux-native layout, learning on then off: the kernel conformance configurations. */
+export const LINUX_CONFIGS: readonly LinuxConfig[] = [
+  ...LINUX_VTEPS.map((v) => linux(v, true)),
+  ...LINUX_VTEPS.map((v) => linux(v, false)),
+];
 
-/** The default scope: the seed's guesses as the seed states them (learning on) and upstream. */
+/** Every configuration the model runs, in a stable order. */
+export const ALL_CONFIGS: readonly Config[] = [
+  ...SLEEVE,
+  ...FDP_SEED,
+  FDP_UPSTREAM,
+  ...FDP_NO_LEARNING,
+  ...LINUX_CONFIGS,
+];
+
+/** The default scope: the seed's guesses as the seed states them (learning on) and upstream (not the
+ *  Linux-native layout, which is for kernel conformance). */
 export const DEFAULT_CONFIGS: readonly Config[] = [...SLEEVE, ...FDP_SEED, FDP_UPSTREAM];
 
 export const CONFIG_IDS: readonly string[] = ALL_CONFIGS.map((c) => c.id);

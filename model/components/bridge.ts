@@ -20,12 +20,15 @@ export interface BridgeInput {
   ageingMs?: number;
   /** Mutant (tests only): flood back out of the ingress port too. */
   floodToIngress?: boolean;
+  /** Mutant (tests only): never learn (every unicast is flooded as unknown). */
+  noLearning?: boolean;
 }
 
 export interface BridgeContext {
   ports: string[];
   ageingMs: number;
   floodToIngress: boolean;
+  noLearning: boolean;
   fdb: Record<Mac, FdbEntry>;
 }
 
@@ -56,6 +59,7 @@ export const bridgeMachine = setup({
     ports: input.ports,
     ageingMs: input.ageingMs ?? 300_000,
     floodToIngress: input.floodToIngress ?? false,
+    noLearning: input.noLearning ?? false,
     fdb: {},
   }),
   on: {
@@ -67,7 +71,7 @@ export const bridgeMachine = setup({
           return;
         }
         const old = context.fdb[frame.src];
-        if (!isGroupMac(frame.src)) {
+        if (!isGroupMac(frame.src) && !context.noLearning) {
           enqueue.assign({ fdb: { ...context.fdb, [frame.src]: { port: event.port, seen: event.now } } });
           if (old?.port !== event.port || event.now - old.seen > context.ageingMs)
             enqueue.emit({ type: 'note', text: `learn ${frame.src} on ${event.port}` });

@@ -7,6 +7,8 @@
  * IP and drops ARP for any other (SL-L.2.2.1, SL-X.2.2.1), and drops frames whose destination MAC is not
  * its own (SL-X.5.1). From the tap (the router's injections, the datapath's output), frames go into the
  * bridge untouched; the kernel does not see them, and pcap, capturing inbound only, does not either.
+ * With `tap: false` (the Linux-native layout, docs/conformance.md) nothing is tapped on: ethbr is the
+ * host's own veth on the bridge and only the host kernel sees the frames.
  */
 import { enqueueActions, setup } from 'xstate';
 import type { Ip, Mac } from '../addresses.ts';
@@ -19,12 +21,16 @@ export interface EthbrInput {
   ip?: Ip;
   /** Mutant (tests only): the kernel answers ARP for any IP with its own MAC. */
   answerAnyArp?: boolean;
+  /** Whether something is tapped onto ethbr (default true). False in the Linux-native layout, where
+   *  ethbr is just the host's veth on the bridge: frames from the bridge go to the host kernel only. */
+  tap?: boolean;
 }
 
 export interface EthbrContext {
   mac: Mac;
   ip: Ip | null;
   answerAnyArp: boolean;
+  tap: boolean;
 }
 
 /** What the host kernel does with a frame the bridge sends to ethbr. */
@@ -65,6 +71,7 @@ export const ethbrMachine = setup({
     mac: input.mac,
     ip: input.ip ?? null,
     answerAnyArp: input.answerAnyArp ?? false,
+    tap: input.tap ?? true,
   }),
   on: {
     recv: {
@@ -78,7 +85,7 @@ export const ethbrMachine = setup({
           enqueue.emit({ type: 'send', port: 'bridge', packet: frame });
           return;
         }
-        enqueue.emit({ type: 'send', port: 'tap', packet: frame });
+        if (context.tap) enqueue.emit({ type: 'send', port: 'tap', packet: frame });
         enqueue.emit(kernel(context, frame));
       }),
     },

@@ -7,10 +7,14 @@
  * - FDP, seed hypotheses: ethbr `tap` = the datapath's `bridge` (vethwe-datapath); datapath `vtep` = the
  *   vtep's `dp`; the vtep's `udp` = the underlay; datapath `controller` = the controller's `datapath`.
  * - FDP, upstream: as above without a vtep; the datapath's `vxlan` vport is on the underlay itself.
+ * - Linux-native layout (docs/conformance.md): no router, no datapath. The vtep is a port of the bridge
+ *   (bridge `vxlan` = vtep `dp`), the vtep's `udp` = the underlay, and ethbr has nothing tapped on (it is
+ *   the host's veth on the bridge). The `remote` variant points each host at the next one in a ring.
  */
 import type { AnyStateMachine } from 'xstate';
 import type { Ip, Mac } from '../addresses.ts';
 import { bridgeMachine } from '../components/bridge.ts';
+import type { NeighParams } from '../components/container.ts';
 import { containerMachine } from '../components/container.ts';
 import { controllerMachine } from '../components/controller.ts';
 import { datapathMachine } from '../components/datapath.ts';
@@ -18,7 +22,7 @@ import { ethbrMachine } from '../components/ethbr.ts';
 import { sleeveRouterMachine } from '../components/sleeve-router.ts';
 import { underlayMachine } from '../components/underlay.ts';
 import { vtepMachine } from '../components/vtep.ts';
-import type { Config, FdpSeedConfig, FdpUpstreamConfig } from '../config.ts';
+import type { Config, FdpSeedConfig, FdpUpstreamConfig, LinuxConfig } from '../config.ts';
 import type { MutantName } from '../mutants.ts';
 import { type MeshRoutes, meshRoutes, peerGraph } from '../routing.ts';
 import { containersOn, type HostSpec, peerLinks, type Topology, validateTopology } from '../topology.ts';
@@ -56,6 +60,11 @@ export interface Network {
 
 export interface WiringOptions {
   mutants?: readonly MutantName[];
+  /** Every container's neighbour settings (default: Weave's, see container.ts). */
+  neigh?: Partial<NeighParams>;
+  /** Mutant topology (tests only): on this host, two extra bridge ports `loopA` and `loopB` cabled to
+   *  each other, a Layer-2 loop (a veth whose two ends are both on the bridge). */
+  bridgeLoop?: string;
 }
 
 /** The VXLAN network identifier of the seed's vteps. */
@@ -98,13 +107,20 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
   topology.hosts.forEach((host) => {
     const id = (name: string) => componentId(host.name, name);
     const containers = containersOn(topology, host.name);
+    const linux = config.plane === 'linux';
+    const looped = options.bridgeLoop === host.name;
     add({
       id: id('bridge'),
       kind: 'bridge',
       host: host.name,
       machine: bridgeMachine,
       input: {
-        ports: [...containers.map((c) => c.name), 'ethbr'],
+        ports: [
+          ...containers.map((c) => c.name),
+          'ethbr',
+          ...(linux ? ['vxlan'] : []),
+          ...(looped ? ['loopA', 'loopB'] : []),
+        ],
         floodToIngress: mutant.has('bridge-floods-ingress'),
       },
     });
@@ -121,6 +137,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
           ip: c.ip,
           subnet: c.subnet,
           neverRetry: mutant.has('container-never-retries'),
+          ...(options.neigh ? { neigh: options.neigh } : {}),
         },
       });
       link({ component: id(c.name), port: 'eth0' }, { component: id('bridge'), port: c.name });
@@ -130,13 +147,25 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
       kind: 'ethbr',
       host: host.name,
       machine: ethbrMachine,
-      input: { mac: host.mac, ip: host.ip, answerAnyArp: mutant.has('kernel-answers-any-arp') },
+      input: {
+        mac: host.mac,
+        ip: host.ip,
+        answerAnyArp: mutant.has('kernel-answers-any-arp'),
+        tap: !linux,
+      },
     });
     link({ component: id('bridge'), port: 'ethbr' }, { component: id('ethbr'), port: 'bridge' });
+    if (looped) link({ component: id('bridge'), port: 'loopA' }, { component: id('bridge'), port: 'loopB' });
 
     const routes = meshRoutes(graph, host.name);
     const peers = Object.fromEntries(Object.entries(addresses).filter(([h]) => h !== host.name));
     const toUnderlay = (e: Endpoint) => link(e, { component: UNDERLAY, port: host.name });
+    if (config.plane === 'linux') {
+      add(linuxVtep(topology, config, host, mutant));
+      link({ component: id('bridge'), port: 'vxlan' }, { component: id('vtep'), port: 'dp' });
+      toUnderlay({ component: id('vtep'), port: 'udp' });
+      return;
+    }
     if (config.plane === 'sleeve') {
       add({
         id: id('router'),
@@ -170,7 +199,9 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
     }
   });
 
-  const multicast = config.plane === 'fdp' && config.hypothesis !== 'upstream' && config.vtep === 'multicast';
+  const multicast =
+    (config.plane === 'linux' && config.vtep === 'multicast') ||
+    (config.plane === 'fdp' && config.hypothesis !== 'upstream' && config.vtep === 'multicast');
   add({
     id: UNDERLAY,
     kind: 'underlay',
@@ -196,6 +227,45 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
     byId: new Map(components.map((c) => [c.id, c])),
     links,
     containerIds,
+  };
+}
+
+/** The vxlan device of the Linux-native layout (VNI 42, as the kernel harness creates it). */
+export const LINUX_VNI = 42;
+
+/** The next host in the ring: the single peer of the `remote` variant. */
+export function ringNext(topology: Topology, host: string): HostSpec {
+  const i = topology.hosts.findIndex((h) => h.name === host);
+  return topology.hosts[(i + 1) % topology.hosts.length]!;
+}
+
+function linuxVtep(
+  topology: Topology,
+  config: LinuxConfig,
+  host: HostSpec,
+  mutant: Set<MutantName>,
+): ComponentDef {
+  const others = topology.hosts.filter((h) => h.name !== host.name).map((h) => h.address);
+  const remotes =
+    config.vtep === 'multicast'
+      ? []
+      : config.vtep === 'remote'
+        ? [ringNext(topology, host.name).address]
+        : others;
+  return {
+    id: componentId(host.name, 'vtep'),
+    kind: 'vtep',
+    host: host.name,
+    machine: vtepMachine,
+    input: {
+      address: host.address,
+      vni: LINUX_VNI,
+      variant: config.vtep,
+      group: config.vtep === 'multicast' ? VTEP_GROUP : undefined,
+      remotes,
+      learning: config.learning,
+      reflood: mutant.has('vtep-refloods'),
+    },
   };
 }
 

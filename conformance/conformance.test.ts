@@ -1,0 +1,138 @@
+/**
+ * The differential test in `npm test`: a few cases against the real kernel, a model mutant caught with a
+ * shrunk case, loop freedom (and a looped topology both sides see), and a run killed mid-way leaving
+ * nothing behind once the next run has swept. Skips with a one-line reason when not root or when network
+ * namespaces are unavailable. `npm run conformance -- --runs 25` is the deep run.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { configById, type LinuxConfig } from '../model/config.ts';
+import { buildCase } from './case.ts';
+import { runDifferential } from './differential.ts';
+import { listNamespaces, processesNaming, sweepStale, unavailableReason } from './kernel.ts';
+import { loopCheck } from './loop.ts';
+import { runModel } from './model-run.ts';
+
+const reason = unavailableReason();
+if (reason !== null) console.log(`conformance tests skipped: ${reason}`);
+const linux = (id: string) => configById(id) as LinuxConfig;
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function rootInterfaces(): string[] {
+  return JSON.parse(spawnSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' }).stdout)
+    .map((l: { ifname: string }) => l.ifname)
+    .sort();
+}
+
+describe.skipIf(reason !== null)('model against the Linux kernel', () => {
+  it('agrees on a few generated cases (multicast, zero-mac and remote; learning on and off)', () => {
+    const report = runDifferential({
+      runs: 2,
+      seed: 4242,
+      configs: [
+        linux('linux/multicast'),
+        linux('linux/zero-mac/no-learning'),
+        linux('linux/remote/no-learning'),
+      ],
+    });
+    expect(report.failure?.text).toBeUndefined();
+    expect(report.comparisons).toBe(6);
+    expect(report.observables).toBeGreaterThan(6 * 10);
+  }, 90_000);
+
+  it('agrees where IPv4 is flooded to interfaces it is not for (otherhost counters move)', () => {
+    // Single remote, no learning, ring h1 -> h2 -> h3: c21's echo reply to c12 goes to h3, whose bridge
+    // has never seen c12 and floods it to c31 and ethbr.
+    const shape = {
+      containers: [2, 1, 1],
+      pings: [
+        { from: 1, to: 1 },
+        { from: 10, to: 1 },
+        { from: 3, to: 3 },
+      ],
+    };
+    const config = linux('linux/remote/no-learning');
+    expect(runModel(buildCase(shape), config).outcome.otherhost).toMatchObject({ c31: 1, 'h3/ethbr': 1 });
+    const report = runDifferential({ runs: 1, configs: [config], examples: [shape] });
+    expect(report.failure?.text).toBeUndefined();
+  }, 30_000);
+
+  it('catches a bridge that never learns, with a shrunk case shown side by side', () => {
+    const report = runDifferential({
+      runs: 2,
+      seed: 7,
+      configs: [linux('linux/unicast')],
+      mutants: ['bridge-no-learning'],
+      examples: [{ containers: [2, 1], pings: [{ from: 0, to: 2 }] }],
+    });
+    const failure = report.failure;
+    expect(failure).toBeDefined();
+    // Shrunk: the smallest topology the generator allows (2 hosts, 1 container each) and one ping.
+    expect(failure!.shrunk.case.topology.containers).toHaveLength(2);
+    expect(failure!.shrunk.case.traffic).toHaveLength(1);
+    expect(failure!.shrunk.differences.map((d) => d.path)).toContain('bridge h1');
+    expect(failure!.text).toMatch(/observable +\| model +\| kernel/);
+  }, 90_000);
+
+  it('catches a vtep that re-floods into the underlay (no split horizon): the model storms, the kernel does not', () => {
+    const report = runDifferential({
+      runs: 1,
+      configs: [linux('linux/zero-mac')],
+      mutants: ['vtep-refloods'],
+      examples: [{ containers: [1, 1], pings: [{ from: 0, to: 0 }] }],
+    });
+    expect(report.failure).toBeDefined();
+    expect(report.failure!.shrunk.differences.some((d) => d.path.startsWith('underlay'))).toBe(true);
+  }, 60_000);
+
+  it('is loop-free: the underlay is quiet after the traffic, in the kernel and the model', () => {
+    const c = buildCase({ containers: [2, 1, 1], pings: [{ from: 0, to: 2 }] });
+    const r = loopCheck(c, linux('linux/zero-mac'));
+    expect(r).toEqual({ modelLoops: false, kernelQuietFrames: 0, kernelLoops: false });
+  }, 30_000);
+
+  it('shows a deliberately looped bridge in both the kernel (rate-limited) and the model', () => {
+    const c = buildCase({ containers: [1, 1], pings: [{ from: 0, to: 0 }] });
+    const r = loopCheck(c, linux('linux/multicast'), 'h1');
+    expect(r.modelLoops).toBe(true);
+    expect(r.kernelLoops).toBe(true);
+    expect(listNamespaces().filter((n) => n.startsWith(`wsc-${process.pid}-`))).toEqual([]);
+  }, 30_000);
+
+  it('leaves nothing behind when a run is killed mid-way (SIGKILL) once the next run has swept', async () => {
+    const interfacesBefore = rootInterfaces();
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'conformance/main.ts', '--runs', '50', '--config', 'linux/zero-mac', '--no-loops'],
+      { cwd: root, stdio: 'ignore' },
+    );
+    const prefix = `wsc-${child.pid}-`;
+    const deadline = Date.now() + 30_000;
+    while (!listNamespaces().some((n) => n.startsWith(prefix)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 400));
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    // The killed run had no chance to clean up: its namespaces are still there.
+    expect(listNamespaces().some((n) => n.startsWith(prefix))).toBe(true);
+
+    // The next run sweeps namespaces whose creating process is gone (here, the same sweep it calls).
+    const next = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'conformance/main.ts', '--runs', '1', '--config', 'linux/remote', '--no-loops'],
+      { cwd: root, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(next.stdout).toMatch(/swept \d+ stale namespaces/);
+    expect(next.status).toBe(0);
+    expect(sweepStale()).toEqual([]);
+    expect(listNamespaces().filter((n) => n.startsWith(prefix))).toEqual([]);
+    // Leftover `timeout … ip netns exec` wrappers exit once the processes inside the namespaces are gone.
+    const until = Date.now() + 6_000;
+    while (processesNaming(prefix).length > 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(processesNaming(prefix)).toEqual([]);
+    expect(rootInterfaces()).toEqual(interfacesBefore);
+  }, 120_000);
+});

@@ -1,0 +1,429 @@
+/**
+ * The kernel harness: builds a conformance case out of real Linux bridges, veths and vxlan devices in
+ * network namespaces, runs the pings, reads the observables as JSON, and always tears down.
+ *
+ * Layout (../shared/reference/linux-kernel-oracle.md, section 2), per run prefix P (`wsc-<pid>-<n>-`):
+ * - `Pul`: the underlay switch `ubr` (STP off, multicast snooping off), a veth `ul-hN` per host with a
+ *   static FDB entry to the host's MAC (no unknown-unicast flooding).
+ * - `PhN`: `eth0` 198.19.0.N/24 with static neighbours to every other host; bridge `weave`; `ethbr`, a
+ *   veth whose peer `vethbr` is a bridge port; `v-<container>` per container; `vxlan0` (VNI 42, port
+ *   4789, local 198.19.0.N, per-variant destinations), a port of `weave`.
+ * - `P<container>`: `eth0` with the container's MAC and IP, `lo` up.
+ * The quieting knobs (section 4 of the probe, docs/conformance.md) are applied before any traffic.
+ * Every command runs under `timeout`; every address is in 198.18.0.0/15; nothing touches the root netns
+ * except creating and deleting the namespaces.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Ip } from '../model/addresses.ts';
+import type { LinuxConfig } from '../model/config.ts';
+import { LINUX_VNI, ringNext, VTEP_GROUP } from '../model/network/wiring.ts';
+import type { Topology } from '../model/topology.ts';
+import { type Case, QUIET_NEIGH } from './case.ts';
+import type { Outcome } from './outcome.ts';
+
+/** Every namespace this harness creates starts with this, then the creating process's pid. */
+export const FAMILY = 'wsc-';
+const hex = (n: number) => n.toString(16).padStart(2, '0');
+
+export class CommandError extends Error {}
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a command under `timeout` (SIGTERM, then SIGKILL a second later); never throws. */
+export function sh(args: readonly string[], timeoutMs = 5000): Result {
+  const secs = (timeoutMs / 1000).toFixed(2);
+  const r = spawnSync('timeout', ['-k', '1', secs, ...args], {
+    encoding: 'utf8',
+    timeout: timeoutMs + 3000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** Run a command that must succeed. */
+export function must(args: readonly string[], timeoutMs = 5000): string {
+  const r = sh(args, timeoutMs);
+  if (r.code !== 0) throw new CommandError(`${args.join(' ')}: exit ${r.code}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Why the kernel harness cannot run here, or null when it can. */
+export function unavailableReason(): string | null {
+  if (process.platform !== 'linux') return 'not Linux';
+  if (process.getuid?.() !== 0) return 'not root (network namespaces need CAP_SYS_ADMIN and CAP_NET_ADMIN)';
+  for (const tool of ['ip', 'bridge', 'ping', 'arping', 'timeout']) {
+    const r = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
+    if (r.status !== 0)
+      return `${tool} is not installed (apt-get install -y --no-install-recommends iproute2 iputils-ping iputils-arping)`;
+  }
+  const probe = `${FAMILY}${process.pid}-probe`;
+  const r = sh(['ip', 'netns', 'add', probe]);
+  if (r.code !== 0) return `cannot create a network namespace: ${r.stderr.trim()}`;
+  const v = sh(['ip', '-n', probe, 'link', 'add', 'vx', 'type', 'vxlan', 'id', '1', 'dstport', '4789']);
+  const b = sh(['ip', '-n', probe, 'link', 'add', 'wbr', 'type', 'bridge']);
+  sh(['ip', 'netns', 'del', probe]);
+  if (v.code !== 0) return `no vxlan support: ${v.stderr.trim()}`;
+  if (b.code !== 0) return `no bridge support: ${b.stderr.trim()}`;
+  return null;
+}
+
+export function listNamespaces(): string[] {
+  const r = sh(['ip', 'netns', 'list']);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((n) => n.length > 0);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Kill every process inside a namespace, then delete it. */
+function deleteNamespace(ns: string): void {
+  for (const pid of sh(['ip', 'netns', 'pids', ns]).stdout.split(/\s+/).filter(Boolean)) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  sh(['ip', 'netns', 'del', ns]);
+}
+
+/** Delete the namespaces of runs whose process is gone (a crashed or killed run); returns their names. */
+export function sweepStale(): string[] {
+  const stale = listNamespaces().filter((ns) => {
+    const m = /^wsc-(\d+)-/.exec(ns);
+    return m !== null && !alive(Number(m[1]));
+  });
+  for (const ns of stale) deleteNamespace(ns);
+  return stale;
+}
+
+/** Processes (other than ourselves) whose command line names a namespace of `prefix`. */
+export function processesNaming(prefix: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\u0000', ' ');
+      if (cmd.includes(prefix) && !cmd.includes('processesNaming')) out.push(Number(d));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+let runSeq = 0;
+
+export interface KernelOptions {
+  /** Mutant topology: on this host a veth whose two ends are both ports of `weave` (a loop), rate-limited. */
+  bridgeLoop?: string;
+  /** Print each command (debugging). */
+  verbose?: boolean;
+}
+
+/** One case's namespaces, built, driven and read. Always call `teardown` (use `withKernel`). */
+export class KernelCase {
+  readonly prefix: string;
+  readonly namespaces: string[] = [];
+
+  constructor(
+    readonly c: Case,
+    readonly config: LinuxConfig,
+    readonly options: KernelOptions = {},
+  ) {
+    this.prefix = `${FAMILY}${process.pid}-${runSeq++}-`;
+  }
+
+  ns(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  private x(args: readonly string[], timeoutMs = 5000): string {
+    if (this.options.verbose) console.log(`  $ ${args.join(' ')}`);
+    return must(args, timeoutMs);
+  }
+
+  /** Run one command line (no argument has a space in it), as the probe's shell scripts wrote them. */
+  private $(line: string): string {
+    return this.x(line.trim().split(/\s+/));
+  }
+
+  private addNs(name: string): string {
+    const ns = this.ns(name);
+    this.$(`ip netns add ${ns}`);
+    this.namespaces.push(ns);
+    // Noise 1 and 2: no IPv6 (DAD, RS, MLD); no IGMP reports for link-local groups (the bridge's MRD join).
+    this.$(`ip netns exec ${ns} sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+      net.ipv4.igmp_link_local_mcast_reports=0`);
+    return ns;
+  }
+
+  build(): void {
+    const { topology } = this.c;
+    const ul = this.addNs('ul');
+    this.$(`ip -n ${ul} link add ubr type bridge stp_state 0 mcast_snooping 0`);
+    this.$(`ip -n ${ul} link set ubr up`);
+    for (const [i, h] of topology.hosts.entries()) this.buildHost(topology, h.name, i + 1, ul);
+    // Noise 5: the multicast join is repeated within the (shortened) report interval; let it pass.
+    sleep(this.config.vtep === 'multicast' ? 250 : 30);
+  }
+
+  private buildHost(topology: Topology, name: string, n: number, ul: string): void {
+    const host = topology.hosts[n - 1]!;
+    const h = this.addNs(name);
+    const ip = (line: string) => this.$(`ip -n ${h} ${line}`);
+    const eth0Mac = (i: number) => `02:aa:00:00:00:${hex(i)}`;
+    // Underlay: a veth to the switch, a static FDB entry for it there (noise 3), static neighbours.
+    this.$(`ip -n ${ul} link add ul-${name} address 02:ab:00:00:00:${hex(n)} type veth
+      peer name eth0 address ${eth0Mac(n)} netns ${h}`);
+    this.$(`ip -n ${ul} link set ul-${name} master ubr up`);
+    this.$(`bridge -n ${ul} fdb replace ${eth0Mac(n)} dev ul-${name} master static`);
+    this.$(`ip netns exec ${h} sysctl -qw net.ipv4.conf.eth0.igmpv3_unsolicited_report_interval=10`);
+    ip(`addr add ${host.address}/24 dev eth0`);
+    ip('link set eth0 up');
+    for (const [j, o] of topology.hosts.entries())
+      if (o.name !== name) ip(`neigh replace ${o.address} lladdr ${eth0Mac(j + 1)} dev eth0 nud permanent`);
+    // In a looped topology, the underlay is rate-limited too.
+    if (this.options.bridgeLoop === name)
+      this.$(`tc -n ${h} qdisc add dev eth0 root tbf rate 1mbit burst 4kb latency 50ms`);
+
+    // The bridge, and ethbr: a veth whose peer is a bridge port (the probe's ETHBR_MODE=veth), no IP.
+    ip(`link add weave address 02:b1:00:00:00:${hex(n)} type bridge stp_state 0 mcast_snooping 0`);
+    ip('link set weave up');
+    ip(`link add ethbr address ${host.mac} type veth peer name vethbr address 02:bf:00:00:00:${hex(n)}`);
+    ip('link set vethbr master weave up');
+    ip('link set ethbr up');
+
+    for (const c of topology.containers.filter((x) => x.host === name)) {
+      const cns = this.addNs(c.name);
+      ip(
+        `link add v-${c.name} address 02:cf${c.mac.slice(5)} type veth peer name eth0 address ${c.mac} netns ${cns}`,
+      );
+      ip(`link set v-${c.name} master weave up`);
+      // Noise 4: no re-probes during a run; one broadcast solicit, failure after 500 ms (the model's too).
+      const q = QUIET_NEIGH;
+      this.$(`ip netns exec ${cns} sysctl -qw net.ipv4.neigh.eth0.base_reachable_time_ms=${q.baseReachableMs}
+        net.ipv4.neigh.eth0.delay_first_probe_time=${q.delayFirstProbeMs / 1000}
+        net.ipv4.neigh.eth0.mcast_solicit=${q.mcastSolicit} net.ipv4.neigh.eth0.retrans_time_ms=${q.retransMs}`);
+      this.$(`ip -n ${cns} addr add ${c.ip}/${c.subnet.split('/')[1]} dev eth0`);
+      this.$(`ip -n ${cns} link set lo up`);
+      this.$(`ip -n ${cns} link set eth0 up`);
+    }
+
+    // The vxlan device and its default destinations (all-zero-MAC FDB entries).
+    const others = topology.hosts.filter((o) => o.name !== name).map((o) => o.address);
+    let vx = `link add vxlan0 address 02:5e:00:00:00:${hex(n)} type vxlan id ${LINUX_VNI} dstport 4789 local ${host.address}`;
+    let appends: Ip[] = [];
+    switch (this.config.vtep) {
+      case 'multicast':
+        vx += ` group ${VTEP_GROUP} dev eth0`;
+        break;
+      case 'remote':
+        vx += ` remote ${ringNext(topology, name).address}`;
+        break;
+      case 'unicast':
+        // "A list given at creation": Linux takes one `remote`, the rest can only be appended.
+        vx += ` remote ${others[0]}`;
+        appends = others.slice(1);
+        break;
+      case 'zero-mac':
+        appends = others;
+        break;
+    }
+    ip(`${vx}${this.config.learning ? '' : ' nolearning'}`);
+    for (const dst of appends)
+      this.$(`bridge -n ${h} fdb append 00:00:00:00:00:00 dev vxlan0 dst ${dst} self permanent`);
+    ip('link set vxlan0 master weave up');
+
+    if (this.options.bridgeLoop === name) {
+      // Mutant topology: a veth with both ends on the bridge, rate-limited both ways.
+      ip('link add loopA address 02:ee:00:00:00:0a type veth peer name loopB address 02:ee:00:00:00:0b');
+      for (const dev of ['loopA', 'loopB']) {
+        this.$(`tc -n ${h} qdisc add dev ${dev} root tbf rate 100kbit burst 1600 latency 50ms`);
+        ip(`link set ${dev} master weave up`);
+      }
+    }
+  }
+
+  /** Each container's gratuitous ARP, as upstream Weave sends when it adds the address (the model's
+   *  container does it at start). All at once: arping waits a second after its one request, and the
+   *  tables compared are sets, so the order does not matter. */
+  announce(): void {
+    const script = this.c.topology.containers
+      .map((c) => `timeout -k 1 4 ip netns exec ${this.ns(c.name)} arping -q -U -c 1 -I eth0 ${c.ip} &`)
+      .join('\n');
+    this.x(['sh', '-c', `${script}\nwait`], 6000);
+  }
+
+  /** One ping, `-c1 -W0.8` (a failed resolution gives up after 500 ms); then, if it failed, wait until the neighbour entry has left INCOMPLETE. */
+  ping(from: string, to: Ip): boolean {
+    const ns = this.ns(from);
+    const r = sh(['ip', 'netns', 'exec', ns, 'ping', '-c', '1', '-W', '0.8', '-n', '-q', to], 4000);
+    if (r.code === 0) return true;
+    for (let i = 0; i < 40; i++) {
+      const entries = JSON.parse(
+        must(['ip', '-j', '-n', ns, 'neigh', 'show', 'dev', 'eth0', 'to', to]) || '[]',
+      ) as NeighJson[];
+      if (!entries.some((e) => e.state?.includes('INCOMPLETE'))) break;
+      sleep(50);
+    }
+    return false;
+  }
+
+  /** Frames sent and received by each host on the underlay, from the switch's port counters. */
+  underlayCounters(): Record<string, { sent: number; received: number }> {
+    const links = JSON.parse(must(['ip', '-j', '-s', '-n', this.ns('ul'), 'link', 'show'])) as LinkJson[];
+    const out: Record<string, { sent: number; received: number }> = {};
+    for (const h of this.c.topology.hosts) {
+      const l = links.find((x) => x.ifname === `ul-${h.name}`);
+      out[h.name] = { sent: l?.stats64?.rx?.packets ?? 0, received: l?.stats64?.tx?.packets ?? 0 };
+    }
+    return out;
+  }
+
+  /** Runs the whole case: announce, pings, observe (underlay counts are deltas from just before). */
+  run(): Outcome {
+    const before = this.underlayCounters();
+    this.announce();
+    const delivered = this.c.traffic.map((p) => this.ping(p.from, p.to));
+    sleep(100);
+    return this.observe(before, delivered);
+  }
+
+  observe(before: Record<string, { sent: number; received: number }>, delivered: boolean[]): Outcome {
+    const { topology } = this.c;
+    const otherhost = (ns: string, dev: string) => {
+      const [l] = JSON.parse(
+        must(['ip', '-j', '-s', '-s', '-n', ns, 'link', 'show', 'dev', dev]),
+      ) as LinkJson[];
+      return l?.stats64?.rx?.otherhost ?? 0;
+    };
+    const arp: Outcome['arp'] = {};
+    const oh: Outcome['otherhost'] = {};
+    for (const c of topology.containers) {
+      const ns = this.ns(c.name);
+      const entries = JSON.parse(
+        must(['ip', '-j', '-n', ns, 'neigh', 'show', 'dev', 'eth0']) || '[]',
+      ) as NeighJson[];
+      const cache: Record<Ip, string> = {};
+      for (const e of entries)
+        if (e.lladdr && !e.state?.some((s) => s === 'INCOMPLETE' || s === 'FAILED')) cache[e.dst] = e.lladdr;
+      arp[c.name] = cache;
+      oh[c.name] = otherhost(ns, 'eth0');
+    }
+    const bridge: Outcome['bridge'] = {};
+    const vxlan: Outcome['vxlan'] = {};
+    for (const h of topology.hosts) {
+      const ns = this.ns(h.name);
+      const fdb = JSON.parse(must(['bridge', '-j', '-n', ns, 'fdb', 'show']) || '[]') as FdbJson[];
+      const learned = fdb.filter(
+        (e) =>
+          e.state !== 'permanent' && e.state !== 'static' && !e.flags?.includes('offload') && !isGroup(e.mac),
+      );
+      bridge[h.name] = learned
+        .filter((e) => e.master === 'weave')
+        .map((e) => `${e.mac} ${portName(e.ifname)}`)
+        .sort();
+      vxlan[h.name] = learned
+        .filter(
+          (e) =>
+            e.master === undefined &&
+            e.ifname === 'vxlan0' &&
+            e.dst !== undefined &&
+            e.mac !== '00:00:00:00:00:00',
+        )
+        .map((e) => `${e.mac} ${e.dst}`)
+        .sort();
+      oh[`${h.name}/ethbr`] = otherhost(ns, 'ethbr');
+    }
+    const after = this.underlayCounters();
+    const underlay: Outcome['underlay'] = {};
+    for (const h of topology.hosts)
+      underlay[h.name] = {
+        sent: after[h.name]!.sent - before[h.name]!.sent,
+        received: after[h.name]!.received - before[h.name]!.received,
+      };
+    return { delivered, arp, bridge, vxlan, underlay, otherhost: oh };
+  }
+
+  /** Delete every namespace of this case (processes in them killed first). Safe to call twice. */
+  teardown(): void {
+    for (const ns of listNamespaces().filter((n) => n.startsWith(this.prefix))) deleteNamespace(ns);
+    this.namespaces.length = 0;
+  }
+}
+
+function isGroup(mac: string): boolean {
+  return (Number.parseInt(mac.slice(0, 2), 16) & 1) === 1;
+}
+
+/** The kernel's interface names as the model's bridge port names. */
+function portName(ifname: string): string {
+  if (ifname === 'vethbr') return 'ethbr';
+  if (ifname === 'vxlan0') return 'vxlan';
+  if (ifname.startsWith('v-')) return ifname.slice(2);
+  return ifname;
+}
+
+interface NeighJson {
+  dst: string;
+  lladdr?: string;
+  state?: string[];
+}
+interface FdbJson {
+  mac: string;
+  ifname: string;
+  master?: string;
+  dst?: string;
+  state?: string;
+  flags?: string[];
+}
+interface LinkJson {
+  ifname: string;
+  stats64?: { rx?: { packets?: number; otherhost?: number }; tx?: { packets?: number } };
+}
+
+/** Build a case, run `body`, and always tear down, even when building or the body throws. */
+export function withKernel<T>(
+  c: Case,
+  config: LinuxConfig,
+  body: (k: KernelCase) => T,
+  options: KernelOptions = {},
+): T {
+  const k = new KernelCase(c, config, options);
+  try {
+    k.build();
+    return body(k);
+  } finally {
+    k.teardown();
+  }
+}
+
+/** Run one case in the kernel and read its outcome. */
+export function runKernel(c: Case, config: LinuxConfig, options: KernelOptions = {}): Outcome {
+  return withKernel(c, config, (k) => k.run(), options);
+}
+
+/** Used by signal handlers: delete every namespace this process created. */
+export function teardownAllOfThisProcess(): void {
+  for (const ns of listNamespaces().filter((n) => n.startsWith(`${FAMILY}${process.pid}-`)))
+    deleteNamespace(ns);
+}

@@ -1,0 +1,131 @@
+/**
+ * The model side of the differential test: wire the Linux-native configuration with the harness's quiet
+ * neighbour settings, simulate the case, and read the same observables the kernel harness reads.
+ */
+import { BROADCAST_MAC, isGroupMac } from '../model/addresses.ts';
+import type { BridgeContext } from '../model/components/bridge.ts';
+import type { ContainerContext } from '../model/components/container.ts';
+import type { VtepContext } from '../model/components/vtep.ts';
+import type { LinuxConfig } from '../model/config.ts';
+import type { MutantName } from '../model/mutants.ts';
+import { type Run, simulate } from '../model/network/simulator.ts';
+import { buildNetwork, componentId, type Network } from '../model/network/wiring.ts';
+import { type Case, PING_GAP, QUIET_NEIGH } from './case.ts';
+import type { Outcome } from './outcome.ts';
+
+/** Mutants the differential test can switch on in the model only: the model's own named mutants, and
+ *  `bridge-no-learning` (the bridge never learns, so every unicast is flooded). */
+export type ConformanceMutant = MutantName | 'bridge-no-learning';
+
+/** A run that needs more steps than this is a storm (a forwarding loop). */
+export const MODEL_MAX_STEPS = 20_000;
+
+export interface ModelResult {
+  outcome: Outcome;
+  run: Run;
+  network: Network;
+}
+
+export function modelNetwork(
+  c: Case,
+  config: LinuxConfig,
+  mutants: readonly ConformanceMutant[] = [],
+  bridgeLoop?: string,
+): Network {
+  const named = mutants.filter((m): m is MutantName => m !== 'bridge-no-learning');
+  const network = buildNetwork(c.topology, config, {
+    mutants: named,
+    neigh: QUIET_NEIGH,
+    ...(bridgeLoop ? { bridgeLoop } : {}),
+  });
+  if (mutants.includes('bridge-no-learning'))
+    for (const def of network.components)
+      if (def.kind === 'bridge') def.input = { ...(def.input as object), noLearning: true };
+  return network;
+}
+
+export function runModel(
+  c: Case,
+  config: LinuxConfig,
+  mutants: readonly ConformanceMutant[] = [],
+  bridgeLoop?: string,
+): ModelResult {
+  const network = modelNetwork(c, config, mutants, bridgeLoop);
+  const last = c.traffic.at(-1)?.at ?? 0;
+  const run = simulate(network, c.traffic, { until: last + PING_GAP - 1, maxSteps: MODEL_MAX_STEPS });
+  return { outcome: modelOutcome(c, network, run), run, network };
+}
+
+export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
+  const { topology } = c;
+  const delivered = c.traffic.map((p, i) =>
+    run.trace.some(
+      (s) =>
+        s.component === network.containerIds[p.from] &&
+        s.outputs.some(
+          (o) =>
+            o.type === 'deliver' &&
+            o.packet.kind === 'frame' &&
+            o.packet.payload.kind === 'ipv4' &&
+            o.packet.payload.icmp === 'echo-reply' &&
+            o.packet.payload.ping === i + 1,
+        ),
+    ),
+  );
+
+  const arp: Outcome['arp'] = {};
+  for (const ct of topology.containers) {
+    const ctx = run.contexts[componentId(ct.host, ct.name)] as ContainerContext;
+    const cache: Record<string, string> = {};
+    for (const [ip, e] of Object.entries(ctx.neigh))
+      if (e.mac !== undefined && e.state !== 'INCOMPLETE' && e.state !== 'FAILED') cache[ip] = e.mac;
+    arp[ct.name] = cache;
+  }
+
+  const bridge: Outcome['bridge'] = {};
+  const vxlan: Outcome['vxlan'] = {};
+  const underlay: Outcome['underlay'] = {};
+  const otherhost: Outcome['otherhost'] = {};
+  for (const h of topology.hosts) {
+    const b = run.contexts[componentId(h.name, 'bridge')] as BridgeContext;
+    bridge[h.name] = Object.entries(b.fdb)
+      .map(([mac, e]) => `${mac} ${e.port}`)
+      .sort();
+    const v = run.contexts[componentId(h.name, 'vtep')] as VtepContext;
+    vxlan[h.name] = Object.entries(v.fdb)
+      .filter(([, e]) => !e.static)
+      .map(([mac, e]) => `${mac} ${e.remote}`)
+      .sort();
+    underlay[h.name] = { sent: 0, received: 0 };
+    otherhost[`${h.name}/ethbr`] = 0;
+  }
+  for (const ct of topology.containers) otherhost[ct.name] = 0;
+
+  const ifaceOf = new Map<string, { name: string; mac: string }>();
+  for (const ct of topology.containers) ifaceOf.set(`${componentId(ct.host, ct.name)}\u0000eth0`, ct);
+  for (const h of topology.hosts)
+    ifaceOf.set(`${componentId(h.name, 'ethbr')}\u0000bridge`, { name: `${h.name}/ethbr`, mac: h.mac });
+
+  for (const s of run.trace) {
+    for (const o of s.outputs) {
+      if (o.type !== 'send' || o.to === undefined) continue;
+      const def = network.byId.get(s.component);
+      if (def?.kind === 'vtep' && o.port === 'udp') underlay[def.host!]!.sent++;
+      if (s.component === 'underlay') underlay[network.byId.get(o.to.component)!.host!]!.received++;
+    }
+    if (s.input.type !== 'recv') continue;
+    const iface = ifaceOf.get(`${s.component}\u0000${s.input.port}`);
+    const f = s.input.packet;
+    // ip_rcv drops IPv4 frames of PACKET_OTHERHOST and counts them; ARP ones are dropped uncounted.
+    if (
+      iface &&
+      f.kind === 'frame' &&
+      f.payload.kind === 'ipv4' &&
+      f.dst !== iface.mac &&
+      f.dst !== BROADCAST_MAC &&
+      !isGroupMac(f.dst)
+    )
+      otherhost[iface.name]!++;
+  }
+  return { delivered, arp, bridge, vxlan, underlay, otherhost };
+}

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LINUX_CONFIGS, type LinuxConfig } from '../model/config.ts';
 import { buildCase } from './case.ts';
-import { runDifferential } from './differential.ts';
+import { DEFAULT_SEED, runDifferential } from './differential.ts';
 import {
   listNamespaces,
   processesNaming,
@@ -124,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
       (mutants.length ? `, model mutants: ${mutants.join(', ')}` : ''),
   );
   const jobs = Number(values.jobs);
-  const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 2 ** 31;
+  const seed = values.seed !== undefined ? Number(values.seed) : DEFAULT_SEED;
   let report: { cases: number; comparisons: number; observables: number; seed: number; failure?: unknown };
   let ok: boolean;
   if (jobs > 1) {

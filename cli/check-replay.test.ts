@@ -58,6 +58,24 @@ describe('check then replay', () => {
     expect(state.stdout).toMatch(/^h1\/bridge: \{"ports":/m);
   });
 
+  it('does not call it reproduced when the recorded steps differ', () => {
+    const cx = JSON.parse(readFileSync(file, 'utf8'));
+    const edited = join(out, 'edited-steps.json');
+    writeFileSync(edited, JSON.stringify({ ...cx, verdict: { ...cx.verdict, steps: [0] } }));
+    const r = cli('replay', edited);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/NOT reproduced\n$/);
+  });
+
+  it('rejects scheduler choices that are not whole numbers >= 0, naming the field', () => {
+    const cx = JSON.parse(readFileSync(file, 'utf8'));
+    const edited = join(out, 'edited-choices.json');
+    writeFileSync(edited, JSON.stringify({ ...cx, choices: [1, -1] }));
+    const r = cli('replay', edited);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/edited-choices\.json: choices\[1\]: must be >= 0/);
+  });
+
   it('says so when the file no longer matches its run', () => {
     const cx = JSON.parse(readFileSync(file, 'utf8'));
     const edited = join(out, 'edited.json');
@@ -146,6 +164,22 @@ describe('bad input: exit 2, the field named, nothing written', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('rejects an --out that is a file, before running anything', () => {
+    const dir = tmp();
+    const out = join(dir, 'a-file');
+    writeFileSync(out, 'x');
+    const r = cli('check', '--config', 'sleeve/upstream', '--runs', '1', '--out', out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--out .*a-file: exists and is not a directory/);
+    expect(readFileSync(out, 'utf8')).toBe('x');
+  });
+
+  it('rejects a seed that is not a 32-bit integer', () => {
+    const r = cli('matrix', '--seed', '99999999999', '--runs', '1');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--seed must be an integer from -2147483648 to 2147483647/);
+  });
+
   it('rejects a traffic file that names an unknown container', () => {
     const dir = tmp();
     const traffic = join(dir, 'traffic.json');
@@ -170,7 +204,7 @@ describe('bad input: exit 2, the field named, nothing written', () => {
     const f = topologyFile(seed());
     const r = cli('replay', f);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/topology\.json: : missing field "format"|missing field "format"/);
+    expect(r.stderr).toMatch(/topology\.json: missing field "format"/);
   });
 });
 

@@ -2,9 +2,11 @@
  * `weave-spec check`: run properties over generated cases (or over a topology and traffic from files);
  * on a violation, write the shrunk counterexample to a file and print where it is and the reason.
  */
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { CounterexampleFile } from '../formats/types.ts';
+import { intToIp, ipToInt, networkOf } from '../model/addresses.ts';
 import {
   ALL_CONFIGS,
   type Config,
@@ -26,8 +28,10 @@ import {
   runCase,
   traceDigest,
 } from '../properties/index.ts';
+import { ModelError } from '../properties/matrix.ts';
 import { UsageError } from './errors.ts';
 import { writeFileAtomic } from './files.ts';
+import { selectConfigs } from './options.ts';
 import type { Progress } from './progress.ts';
 
 export interface CheckOptions {
@@ -49,16 +53,6 @@ export interface CheckFinding {
   message?: string;
 }
 
-export function selectConfigs(id: string): readonly Config[] {
-  if (id === 'all') return DEFAULT_CONFIGS;
-  try {
-    return [configById(id)];
-  } catch (e) {
-    if (e instanceof UnknownConfigError) throw new UsageError(`${e.message}, or all`);
-    throw e;
-  }
-}
-
 export function selectProperties(name: string): readonly Property[] {
   if (name === 'all') return PROPERTIES;
   if (!PROPERTY_NAMES.includes(name))
@@ -66,10 +60,18 @@ export function selectProperties(name: string): readonly Property[] {
   return [propertyByName(name)];
 }
 
-/** Traffic over a fixed topology: pings between its containers (and to an IP nobody owns), with pauses. */
+/** Traffic over a fixed topology: pings between its containers, to its exposed host IPs and to an address
+ *  nobody owns in each subnet (the `.99` host, unless a container has it), with pauses. */
 function trafficArbitrary(topology: Topology): fc.Arbitrary<Traffic> {
   const names = topology.containers.map((c) => c.name);
-  const targets = topology.containers.map((c) => c.ip);
+  const owned = new Set([
+    ...topology.containers.map((c) => c.ip),
+    ...topology.hosts.flatMap((h) => (h.ip ? [h.ip] : [])),
+  ]);
+  const nobody = [...new Set(topology.containers.map((c) => c.subnet))]
+    .map((subnet) => intToIp(ipToInt(networkOf(subnet)) + 99))
+    .filter((ip) => !owned.has(ip));
+  const targets = [...owned, ...nobody];
   if (names.length === 0) return fc.constant([]);
   return fc
     .array(
@@ -128,6 +130,8 @@ export function counterexampleName(config: string, property: string): string {
 
 /** Runs every selected (configuration, property) pair; writes a counterexample file per violation. */
 export function runCheck(opts: CheckOptions, progress: Progress): CheckFinding[] {
+  if (existsSync(opts.out) && !statSync(opts.out).isDirectory())
+    throw new UsageError(`--out ${opts.out}: exists and is not a directory`);
   const configs = selectConfigs(opts.config);
   const properties = selectProperties(opts.property);
   const findings: CheckFinding[] = [];
@@ -156,7 +160,14 @@ export function runCheck(opts: CheckOptions, progress: Progress): CheckFinding[]
         findings.push({ config: config.id, property: property.name, holds: true, runs: result.numRuns });
         continue;
       }
-      const run = runCase(result.counterexample[0]);
+      const shrunk = result.counterexample[0];
+      let run: CaseRun;
+      try {
+        run = runCase(shrunk);
+      } catch (e) {
+        // The predicate failed by throwing: a model bug, shown with the case that provokes it.
+        throw new ModelError(config.id, shrunk, e);
+      }
       const verdict = checkRun(run, property);
       if (verdict.holds)
         throw new Error(`${config.id} ${property.name}: the shrunk counterexample does not reproduce`);

@@ -3,12 +3,12 @@
  * with a progress line on stderr while it works. Exit 0 only when every verdict matches its expectation.
  * `--json` prints `{ "cells": [...] }` and nothing else on stdout.
  */
-import { ALL_CONFIGS, configById, DEFAULT_CONFIGS } from '../model/config.ts';
 import { expectedFailure } from '../properties/expectations.ts';
 import { DEFAULT_RUNS, DEFAULT_SEED } from '../properties/matrix.ts';
 import { type Cell, matches, PROPERTY_ORDER, runMatrix } from '../properties/verdicts.ts';
 import { renderTable } from '../render/table.ts';
-import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
+import { EXIT_FAIL, EXIT_OK } from './errors.ts';
+import { countOption, seedOption, selectConfigs } from './options.ts';
 
 export interface MatrixCommandOptions {
   runs?: string;
@@ -23,30 +23,6 @@ export interface Io {
   err: (s: string) => void;
   /** stderr is a terminal: the progress line is rewritten in place. */
   tty: boolean;
-}
-
-export function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1)
-    throw new UsageError(`${name} must be a positive integer, not "${value}"`);
-  return Number(value);
-}
-
-export function seedOption(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_SEED;
-  if (!/^-?\d+$/.test(value)) throw new UsageError(`--seed must be an integer, not "${value}"`);
-  return Number(value) | 0;
-}
-
-/** `default` (the default scope), `all`, or one configuration id. */
-export function selectConfigs(value: string | undefined): string[] {
-  if (value === undefined || value === 'default') return DEFAULT_CONFIGS.map((c) => c.id);
-  if (value === 'all') return ALL_CONFIGS.map((c) => c.id);
-  try {
-    return [configById(value).id];
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
 }
 
 /** A progress line: rewritten with `\r` on a terminal, else one plain line per finished job. */
@@ -115,10 +91,10 @@ export function matrixSummary(cells: readonly Cell[], runs: number, seed: number
 }
 
 export async function runMatrixCommand(opts: MatrixCommandOptions, io: Io): Promise<number> {
-  const runs = positiveInt('--runs', opts.runs, DEFAULT_RUNS);
-  const seed = seedOption(opts.seed);
-  const configs = selectConfigs(opts.config);
-  const workers = opts.workers === undefined ? undefined : positiveInt('--workers', opts.workers, 1);
+  const runs = countOption('--runs', opts.runs, DEFAULT_RUNS);
+  const seed = seedOption(opts.seed, DEFAULT_SEED);
+  const configs = selectConfigs(opts.config).map((c) => c.id);
+  const workers = opts.workers === undefined ? undefined : countOption('--workers', opts.workers, 1);
   const started = Date.now();
   const bar = progress(io, 'matrix', configs.length, runs);
   const cells = await runMatrix({ configs, runs, seed, workers, onRun: bar.onRun });

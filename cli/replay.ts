@@ -50,7 +50,11 @@ export function runReplay(
   const digest = traceDigest(r.run);
   const verdict = checkRun(r, propertyByName(cx.property));
   const sameRun = digest === cx.traceDigest;
-  const reproduced = sameRun && !verdict.holds && verdict.message === cx.verdict.message;
+  const reproduced =
+    sameRun &&
+    !verdict.holds &&
+    verdict.message === cx.verdict.message &&
+    JSON.stringify(verdict.steps) === JSON.stringify(cx.verdict.steps);
   const violating = verdict.holds ? [] : verdict.steps;
   const labels = new Map(violating.map((n) => [n, [`violates ${cx.property}`]]));
 

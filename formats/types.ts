@@ -31,7 +31,11 @@ export interface CounterexampleFile {
   property: string;
   topology: Topology;
   traffic: Ping[];
-  /** The scheduler's choices (indices into the pending deliveries, used where there was a choice). */
+  /**
+   * The scheduler's choices (indices into the pending deliveries, used where there was a choice).
+   * @items.type integer
+   * @items.minimum 0
+   */
   choices: number[];
   /** Mutants switched on, if any (tests only). */
   mutants?: MutantName[];

@@ -84,5 +84,8 @@ export function networkOf(cidr: Cidr): Ip {
   return intToIp((ipToInt(ip!) & prefixMask(Number(len))) >>> 0);
 }
 
+/** The prefix of H2's fake MACs (`model/network/wiring.ts` `fakeMacOf`): reserved, no topology may use it. */
+export const FAKE_MAC_PREFIX = '0e:fa:ce:';
+
 /** The whole address range every test address must come from (RFC 2544 benchmarking space). */
 export const TEST_RANGE: Cidr = '198.18.0.0/15';

@@ -72,3 +72,28 @@ describe('topology validation', () => {
     expect(peerLinks(t)).toEqual([['h1', 'h3']]);
   });
 });
+
+describe('names and reserved addresses', () => {
+  it('rejects a container named after a host component, a host named underlay, and a slash in a name', () => {
+    const t = clone();
+    t.containers[0]!.name = 'bridge';
+    t.containers[1]!.name = 'a/b';
+    t.hosts[1]!.name = 'underlay';
+    for (const c of t.containers) if (c.host === 'h2') c.host = 'underlay';
+    expect(topologyIssues(t)).toEqual([
+      { path: 'hosts[1].name', message: '"underlay" is the underlay\'s own name' },
+      { path: 'containers[0].name', message: '"bridge" names a host\'s own component or bridge port' },
+      { path: 'containers[1].name', message: "\"a/b\": a name is letters, digits, '.', '_' and '-'" },
+    ]);
+  });
+  it("rejects a MAC in H2's reserved fake-MAC prefix", () => {
+    const t = clone();
+    t.containers[2]!.mac = '0e:fa:ce:00:00:01';
+    expect(topologyIssues(t)).toEqual([
+      {
+        path: 'containers[2].mac',
+        message: "0e:fa:ce:00:00:01: the prefix 0e:fa:ce: is reserved for H2's fake MACs",
+      },
+    ]);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import {
   type Cidr,
+  FAKE_MAC_PREFIX,
   type Ip,
   inSubnet,
   isCidr,
@@ -41,6 +42,22 @@ export interface Topology {
   peers?: [string, string][];
 }
 
+/** A host's own components and bridge ports (`model/network/wiring.ts`): component ids are
+ *  `<host>/<name>` and a container's bridge port is its name, so no container may take one of these. */
+export const RESERVED_NAMES: readonly string[] = [
+  'bridge',
+  'ethbr',
+  'router',
+  'datapath',
+  'controller',
+  'vtep',
+  'vxlan',
+  'loopA',
+  'loopB',
+];
+/** The underlay is a component of its own, with one port per host. */
+export const UNDERLAY_NAME = 'underlay';
+
 export interface TopologyIssue {
   path: string;
   message: string;
@@ -68,7 +85,13 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
     if (!isMac(mac))
       issues.push({ path, message: `not a MAC address (aa:bb:cc:dd:ee:ff): ${JSON.stringify(mac)}` });
     else if (isGroupMac(mac)) issues.push({ path, message: `${mac} is a group (multicast) MAC` });
+    else if (mac.startsWith(FAKE_MAC_PREFIX))
+      issues.push({ path, message: `${mac}: the prefix ${FAKE_MAC_PREFIX} is reserved for H2's fake MACs` });
     else unique(macs, mac, path, 'MAC');
+  };
+  const checkName = (name: string, path: string) => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name))
+      issues.push({ path, message: `${JSON.stringify(name)}: a name is letters, digits, '.', '_' and '-'` });
   };
   const checkIp = (ip: string, path: string) => {
     if (!isIp(ip)) issues.push({ path, message: `not an IPv4 address: ${JSON.stringify(ip)}` });
@@ -80,6 +103,9 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
     issues.push({ path: 'hosts', message: 'needs at least one host' });
   (t.hosts ?? []).forEach((h, i) => {
     const p = `hosts[${i}]`;
+    checkName(h.name, `${p}.name`);
+    if (h.name === UNDERLAY_NAME)
+      issues.push({ path: `${p}.name`, message: `"${UNDERLAY_NAME}" is the underlay's own name` });
     unique(hostNames, h.name, `${p}.name`, 'host name');
     checkIp(h.address, `${p}.address`);
     checkMac(h.mac, `${p}.mac`);
@@ -87,6 +113,9 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
   });
   (t.containers ?? []).forEach((c, i) => {
     const p = `containers[${i}]`;
+    checkName(c.name, `${p}.name`);
+    if (RESERVED_NAMES.includes(c.name))
+      issues.push({ path: `${p}.name`, message: `"${c.name}" names a host's own component or bridge port` });
     unique(containerNames, c.name, `${p}.name`, 'container name');
     if (hostNames.has(c.name)) issues.push({ path: `${p}.name`, message: `${c.name} is also a host name` });
     if (!hostNames.has(c.host))

@@ -2,7 +2,6 @@
  * arp-functional: whatever MAC a container cached, a frame sent to it reaches the IP's owner. Weaker than
  * arp-strict: H2's fake MAC (FD-X.2.2) satisfies it as long as the peer rewrites.
  */
-import { ZERO_MAC } from '../model/addresses.ts';
 import type { CaseRun } from './case.ts';
 import { factsOf, sameEndpoint } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
@@ -15,7 +14,7 @@ function check(r: CaseRun): Violation | null {
     for (const o of s.outputs) {
       if (o.type !== 'send' || o.copy === undefined || o.packet.kind !== 'frame') continue;
       const p = o.packet.payload;
-      if (p.kind !== 'ipv4' || o.packet.dst === ZERO_MAC) continue;
+      if (p.kind !== 'ipv4') continue;
       const owner = owners.get(p.dst);
       const what = `${p.icmp} ping ${p.ping} from ${containers.get(s.component)!.name} to ${p.dst} via ${o.packet.dst}`;
       if (owner === undefined) return violation(`${what}: nobody owns ${p.dst}, yet a MAC was cached`, [s.n]);

@@ -33,7 +33,7 @@ function deliveries(r: CaseRun): Delivery[] {
 }
 
 function check(r: CaseRun): Violation | null {
-  const { owners } = factsOf(r);
+  const { owners, containers } = factsOf(r);
   const { topology, traffic } = r.case;
   const all = deliveries(r);
   const ipOf = new Map(topology.containers.map((c) => [c.name, c.ip]));
@@ -43,6 +43,18 @@ function check(r: CaseRun): Violation | null {
         `ping ${d.packet.ping}: ${d.packet.icmp} for ${d.packet.dst} delivered to ${d.container}, which owns ${ipOf.get(d.container)}`,
         [d.step],
       );
+  // The network must not hand a container an IPv4 packet for someone else's IP on the container's own
+  // MAC: its stack drops it (ip_forward off), so the `deliver` check above could never see it.
+  for (const s of r.run.trace) {
+    const c = containers.get(s.component);
+    const m = s.input.type === 'recv' ? s.input.packet : null;
+    if (!c || m?.kind !== 'frame' || m.payload.kind !== 'ipv4') continue;
+    if (m.dst === c.mac && m.payload.dst !== c.ip)
+      return violation(
+        `ping ${m.payload.ping}: ${m.payload.icmp} for ${m.payload.dst} reached ${c.name} (${c.ip}) on its own MAC`,
+        [s.n],
+      );
+  }
   const pingStep = new Map<number, number>();
   for (const s of r.run.trace) if (s.input.type === 'ping') pingStep.set(s.input.ping, s.n);
   for (const [i, p] of traffic.entries()) {
@@ -69,7 +81,13 @@ function check(r: CaseRun): Violation | null {
         ]);
       return null;
     };
-    const v = once(requests, 'echo request', p.at) ?? once(replies, 'echo reply', requests[0]!.at);
+    // The reply is owed only if the sender is in the owner's subnet too (overlapping prefixes in a
+    // user's topology can make the route one-way).
+    const twoWay =
+      owner.kind === 'container' &&
+      inSubnet(sender.ip, topology.containers.find((c) => c.name === owner.name)!.subnet);
+    const v =
+      once(requests, 'echo request', p.at) ?? (twoWay ? once(replies, 'echo reply', requests[0]!.at) : null);
     if (v) return v;
   }
   return null;
@@ -82,8 +100,9 @@ export const delivery: Property = {
     "For every ping sent to an IP that a container owns in the sender's own subnet, the echo request is " +
     'delivered exactly once, at that container, within the retry budget (mcast_solicit × retrans_time = ' +
     `${RETRY_BUDGET_MS} ms after the ping), and its echo reply is delivered exactly once at the sender within ` +
-    'the same budget after that. Independently of subnets, no IPv4 packet is ever delivered to a container ' +
-    'that does not own its destination IP. Pings to IPs nobody owns, to other subnets or to host kernels are ' +
+    "the same budget after that (when the sender is in the owner's subnet too). Independently of subnets, no " +
+    'IPv4 packet is ever delivered to a container that does not own its destination IP, nor handed to one on ' +
+    'its own MAC. Pings to IPs nobody owns, to other subnets or to host kernels are ' +
     'not required to arrive. The violation names the ping step and the deliveries.',
   check,
 };

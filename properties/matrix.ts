@@ -45,6 +45,20 @@ export interface ConfigJob {
   stopWhenFailed?: string[];
 }
 
+/** The model threw on a generated case: a bug in the model, reported with the case that shows it. */
+export class ModelError extends Error {
+  constructor(
+    readonly config: string,
+    readonly failingCase: Case | undefined,
+    cause: unknown,
+  ) {
+    super(
+      `the model threw under ${config}: ${cause instanceof Error ? cause.message : String(cause)}` +
+        (failingCase ? `\ncase: ${JSON.stringify(failingCase)}` : ''),
+    );
+  }
+}
+
 /** A configuration's own seed, so that adding a configuration changes no other's cases. */
 export function configSeed(seed: number, config: string): number {
   let h = seed | 0;
@@ -59,18 +73,23 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
   const firstFail = new Map<string, { index: number; case: Case }>();
   const stopWhen = job.stopWhenFailed;
   let index = 0;
-  fc.check(
+  let stopped = false;
+  const result = fc.check(
     fc.property(arb, (c) => {
       const r = runCase(c);
       for (const p of PROPERTIES)
         if (!firstFail.has(p.name) && p.check(r) !== null) firstFail.set(p.name, { index, case: c });
       index++;
       onRun?.(index);
-      return !(stopWhen && stopWhen.length > 0 && stopWhen.every((p) => firstFail.has(p)));
+      stopped = stopWhen !== undefined && stopWhen.length > 0 && stopWhen.every((p) => firstFail.has(p));
+      return !stopped;
     }),
     // endOnFailure: a stop (false) is not a counterexample to shrink.
     { seed, numRuns: job.runs, endOnFailure: true },
   );
+  // Anything else that ends the run early is the model throwing: a bug, never a verdict.
+  if (result.failed && !stopped)
+    throw new ModelError(job.config, result.counterexample?.[0] as Case | undefined, result.errorInstance);
   return PROPERTIES.map((p): PropertyOutcome => {
     const fail = firstFail.get(p.name);
     if (!fail) return { property: p.name, observed: 'holds', runs: index, counterexample: null };

@@ -24,7 +24,8 @@ export function choiceScheduler(choices: readonly number[]): Scheduler {
       if (pending <= 1 || next >= choices.length) return 0;
       const choice = choices[next++]!;
       used.push(choice);
-      return choice % pending;
+      // Files are checked to hold whole numbers >= 0; stay in range whatever comes.
+      return ((Math.trunc(choice) % pending) + pending) % pending;
     },
   };
 }

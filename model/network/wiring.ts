@@ -12,7 +12,7 @@
  *   the host's veth on the bridge). The `remote` variant points each host at the next one in a ring.
  */
 import type { AnyStateMachine } from 'xstate';
-import type { Ip, Mac } from '../addresses.ts';
+import { FAKE_MAC_PREFIX, type Ip, type Mac } from '../addresses.ts';
 import { bridgeMachine } from '../components/bridge.ts';
 import type { NeighParams } from '../components/container.ts';
 import { containerMachine } from '../components/container.ts';
@@ -80,7 +80,7 @@ export function linkKey(e: Endpoint): string {
 /** H2's fake MAC for a host: one per host, from a reserved prefix (0e:fa:ce). */
 export function fakeMacOf(hostIndex: number): Mac {
   const n = hostIndex + 1;
-  return `0e:fa:ce:00:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`;
+  return `${FAKE_MAC_PREFIX}00:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`;
 }
 
 export function componentId(host: string, name: string): string {

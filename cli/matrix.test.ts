@@ -1,15 +1,6 @@
 /** `weave-spec matrix`, run as a user runs it. */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = join(new URL('.', import.meta.url).pathname, '..');
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [join(root, 'bin/weave-spec.js'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+import { runCli as cli } from './run-cli.ts';
 
 describe('weave-spec matrix', () => {
   it('--json prints only the cells, with a counterexample for each failing cell', () => {

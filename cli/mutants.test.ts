@@ -1,21 +1,10 @@
 /** `weave-spec mutants --json`, run as a user runs it (the full check is properties/mutants.test.ts). */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = join(new URL('.', import.meta.url).pathname, '..');
+import { runCli } from './run-cli.ts';
 
 describe('weave-spec mutants', () => {
   it('--json prints only the report, and the exit code says whether every mutant is caught', () => {
-    const r = spawnSync(
-      process.execPath,
-      [join(root, 'bin/weave-spec.js'), 'mutants', '--runs', '4', '--json'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 240_000,
-      },
-    );
+    const r = runCli('mutants', '--runs', '4', '--json');
     const report = JSON.parse(r.stdout) as {
       ok: boolean;
       caughtBy: Record<string, string[]>;
@@ -23,7 +12,8 @@ describe('weave-spec mutants', () => {
     };
     expect(Object.keys(report.caughtBy)).toHaveLength(6);
     expect(Object.keys(report.catches)).toHaveLength(8);
-    expect(r.status).toBe(report.ok ? 0 : 1);
+    expect(report.ok).toBe(true);
+    expect(r.status).toBe(0);
     expect(report.caughtBy['kernel-answers-any-arp']).toContain('arp-no-spurious');
   }, 240_000);
 });

@@ -5,6 +5,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seedTopology } from '../../scenarios/seed-topology.ts';
+import { ALL_CONFIGS } from '../config.ts';
+import { simulate } from '../network/simulator.ts';
+import { buildNetwork } from '../network/wiring.ts';
 import * as bridge from './bridge.ts';
 import * as container from './container.ts';
 import * as controller from './controller.ts';
@@ -49,7 +53,17 @@ describe.each(files)('%s', (file) => {
   });
   it('reads no clock, does no I/O, draws no random numbers', () => {
     expect(source).not.toMatch(
-      /Date\.|Math\.random|performance\.|setTimeout|setInterval|process\.|node:|sendTo\(|\bafter:/,
+      /Date\.|new Date\b|Math\.random|crypto|globalThis|performance\.|setTimeout|setInterval|process\.|node:|sendTo\(|\bafter:/,
     );
+  });
+});
+
+describe('component contexts are plain JSON (no Map, Set or class instances)', () => {
+  // Every component of every configuration, as the wiring creates it for the seed topology.
+  const networks = ALL_CONFIGS.map((c) => buildNetwork(seedTopology, c));
+  it.each(networks.map((n) => [n.config.id, n] as const))('%s', (_, network) => {
+    const run = simulate(network, [{ at: 1000, from: 'A', to: '198.18.0.4' }]);
+    for (const [id, context] of Object.entries(run.contexts))
+      expect(JSON.parse(JSON.stringify(context)), id).toEqual(context);
   });
 });

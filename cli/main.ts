@@ -128,16 +128,27 @@ function program(setCode: (code: number) => void): Command {
     .action((name: string | undefined) => setCode(runSchema(name, out)));
 
   p.command('scale')
-    .description('costs per delivered packet as the network grows: CSV, SVG charts and a page (docs/scale.md)')
+    .description(
+      'costs per delivered packet as the network grows: CSV, SVG charts and a page (docs/scale.md)',
+    )
     .option('--hosts <list>', 'network sizes, e.g. 2,4,8,16 (default 2,4,...,256)')
     .option('--config <ids>', 'configuration ids, comma-separated (default: the default scope)')
     .option('--containers <n>', 'containers per host (default 2)')
     .option('--out <dir>', 'where the CSV and charts go; the page is <dir>.md', 'docs/scale')
-    .action(async (opts: { hosts?: string; config?: string; containers?: string; out: string }) => {
-      // Loaded on use: the charting library is large and no other command needs it.
-      const { runScaleCommand } = await import('./scale.ts');
-      setCode(await runScaleCommand(opts, out));
-    });
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .action(
+      async (opts: {
+        hosts?: string;
+        config?: string;
+        containers?: string;
+        out: string;
+        workers?: string;
+      }) => {
+        // Loaded on use: the charting library is large and no other command needs it.
+        const { runScaleCommand } = await import('./scale.ts');
+        setCode(await runScaleCommand(opts, out));
+      },
+    );
 
   p.command('docs')
     .description('regenerate the generated pages under docs/')

@@ -4,6 +4,12 @@
  * `step`, and routes the outputs: a `send` along its link (instantly: links have no latency, so
  * everything in flight settles before the virtual clock moves), a `timer.set` onto the clock, the rest
  * into the trace. When nothing is in flight, the clock jumps to the next timer or traffic item.
+ *
+ * Costs (docs/performance.md): taking the next delivery is O(1) under FIFO (a queue with a moving head;
+ * another pick splices, O(pending)); timers live in a binary heap ordered by (time, sequence number), and a
+ * replaced or cleared timer is marked dead in place (O(1) to find by its key, O(log n) to schedule), so
+ * the clock never scans every timer. The order of steps is exactly the one of the plain "sort the
+ * timers, splice the picked delivery" formulation (`bench/reference-simulator.ts`); a test pins it.
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { ComponentEvent } from '../components/io.ts';
@@ -11,7 +17,7 @@ import type { Traffic } from '../traffic.ts';
 import { fifoScheduler, type Scheduler } from './scheduler.ts';
 import { makeStepper, type Stepper } from './step.ts';
 import type { CopyInfo, Endpoint, TraceInput, TraceOutput, TraceStep } from './trace.ts';
-import { linkKey, type Network } from './wiring.ts';
+import type { ComponentDef, Network } from './wiring.ts';
 
 export interface RunOptions {
   scheduler?: Scheduler;
@@ -19,6 +25,11 @@ export interface RunOptions {
   maxSteps?: number;
   /** Stop the clock here even if timers are pending (ms). */
   until?: number;
+  /** Keep the steps in `run.trace` (default). Off, the trace stays empty and only `onStep` sees them:
+   *  how `weave-spec scale` runs networks whose trace would not fit in memory. */
+  record?: boolean;
+  /** Told every step as it is taken. */
+  onStep?: (step: TraceStep) => void;
 }
 
 export interface Run {
@@ -33,8 +44,16 @@ export interface Run {
   choices: number[];
 }
 
+/** A component in a run: its definition, its stepper, its current snapshot, and its ports' far ends. */
+interface Slot {
+  def: ComponentDef;
+  stepper: Stepper;
+  snapshot: AnyMachineSnapshot;
+  links: Map<string, { slot: Slot; from: Endpoint; to: Endpoint }>;
+}
+
 interface Pending {
-  to: string;
+  slot: Slot;
   event: ComponentEvent;
   input: TraceInput;
 }
@@ -42,8 +61,13 @@ interface Pending {
 interface Timer {
   at: number;
   seq: number;
-  component: string;
-  event: { type: 'timer.fire'; key: string } | { type: 'ping'; dst: string; ping: number };
+  slot: Slot;
+  /** The timer key, or null for a traffic item (a ping). */
+  key: string | null;
+  dst: string;
+  ping: number;
+  /** Replaced by a later `timer.set` of the same key, or cleared. */
+  dead: boolean;
 }
 
 const steppers = new WeakMap<object, Stepper>();
@@ -58,113 +82,244 @@ function stepperOf(machine: Network['components'][number]['machine']): Stepper {
 
 export const DEFAULT_MAX_STEPS = 200_000;
 
+/** A binary min-heap of timers by (at, seq): the order in which the clock takes them. */
+class TimerHeap {
+  private readonly items: Timer[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): Timer | undefined {
+    return this.items[0];
+  }
+  private static before(a: Timer, b: Timer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+  push(t: Timer): void {
+    const items = this.items;
+    let i = items.length;
+    items.push(t);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!TimerHeap.before(t, items[parent]!)) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = t;
+  }
+  pop(): Timer | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (top === undefined || last === undefined || items.length === 0) return top;
+    let i = 0;
+    const n = items.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const child = r < n && TimerHeap.before(items[r]!, items[l]!) ? r : l;
+      if (!TimerHeap.before(items[child]!, last)) break;
+      items[i] = items[child]!;
+      i = child;
+    }
+    items[i] = last;
+    return top;
+  }
+}
+
 export function simulate(network: Network, traffic: Traffic, options: RunOptions = {}): Run {
   const scheduler = options.scheduler ?? fifoScheduler();
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const until = options.until ?? Number.POSITIVE_INFINITY;
-  const snapshots = new Map<string, AnyMachineSnapshot>();
   const trace: TraceStep[] = [];
+  const record = options.record ?? true;
+  const onStep = options.onStep;
+  let steps = 0;
+  const took = (step: TraceStep) => {
+    if (record) trace.push(step);
+    onStep?.(step);
+    steps++;
+  };
   const copies: CopyInfo[] = [];
+  // The deliveries in flight are pending[head..]; FIFO takes pending[head].
   let pending: Pending[] = [];
-  let timers: Timer[] = [];
+  let head = 0;
+  const heap = new TimerHeap();
+  /** The live keyed timer of each component, by key. */
+  const keyed = new Map<Slot, Map<string, Timer>>();
+  let liveTimers = 0;
   let timerSeq = 0;
   let now = 0;
 
-  const addTimer = (t: Omit<Timer, 'seq'>) => {
-    timers.push({ ...t, seq: timerSeq++ });
+  const slots = new Map<string, Slot>();
+  for (const def of network.components) {
+    slots.set(def.id, {
+      def,
+      stepper: stepperOf(def.machine),
+      snapshot: undefined as unknown as AnyMachineSnapshot,
+      links: new Map(),
+    });
+  }
+  for (const [, slot] of slots) {
+    for (const port of portsOf(network, slot.def.id)) {
+      const to = network.links.get(`${slot.def.id}\u0000${port}`)!;
+      slot.links.set(port, { slot: slots.get(to.component)!, from: { component: slot.def.id, port }, to });
+    }
+  }
+
+  const schedule = (t: Timer) => {
+    heap.push(t);
+    liveTimers++;
+  };
+  const cancel = (slot: Slot, key: string) => {
+    const t = keyed.get(slot)?.get(key);
+    if (t && !t.dead) {
+      t.dead = true;
+      liveTimers--;
+    }
   };
   traffic.forEach((p, i) => {
-    addTimer({
-      at: p.at,
-      component: network.containerIds[p.from]!,
-      event: { type: 'ping', dst: p.to, ping: i + 1 },
-    });
+    const slot = slots.get(network.containerIds[p.from]!)!;
+    schedule({ at: p.at, seq: timerSeq++, slot, key: null, dst: p.to, ping: i + 1, dead: false });
   });
 
-  const route = (component: string, input: TraceInput, outputs: TraceStep['outputs']): TraceOutput[] =>
-    outputs.map((o): TraceOutput => {
+  const route = (slot: Slot, input: TraceInput, outputs: TraceStep['outputs']): TraceOutput[] => {
+    const component = slot.def.id;
+    const routed: TraceOutput[] = new Array(outputs.length);
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i]!;
       switch (o.type) {
         case 'send': {
-          const from: Endpoint = { component, port: o.port };
-          const to = network.links.get(linkKey(from));
-          if (!to) throw new Error(`${component} sent on port ${o.port}, which is not connected`);
+          const link = slot.links.get(o.port);
+          if (!link) throw new Error(`${component} sent on port ${o.port}, which is not connected`);
           const copy = copies.length;
           const parent = input.type === 'recv' && !o.origin ? input.copy : null;
           copies.push({
             copy,
             parent,
             root: parent === null ? copy : copies[parent]!.root,
-            step: trace.length,
-            from,
-            to,
+            step: steps,
+            from: link.from,
+            to: link.to,
           });
           pending.push({
-            to: to.component,
-            event: { type: 'recv', port: to.port, packet: o.packet, now },
-            input: { type: 'recv', port: to.port, packet: o.packet, copy },
+            slot: link.slot,
+            event: { type: 'recv', port: link.to.port, packet: o.packet, now },
+            input: { type: 'recv', port: link.to.port, packet: o.packet, copy },
           });
-          return { ...o, copy, to };
+          routed[i] = { ...o, copy, to: link.to };
+          break;
         }
-        case 'timer.set':
-          timers = timers.filter(
-            (t) => !(t.component === component && t.event.type === 'timer.fire' && t.event.key === o.key),
-          );
-          addTimer({ at: o.at, component, event: { type: 'timer.fire', key: o.key } });
-          return o;
+        case 'timer.set': {
+          cancel(slot, o.key);
+          const t: Timer = { at: o.at, seq: timerSeq++, slot, key: o.key, dst: '', ping: 0, dead: false };
+          let mine = keyed.get(slot);
+          if (!mine) {
+            mine = new Map();
+            keyed.set(slot, mine);
+          }
+          mine.set(o.key, t);
+          schedule(t);
+          routed[i] = o;
+          break;
+        }
         case 'timer.clear':
-          timers = timers.filter(
-            (t) => !(t.component === component && t.event.type === 'timer.fire' && t.event.key === o.key),
-          );
-          return o;
+          cancel(slot, o.key);
+          routed[i] = o;
+          break;
         default:
-          return o;
+          routed[i] = o;
       }
-    });
+    }
+    return routed;
+  };
 
-  for (const c of network.components) {
-    const { snapshot, outputs } = stepperOf(c.machine).initial(c.input);
-    snapshots.set(c.id, snapshot);
+  for (const [id, slot] of slots) {
+    const { snapshot, outputs } = slot.stepper.initial(slot.def.input);
+    slot.snapshot = snapshot;
     if (outputs.length > 0) {
       const input: TraceInput = { type: 'start' };
-      const step: TraceStep = { n: trace.length, at: 0, component: c.id, input, outputs: [] };
-      step.outputs = route(c.id, input, outputs);
-      trace.push(step);
+      const step: TraceStep = { n: steps, at: 0, component: id, input, outputs: [] };
+      step.outputs = route(slot, input, outputs);
+      took(step);
     }
   }
 
   let truncated = false;
   for (;;) {
-    if (pending.length === 0) {
-      if (timers.length === 0) break;
-      const next = timers.reduce((a, b) => (b.at < a.at || (b.at === a.at && b.seq < a.seq) ? b : a));
+    if (head === pending.length) {
+      pending = [];
+      head = 0;
+      while (heap.size > 0 && heap.peek()!.dead) heap.pop();
+      if (liveTimers === 0) break;
+      const next = heap.peek()!;
       if (next.at > until) break;
       now = Math.max(now, next.at);
-      const due = timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at || a.seq - b.seq);
-      timers = timers.filter((t) => t.at > now);
-      pending = due.map((t) => ({
-        to: t.component,
-        event: { ...t.event, now } as ComponentEvent,
-        input:
-          t.event.type === 'ping'
-            ? { type: 'ping', dst: t.event.dst, ping: t.event.ping }
-            : { type: 'timer.fire', key: t.event.key },
-      }));
+      while (heap.size > 0 && heap.peek()!.at <= now) {
+        const t = heap.pop()!;
+        if (t.dead) continue;
+        liveTimers--;
+        if (t.key === null)
+          pending.push({
+            slot: t.slot,
+            event: { type: 'ping', dst: t.dst, ping: t.ping, now },
+            input: { type: 'ping', dst: t.dst, ping: t.ping },
+          });
+        else {
+          keyed.get(t.slot)!.delete(t.key);
+          pending.push({
+            slot: t.slot,
+            event: { type: 'timer.fire', key: t.key, now },
+            input: { type: 'timer.fire', key: t.key },
+          });
+        }
+      }
       continue;
     }
-    if (trace.length >= maxSteps) {
+    if (steps >= maxSteps) {
       truncated = true;
       break;
     }
-    const [d] = pending.splice(scheduler.pick(pending.length), 1) as [Pending];
-    const c = network.byId.get(d.to)!;
-    const { snapshot, outputs } = stepperOf(c.machine).step(snapshots.get(d.to)!, d.event);
-    snapshots.set(d.to, snapshot);
-    const step: TraceStep = { n: trace.length, at: now, component: d.to, input: d.input, outputs: [] };
-    step.outputs = route(d.to, d.input, outputs);
-    trace.push(step);
+    const choice = scheduler.pick(pending.length - head);
+    let d: Pending;
+    if (choice === 0) {
+      d = pending[head]!;
+      pending[head++] = undefined as unknown as Pending;
+    } else d = pending.splice(head + choice, 1)[0]!;
+    if (head > 4096 && head * 2 > pending.length) {
+      pending = pending.slice(head);
+      head = 0;
+    }
+    const slot = d.slot;
+    const { snapshot, outputs } = slot.stepper.step(slot.snapshot, d.event);
+    slot.snapshot = snapshot;
+    const step: TraceStep = { n: steps, at: now, component: slot.def.id, input: d.input, outputs: [] };
+    step.outputs = route(slot, d.input, outputs);
+    took(step);
   }
 
   const contexts: Record<string, unknown> = {};
-  for (const [id, s] of snapshots) contexts[id] = s.context;
+  for (const [id, slot] of slots) contexts[id] = slot.snapshot.context;
   return { trace, copies, contexts, end: now, truncated, choices: [...scheduler.used] };
+}
+
+/** The ports of a component that are linked, from the network's link table (built once per network). */
+const portIndex = new WeakMap<Network, Map<string, string[]>>();
+function portsOf(network: Network, component: string): string[] {
+  let index = portIndex.get(network);
+  if (!index) {
+    index = new Map();
+    for (const key of network.links.keys()) {
+      const cut = key.indexOf('\u0000');
+      const id = key.slice(0, cut);
+      let ports = index.get(id);
+      if (!ports) {
+        ports = [];
+        index.set(id, ports);
+      }
+      ports.push(key.slice(cut + 1));
+    }
+    portIndex.set(network, index);
+  }
+  return index.get(component) ?? [];
 }

@@ -7,13 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { CounterexampleFile } from '../formats/types.ts';
 import { intToIp, ipToInt, networkOf } from '../model/addresses.ts';
-import {
-  ALL_CONFIGS,
-  type Config,
-  configById,
-  DEFAULT_CONFIGS,
-  UnknownConfigError,
-} from '../model/config.ts';
+import type { Config } from '../model/config.ts';
 import type { Topology } from '../model/topology.ts';
 import type { Traffic } from '../model/traffic.ts';
 import { caseArbitrary, GAPS_MS } from '../properties/arbitraries.ts';
@@ -190,4 +184,3 @@ export function runCheck(opts: CheckOptions, progress: Progress): CheckFinding[]
   return findings;
 }
 
-export const KNOWN_CONFIG_IDS = ALL_CONFIGS.map((c) => c.id);

@@ -6,7 +6,7 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+  return `${[line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`;
 }
 
 /** A Markdown table. */
@@ -15,11 +15,9 @@ export function renderMarkdownTable(
   rows: readonly (readonly string[])[],
 ): string {
   const esc = (c: string) => c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  return (
-    [
-      `| ${headers.map(esc).join(' | ')} |`,
-      `| ${headers.map(() => '---').join(' | ')} |`,
-      ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-    ].join('\n') + '\n'
-  );
+  return `${[
+    `| ${headers.map(esc).join(' | ')} |`,
+    `| ${headers.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n')}\n`;
 }

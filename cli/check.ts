@@ -183,4 +183,3 @@ export function runCheck(opts: CheckOptions, progress: Progress): CheckFinding[]
   progress.done();
   return findings;
 }
-

@@ -122,7 +122,7 @@ const MATCH_FIELDS: [keyof FlowMatch, string][] = [
   ['ipDst', 'nw_dst'],
 ];
 
-/** `ovs-ofctl`-style text of a match, in a fixed field order: also its identity (see `sameFlow`). */
+/** `ovs-ofctl`-style text of a match, in a fixed field order. */
 export function describeMatch(m: FlowMatch): string {
   const parts = MATCH_FIELDS.flatMap(([k, name]) => {
     const v = m[k];
@@ -158,8 +158,9 @@ export function describeFlow(f: Flow): string {
 }
 
 /** The same flow-table entry: equal priority and equal match. */
+/** Same priority and the same match, field by field (an OVS flow's identity). */
 export function sameFlow(a: Flow, b: Flow): boolean {
-  return a.priority === b.priority && describeMatch(a.match) === describeMatch(b.match);
+  return a.priority === b.priority && MATCH_FIELDS.every(([k]) => a.match[k] === b.match[k]);
 }
 
 /** One line for traces. */

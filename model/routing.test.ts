@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { meshRoutes, peerGraph } from './routing.ts';
 
@@ -41,5 +42,63 @@ describe('mesh routes', () => {
     const g = peerGraph(['h1', 'h2', 'h3'], [['h1', 'h2']]);
     expect(meshRoutes(g, 'h1').unicast).toEqual({ h2: 'h2' });
     expect(meshRoutes(g, 'h1').broadcast.h3).toBeUndefined();
+  });
+});
+
+/** Upstream's algorithm as written (`Peer.routes`, then the neighbours not reached), one search per
+ *  (source, peer): the reference the one-search-per-source implementation must agree with. */
+function reference(g: Record<string, string[]>, self: string) {
+  const search = (from: string, stopAt?: string) => {
+    const routes = new Map<string, string>([[from, '']]);
+    let next = [from];
+    while (next.length > 0) {
+      const level = [...next].sort();
+      next = [];
+      for (const cur of level) {
+        if (cur === stopAt) return routes;
+        for (const n of g[cur] ?? []) {
+          if (routes.has(n)) continue;
+          next.push(n);
+          routes.set(n, cur === from ? n : routes.get(cur)!);
+        }
+      }
+    }
+    return routes;
+  };
+  const reach = search(self);
+  const unicast = Object.fromEntries([...reach].filter(([d]) => d !== self));
+  const broadcast: Record<string, string[]> = {};
+  for (const source of Object.keys(g).sort()) {
+    if (!reach.has(source)) continue;
+    const reached = search(source, self);
+    broadcast[source] = (g[self] ?? []).filter((n) => !reached.has(n));
+  }
+  return { unicast, broadcast };
+}
+
+describe('mesh routes agree with upstream’s algorithm', () => {
+  it('on random peer graphs, connected or not', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }).chain((n) =>
+          fc.tuple(
+            fc.constant(n),
+            fc.uniqueArray(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), {
+              maxLength: 20,
+              selector: ([a, b]) => `${a}-${b}`,
+            }),
+          ),
+        ),
+        ([n, edges]) => {
+          const names = Array.from({ length: n }, (_, i) => `h${i + 1}`);
+          const g = peerGraph(
+            names,
+            edges.filter(([a, b]) => a !== b).map(([a, b]): [string, string] => [names[a]!, names[b]!]),
+          );
+          for (const self of names) expect(meshRoutes(g, self)).toEqual(reference(g, self));
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    );
   });
 });

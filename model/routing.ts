@@ -26,35 +26,51 @@ export function peerGraph(peers: string[], links: [string, string][]): PeerGraph
   return g;
 }
 
-/** Upstream `Peer.routes`: BFS from `from`, stopping at `stopAt`; the reached set maps peer to first hop. */
-function search(g: PeerGraph, from: string, stopAt?: string): Record<string, string> {
-  const routes: Record<string, string> = { [from]: '' };
+/** Upstream `Peer.routes` from `from` to the end: the breadth-first search, each level sorted by name.
+ *  Records when each peer was discovered, when its own turn came (the search that `stopAt` = that peer
+ *  would have ended there), and the first hop towards it. */
+function search(g: PeerGraph, from: string) {
+  const discovered = new Map<string, number>([[from, 0]]);
+  const turn = new Map<string, number>();
+  const firstHop = new Map<string, string>();
+  let clock = 1;
   let next = [from];
   while (next.length > 0) {
     const level = [...next].sort();
     next = [];
     for (const cur of level) {
-      if (cur === stopAt) return routes;
+      turn.set(cur, clock);
       for (const n of g[cur] ?? []) {
-        if (n in routes) continue;
+        if (discovered.has(n)) continue;
+        discovered.set(n, clock++);
         next.push(n);
-        routes[n] = cur === from ? n : routes[cur]!;
+        firstHop.set(n, cur === from ? n : firstHop.get(cur)!);
       }
     }
   }
-  return routes;
+  return { discovered, turn, firstHop };
+}
+
+/** The routes every peer computes from graph `g` (the same view everywhere): one search per source.
+ *  Peer X relays source S's broadcasts to its neighbours that S's search had not discovered when X's turn
+ *  came, which is upstream's "search from S, stop at X, skip the reached" (`mesh/routes.go:270-299`). */
+export function allMeshRoutes(g: PeerGraph): Record<string, MeshRoutes> {
+  const peers = Object.keys(g).sort();
+  const all: Record<string, MeshRoutes> = Object.fromEntries(
+    peers.map((p) => [p, { unicast: {}, broadcast: {} }]),
+  );
+  for (const source of peers) {
+    const { discovered, turn, firstHop } = search(g, source);
+    for (const [dst, hop] of firstHop) all[source]!.unicast[dst] = hop;
+    for (const [x, at] of turn)
+      all[x]!.broadcast[source] = (g[x] ?? []).filter(
+        (n) => (discovered.get(n) ?? Number.POSITIVE_INFINITY) >= at,
+      );
+  }
+  return all;
 }
 
 /** The routes peer `self` computes from graph `g`. */
 export function meshRoutes(g: PeerGraph, self: string): MeshRoutes {
-  const reach = search(g, self);
-  const unicast: Record<string, string> = {};
-  for (const [dst, hop] of Object.entries(reach)) if (dst !== self) unicast[dst] = hop;
-  const broadcast: Record<string, string[]> = {};
-  for (const source of Object.keys(g).sort()) {
-    if (!(source in reach)) continue;
-    const reached = search(g, source, self);
-    broadcast[source] = (g[self] ?? []).filter((n) => !(n in reached));
-  }
-  return { unicast, broadcast };
+  return allMeshRoutes(g)[self] ?? { unicast: {}, broadcast: {} };
 }

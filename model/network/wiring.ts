@@ -24,7 +24,7 @@ import { underlayMachine } from '../components/underlay.ts';
 import { vtepMachine } from '../components/vtep.ts';
 import type { Config, FdpSeedConfig, FdpUpstreamConfig, LinuxConfig } from '../config.ts';
 import type { MutantName } from '../mutants.ts';
-import { type MeshRoutes, meshRoutes, peerGraph } from '../routing.ts';
+import { allMeshRoutes, type MeshRoutes, peerGraph } from '../routing.ts';
 import { containersOn, type HostSpec, peerLinks, type Topology, validateTopology } from '../topology.ts';
 import type { Endpoint } from './trace.ts';
 
@@ -96,7 +96,9 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
   const link = (a: Endpoint, b: Endpoint) => linkPairs.push([a, b]);
 
   const hostNames = topology.hosts.map((h) => h.name);
-  const graph = peerGraph(hostNames, peerLinks(topology));
+  // Only upstream Weave routes over the mesh; the seed's guesses send straight to the owner's host.
+  const mesh = config.id === 'sleeve/upstream' || config.id === 'fdp/upstream';
+  const allRoutes = mesh ? allMeshRoutes(peerGraph(hostNames, peerLinks(topology))) : {};
   const directory = {
     ips: Object.fromEntries(topology.containers.map((c) => [c.ip, { mac: c.mac, host: c.host }])),
     macs: Object.fromEntries(topology.containers.map((c) => [c.mac, c.host])),
@@ -157,7 +159,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
     link({ component: id('bridge'), port: 'ethbr' }, { component: id('ethbr'), port: 'bridge' });
     if (looped) link({ component: id('bridge'), port: 'loopA' }, { component: id('bridge'), port: 'loopB' });
 
-    const routes = meshRoutes(graph, host.name);
+    const routes: MeshRoutes = allRoutes[host.name] ?? { unicast: {}, broadcast: {} };
     const peers = Object.fromEntries(Object.entries(addresses).filter(([h]) => h !== host.name));
     const toUnderlay = (e: Endpoint) => link(e, { component: UNDERLAY, port: host.name });
     if (config.plane === 'linux') {

@@ -72,7 +72,9 @@ export const bridgeMachine = setup({
         }
         const old = context.fdb[frame.src];
         if (!isGroupMac(frame.src) && !context.noLearning) {
-          enqueue.assign({ fdb: { ...context.fdb, [frame.src]: { port: event.port, seen: event.now } } });
+          // Copy the table only when the entry changes: frames at the same instant leave it as it is.
+          if (old?.port !== event.port || old.seen !== event.now)
+            enqueue.assign({ fdb: { ...context.fdb, [frame.src]: { port: event.port, seen: event.now } } });
           if (old?.port !== event.port || event.now - old.seen > context.ageingMs)
             enqueue.emit({ type: 'note', text: `learn ${frame.src} on ${event.port}` });
         }

@@ -196,8 +196,11 @@ export const vtepMachine = setup({
               return;
             }
           } else {
-            fdb = { ...context.fdb, [frame.src]: { remote: packet.src, seen: event.now, static: false } };
-            enqueue.assign({ fdb });
+            // Copy the table only when the entry changes: packets at the same instant leave it as it is.
+            if (old?.remote !== packet.src || old.seen !== event.now) {
+              fdb = { ...context.fdb, [frame.src]: { remote: packet.src, seen: event.now, static: false } };
+              enqueue.assign({ fdb });
+            }
             const live = vtepLookup(context, frame.src, event.now);
             if (live === undefined)
               enqueue.emit({

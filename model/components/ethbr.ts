@@ -51,11 +51,9 @@ function kernel(ctx: EthbrContext, frame: Frame): Output {
     return p.dst === ctx.ip
       ? { type: 'deliver', packet: frame }
       : { type: 'drop', reason: `host kernel: ${p.dst} is not this host's address (no forwarding)` };
-  return {
-    type: 'drop',
-    reason: `host kernel: destination MAC ${frame.dst} is not ethbr's (SL-X.5.1)`,
-    seed: 'SL-X.5.1',
-  };
+  // The seed describes this drop for Sleeve (SL-X.5.1); the reason cites it, but the step is not labelled
+  // with it, because the same kernel sits behind ethbr under FDP too.
+  return { type: 'drop', reason: `host kernel: destination MAC ${frame.dst} is not ethbr's (SL-X.5.1)` };
 }
 
 export const ethbrMachine = setup({

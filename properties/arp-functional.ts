@@ -3,33 +3,30 @@
  * arp-strict: H2's fake MAC (FD-X.2.2) satisfies it as long as the peer rewrites.
  */
 import type { CaseRun } from './case.ts';
-import { factsOf, sameEndpoint } from './facts.ts';
+import { containerOutputs, factsOf, sameEndpoint } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
 
 function check(r: CaseRun): Violation | null {
   const facts = factsOf(r);
-  const { owners, containers, packets, families } = facts;
-  for (const s of r.run.trace) {
-    if (!containers.has(s.component)) continue;
-    for (const o of s.outputs) {
-      if (o.type !== 'send' || o.copy === undefined || o.packet.kind !== 'frame') continue;
-      const p = o.packet.payload;
-      if (p.kind !== 'ipv4') continue;
-      const owner = owners.get(p.dst);
-      const what = `${p.icmp} ping ${p.ping} from ${containers.get(s.component)!.name} to ${p.dst} via ${o.packet.dst}`;
-      if (owner === undefined) return violation(`${what}: nobody owns ${p.dst}, yet a MAC was cached`, [s.n]);
-      const reached = (families.get(o.copy) ?? [o.copy]).find((c) => {
-        const info = r.run.copies[c]!;
-        const pkt = packets[c];
-        return sameEndpoint(info.to, owner.endpoint) && pkt?.kind === 'frame' && pkt.dst === owner.mac;
-      });
-      if (reached === undefined) {
-        const family = (families.get(o.copy) ?? []).map((c) => r.run.copies[c]!.step);
-        return violation(`${what}: no copy of the frame reached ${owner.name} (${owner.mac})`, [
-          s.n,
-          ...family,
-        ]);
-      }
+  const { owners, packets, families } = facts;
+  for (const { step: s, container, output: o } of containerOutputs(r)) {
+    if (o.type !== 'send' || o.copy === undefined || o.packet.kind !== 'frame') continue;
+    const p = o.packet.payload;
+    if (p.kind !== 'ipv4') continue;
+    const owner = owners.get(p.dst);
+    const what = `${p.icmp} ping ${p.ping} from ${container.name} to ${p.dst} via ${o.packet.dst}`;
+    if (owner === undefined) return violation(`${what}: nobody owns ${p.dst}, yet a MAC was cached`, [s.n]);
+    const reached = (families.get(o.copy) ?? [o.copy]).find((c) => {
+      const info = r.run.copies[c]!;
+      const pkt = packets[c];
+      return sameEndpoint(info.to, owner.endpoint) && pkt?.kind === 'frame' && pkt.dst === owner.mac;
+    });
+    if (reached === undefined) {
+      const family = (families.get(o.copy) ?? []).map((c) => r.run.copies[c]!.step);
+      return violation(`${what}: no copy of the frame reached ${owner.name} (${owner.mac})`, [
+        s.n,
+        ...family,
+      ]);
     }
   }
   return null;

@@ -4,7 +4,7 @@
  */
 import type { Arp } from '../model/packets.ts';
 import type { CaseRun } from './case.ts';
-import { factsOf } from './facts.ts';
+import { containerOutputs } from './facts.ts';
 
 export interface ArpAnswer {
   step: number;
@@ -39,23 +39,18 @@ export interface ArpRequest {
 }
 
 export function arpRequests(r: CaseRun): ArpRequest[] {
-  const { containers } = factsOf(r);
   const out: ArpRequest[] = [];
-  for (const s of r.run.trace) {
-    const c = containers.get(s.component);
-    if (!c) continue;
-    for (const o of s.outputs) {
-      if (o.type !== 'send' || o.copy === undefined || o.packet.kind !== 'frame') continue;
-      const p = o.packet.payload;
-      if (p.kind !== 'arp' || p.op !== 'request' || p.senderIp === p.targetIp) continue;
-      out.push({
-        copy: o.copy,
-        step: s.n,
-        container: c.name,
-        target: p.targetIp,
-        broadcast: o.packet.dst === 'ff:ff:ff:ff:ff:ff',
-      });
-    }
+  for (const { step, container, output: o } of containerOutputs(r)) {
+    if (o.type !== 'send' || o.copy === undefined || o.packet.kind !== 'frame') continue;
+    const p = o.packet.payload;
+    if (p.kind !== 'arp' || p.op !== 'request' || p.senderIp === p.targetIp) continue;
+    out.push({
+      copy: o.copy,
+      step: step.n,
+      container: container.name,
+      target: p.targetIp,
+      broadcast: o.packet.dst === 'ff:ff:ff:ff:ff:ff',
+    });
   }
   return out;
 }

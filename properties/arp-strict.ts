@@ -2,7 +2,7 @@
  * arp-strict: every neighbour entry a container ever holds is right (SL-X.4, FD-X.4: "A learns D's MAC").
  */
 import type { CaseRun } from './case.ts';
-import { factsOf } from './facts.ts';
+import { containerOutputs, factsOf } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
 
 /** The container's note when an entry changes (`model/components/container.ts` `put`). */
@@ -19,24 +19,18 @@ export interface NeighChange {
 
 /** Every neighbour-table change of every container, in trace order. */
 export function neighChanges(r: CaseRun): NeighChange[] {
-  const { containers } = factsOf(r);
   const out: NeighChange[] = [];
-  for (const s of r.run.trace) {
-    const c = containers.get(s.component);
-    if (!c) continue;
-    for (const o of s.outputs) {
-      if (o.type !== 'note') continue;
-      const m = NEIGH_NOTE.exec(o.text);
-      if (m)
-        out.push({
-          step: s.n,
-          container: c.name,
-          ip: m[1]!,
-          from: m[2]!,
-          to: m[3]!,
-          ...(m[4] !== undefined && { mac: m[4] }),
-        });
-    }
+  for (const { step, container, output: o } of containerOutputs(r)) {
+    const m = o.type === 'note' ? NEIGH_NOTE.exec(o.text) : null;
+    if (m)
+      out.push({
+        step: step.n,
+        container: container.name,
+        ip: m[1]!,
+        from: m[2]!,
+        to: m[3]!,
+        ...(m[4] !== undefined && { mac: m[4] }),
+      });
   }
   return out;
 }

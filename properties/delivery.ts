@@ -5,7 +5,7 @@ import { inSubnet } from '../model/addresses.ts';
 import { DEFAULT_NEIGH_PARAMS } from '../model/components/container.ts';
 import type { Ipv4 } from '../model/packets.ts';
 import type { CaseRun } from './case.ts';
-import { factsOf } from './facts.ts';
+import { containerOutputs, factsOf } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
 
 /** How long a packet may take: a neighbour resolution's whole retry budget, mcast_solicit broadcast
@@ -20,15 +20,10 @@ interface Delivery {
 }
 
 function deliveries(r: CaseRun): Delivery[] {
-  const { containers } = factsOf(r);
   const out: Delivery[] = [];
-  for (const s of r.run.trace) {
-    const c = containers.get(s.component);
-    if (!c) continue;
-    for (const o of s.outputs)
-      if (o.type === 'deliver' && o.packet.kind === 'frame' && o.packet.payload.kind === 'ipv4')
-        out.push({ step: s.n, at: s.at, container: c.name, packet: o.packet.payload });
-  }
+  for (const { step, container, output: o } of containerOutputs(r))
+    if (o.type === 'deliver' && o.packet.kind === 'frame' && o.packet.payload.kind === 'ipv4')
+      out.push({ step: step.n, at: step.at, container: container.name, packet: o.packet.payload });
   return out;
 }
 

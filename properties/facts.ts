@@ -3,7 +3,7 @@
  * families of copies, and the container steps. Computed once per run and shared (memoised by run).
  */
 import type { Ip, Mac } from '../model/addresses.ts';
-import type { Endpoint, TraceStep } from '../model/network/trace.ts';
+import type { Endpoint, TraceOutput, TraceStep } from '../model/network/trace.ts';
 import { componentId } from '../model/network/wiring.ts';
 import type { Message } from '../model/packets.ts';
 import type { ContainerSpec } from '../model/topology.ts';
@@ -99,3 +99,14 @@ export function recvStep(r: CaseRun, copy: number): TraceStep | undefined {
   return n === undefined ? undefined : r.run.trace[n];
 }
 const recvIndex = new WeakMap<object, Map<number, number>>();
+
+/** Every output of every container step, in trace order, with its step and its container. */
+export function* containerOutputs(
+  r: CaseRun,
+): Generator<{ step: TraceStep; container: ContainerSpec; output: TraceOutput }> {
+  const { containers } = factsOf(r);
+  for (const step of r.run.trace) {
+    const container = containers.get(step.component);
+    if (container) for (const output of step.outputs) yield { step, container, output };
+  }
+}

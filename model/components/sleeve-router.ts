@@ -49,18 +49,9 @@ export interface SleeveRouterInput {
   wrongProxyMac?: boolean;
 }
 
-export interface SleeveRouterContext {
-  host: string;
-  address: Ip;
-  mode: 'proxy-arp' | 'upstream';
-  peers: Record<string, Ip>;
-  directory: Directory;
-  routes: MeshRoutes;
-  macAgeMs: number;
-  wrongProxyMac: boolean;
-  /** Upstream's MAC cache: MAC -> (peer, last seen); stays empty in `proxy-arp`. */
-  macs: MacCache;
-}
+/** The input with its defaults filled in, and upstream's MAC cache: MAC -> (peer, last seen), which
+ *  stays empty in `proxy-arp`. */
+export type SleeveRouterContext = Required<SleeveRouterInput> & { macs: MacCache };
 
 type Ctx = SleeveRouterContext;
 type Plan = { outputs: Output[]; macs?: MacCache };

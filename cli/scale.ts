@@ -9,7 +9,7 @@
  * the page `<out>.md` that reads the numbers against the seed's claims C-SL-2, C-SL-3 and C-FD-2.
  *
  * Deterministic: the same arguments give the same files (no times or dates in them). The steps are not
- * kept (`record: false`): costs are counted on chunks of steps as they are taken, so memory stays flat.
+ * kept (`record: false`): costs are counted step by step as they are taken, so memory stays flat.
  */
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
@@ -19,9 +19,8 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { gridTopology, remoteNeighbourPings, START } from '../bench/workload.ts';
 import { CONFIG_IDS, type Config, configById, DEFAULT_CONFIGS } from '../model/config.ts';
-import { type Costs, countCosts } from '../model/network/costs.ts';
-import { type Run, simulate } from '../model/network/simulator.ts';
-import type { TraceStep } from '../model/network/trace.ts';
+import { costCounter } from '../model/network/costs.ts';
+import { simulate } from '../model/network/simulator.ts';
 import { buildNetwork } from '../model/network/wiring.ts';
 import { renderMarkdownTable } from '../render/table.ts';
 import { UsageError } from './errors.ts';
@@ -103,60 +102,23 @@ function parseContainers(text: string | undefined): number {
   return n;
 }
 
-const CHUNK = 20_000;
-
 /** Simulates one configuration at one size and counts its costs. */
 export function measureScale(config: Config, hosts: number, perHost: number): ScaleRow {
   const topology = gridTopology(hosts, perHost);
   const network = buildNetwork(topology, config);
   const traffic = remoteNeighbourPings(topology);
-  let total: Costs | undefined;
+  const counter = costCounter(network, START);
   let steps = 0;
-  let chunk: TraceStep[] = [];
-  const empty = (trace: TraceStep[], contexts: Run['contexts'] = {}): Run => ({
-    trace,
-    copies: [],
-    contexts,
-    end: 0,
-    truncated: false,
-    choices: [],
-  });
-  const add = (c: Costs) => {
-    if (!total) {
-      total = c;
-      return;
-    }
-    for (const k of [
-      'delivered',
-      'underlayReceived',
-      'arpBroadcasts',
-      'upcalls',
-      'flowsInstalled',
-      'crossings',
-      'copies',
-      'otherhost',
-    ] as const)
-      total[k] += c[k];
-    total.underlaySent.arp += c.underlaySent.arp;
-    total.underlaySent.ipv4 += c.underlaySent.ipv4;
-  };
-  const flush = () => {
-    if (chunk.length > 0) add(countCosts(network, empty(chunk), START));
-    chunk = [];
-  };
   const run = simulate(network, traffic, {
     maxSteps: SCALE_MAX_STEPS,
     record: false,
     onStep: (step) => {
       steps++;
-      if (step.at < START) return;
-      chunk.push(step);
-      if (chunk.length >= CHUNK) flush();
+      counter.count(step);
     },
   });
-  flush();
-  const tables = Object.values(countCosts(network, empty([], run.contexts), START).tables);
-  const c = total ?? countCosts(network, empty([]), START);
+  const c = counter.costs(run.contexts);
+  const tables = Object.values(c.tables);
   const mean = (k: 'bridgeFdb' | 'vtepFdb' | 'flows') => tables.reduce((a, t) => a + t[k], 0) / tables.length;
   const max = (k: 'bridgeFdb' | 'vtepFdb' | 'flows') => Math.max(...tables.map((t) => t[k]));
   return {

@@ -7,6 +7,7 @@ import type { BridgeContext } from '../model/components/bridge.ts';
 import type { ContainerContext } from '../model/components/container.ts';
 import type { VtepContext } from '../model/components/vtep.ts';
 import type { LinuxConfig } from '../model/config.ts';
+import { macEntries } from '../model/mac-table.ts';
 import type { MutantName } from '../model/mutants.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import { buildNetwork, componentId, type Network } from '../model/network/wiring.ts';
@@ -88,11 +89,11 @@ export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
   const otherhost: Outcome['otherhost'] = {};
   for (const h of topology.hosts) {
     const b = run.contexts[componentId(h.name, 'bridge')] as BridgeContext;
-    bridge[h.name] = Object.entries(b.fdb)
+    bridge[h.name] = macEntries(b.fdb)
       .map(([mac, e]) => `${mac} ${e.port}`)
       .sort();
     const v = run.contexts[componentId(h.name, 'vtep')] as VtepContext;
-    vxlan[h.name] = Object.entries(v.fdb)
+    vxlan[h.name] = macEntries(v.fdb)
       .filter(([, e]) => !e.static)
       .map(([mac, e]) => `${mac} ${e.remote}`)
       .sort();

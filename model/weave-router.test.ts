@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyMacTable, macGet, macTableOf } from './mac-table.ts';
 import { type Arp, arpReply, arpRequest, type Frame } from './packets.ts';
 import { meshRoutes, peerGraph } from './routing.ts';
 import {
@@ -28,7 +29,7 @@ const triangle = peerGraph(
   ],
 );
 
-function at(self: string, macs: MacCache = {}, now = 0, g = line): RouterView {
+function at(self: string, macs: MacCache = emptyMacTable(), now = 0, g = line): RouterView {
   return { self, routes: meshRoutes(g, self), macs, now };
 }
 
@@ -60,7 +61,7 @@ describe('handleCapturedPacket', () => {
   });
 
   it('drops a frame whose source MAC the cache places at another peer (our own injection)', () => {
-    const macs = { [A]: { peer: 'h3', seen: 0 } };
+    const macs = macTableOf([[A, { peer: 'h3', seen: 0 }]]);
     const d = handleCapturedPacket(at('h1', macs, 1000), who);
     expect(d.drop).toMatch(/at peer h3: probably our own injection/);
     expect(d.relay).toEqual([]);
@@ -68,21 +69,21 @@ describe('handleCapturedPacket', () => {
   });
 
   it('a non-forced add overwrites an entry that has aged out', () => {
-    const macs = { [A]: { peer: 'h3', seen: 0 } };
+    const macs = macTableOf([[A, { peer: 'h3', seen: 0 }]]);
     const d = handleCapturedPacket(at('h1', macs, MAC_MAX_AGE_MS + 1), who);
     expect(d.drop).toBeUndefined();
     expect(d.learned).toEqual({ mac: A, peer: 'h1' });
   });
 
   it('drops a frame for a local MAC: the bridge delivered it', () => {
-    const macs = { [D]: { peer: 'h1', seen: 0 } };
+    const macs = macTableOf([[D, { peer: 'h1', seen: 0 }]]);
     const d = handleCapturedPacket(at('h1', macs), { ...who, dst: D });
     expect(d.drop).toMatch(/local: the bridge delivered it/);
     expect(d.relay).toEqual([]);
   });
 
   it('unicasts to a MAC learned at a peer via the unicast next hop', () => {
-    const macs = { [A]: { peer: 'h1', seen: 0 } };
+    const macs = macTableOf([[A, { peer: 'h1', seen: 0 }]]);
     const d = handleCapturedPacket(at('h3', macs), reply);
     expect(d.learned).toEqual({ mac: D, peer: 'h3' });
     expect(d.relay).toEqual([{ hop: 'h2', srcPeer: 'h3', dstPeer: 'h1' }]);
@@ -114,18 +115,22 @@ describe('handleForwardedPacket', () => {
   it('relays a frame for another peer unchanged, without learning', () => {
     const fwd = { srcPeer: 'h3', dstPeer: 'h1', frame: reply };
     const d = handleForwardedPacket(at('h2'), fwd);
-    expect(d).toEqual({ macs: {}, inject: false, relay: [{ hop: 'h1', srcPeer: 'h3', dstPeer: 'h1' }] });
+    expect(d).toEqual({
+      macs: emptyMacTable(),
+      inject: false,
+      relay: [{ hop: 'h1', srcPeer: 'h3', dstPeer: 'h1' }],
+    });
   });
 
   it('force-learns the source at the capturing peer, overwriting a local entry', () => {
-    const macs = { [D]: { peer: 'h1', seen: 0 } };
+    const macs = macTableOf([[D, { peer: 'h1', seen: 0 }]]);
     const d = handleForwardedPacket(at('h1', macs, 5), { srcPeer: 'h3', dstPeer: 'h1', frame: reply });
     expect(d.learned).toEqual({ mac: D, peer: 'h3', was: 'h1' });
     expect(macPeer(d.macs, D, 5)).toBe('h3');
   });
 
   it('does not relay further when the destination is known local', () => {
-    const macs = { [A]: { peer: 'h1', seen: 0 } };
+    const macs = macTableOf([[A, { peer: 'h1', seen: 0 }]]);
     const d = handleForwardedPacket(at('h1', macs), { srcPeer: 'h3', dstPeer: 'h1', frame: reply });
     expect(d.inject).toBe(true);
     expect(d.relay).toEqual([]);
@@ -147,7 +152,7 @@ describe('MAC cache ageing', () => {
   });
 
   it('an expired destination is flooded again instead of unicast', () => {
-    const macs = { [A]: { peer: 'h1', seen: 0 } };
+    const macs = macTableOf([[A, { peer: 'h1', seen: 0 }]]);
     const fresh = handleCapturedPacket(at('h3', macs, MAC_MAX_AGE_MS), reply);
     expect(fresh.relay).toEqual([{ hop: 'h2', srcPeer: 'h3', dstPeer: 'h1' }]);
     const stale = handleCapturedPacket(at('h3', macs, MAC_MAX_AGE_MS + 1), reply);
@@ -160,7 +165,7 @@ describe('MAC cache ageing', () => {
     expect(v1.macs).toBe(v0.macs);
     expect(v1.learned).toBeUndefined();
     const v2 = handleCapturedPacket(at('h1', v1.macs, 60_000), who);
-    expect(v2.macs[A]).toEqual({ peer: 'h1', seen: 60_000 });
+    expect(macGet(v2.macs, A)).toEqual({ peer: 'h1', seen: 60_000 });
     expect(v2.learned).toBeUndefined();
   });
 });

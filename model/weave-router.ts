@@ -13,6 +13,7 @@
  *   Upstream sweeps every minute; here ageing is lazy: an entry older than `maxAgeMs` counts as absent.
  */
 import type { Mac } from './addresses.ts';
+import { type MacTable, macGet, macSet } from './mac-table.ts';
 import type { Frame } from './packets.ts';
 import type { MeshRoutes } from './routing.ts';
 
@@ -29,7 +30,7 @@ export interface MacEntry {
 }
 
 /** MAC -> (peer, lastSeen). Plain JSON; expired entries stay until overwritten but count as absent. */
-export type MacCache = Record<Mac, MacEntry>;
+export type MacCache = MacTable<MacEntry>;
 
 /** What a router knows when it decides: its own peer name, its routes, its MAC cache, and the time. */
 export interface RouterView {
@@ -79,7 +80,7 @@ export function macPeer(
   now: number,
   maxAgeMs: number = MAC_MAX_AGE_MS,
 ): string | undefined {
-  const e = macs[mac];
+  const e = macGet(macs, mac);
   return e !== undefined && now - e.seen <= maxAgeMs ? e.peer : undefined;
 }
 
@@ -103,9 +104,9 @@ export function learnMac(view: RouterView, mac: Mac, peer: string, forced: boole
   const maxAge = view.maxAgeMs ?? MAC_MAX_AGE_MS;
   const cur = lookup(view, mac);
   if (cur !== undefined && cur !== peer && !forced) return { macs: view.macs, conflict: cur };
-  const old = view.macs[mac];
+  const old = macGet(view.macs, mac);
   if (cur === peer && old !== undefined && view.now - old.seen < maxAge / 10) return { macs: view.macs };
-  const macs = { ...view.macs, [mac]: { peer, seen: view.now } };
+  const macs = macSet(view.macs, mac, { peer, seen: view.now });
   if (cur === peer) return { macs };
   return { macs, learned: cur === undefined ? { mac, peer } : { mac, peer, was: cur } };
 }

@@ -6,6 +6,7 @@
  */
 import { enqueueActions, setup } from 'xstate';
 import { isGroupMac, type Mac } from '../addresses.ts';
+import { emptyMacTable, type MacTable, macGet, macSet } from '../mac-table.ts';
 import type { Frame } from '../packets.ts';
 import type { Output, RecvEvent } from './io.ts';
 
@@ -29,11 +30,11 @@ export interface BridgeContext {
   ageingMs: number;
   floodToIngress: boolean;
   noLearning: boolean;
-  fdb: Record<Mac, FdbEntry>;
+  fdb: MacTable<FdbEntry>;
 }
 
 export function bridgeLookup(ctx: BridgeContext, mac: Mac, now: number): string | undefined {
-  const e = ctx.fdb[mac];
+  const e = macGet(ctx.fdb, mac);
   return e !== undefined && now - e.seen <= ctx.ageingMs ? e.port : undefined;
 }
 
@@ -60,7 +61,7 @@ export const bridgeMachine = setup({
     ageingMs: input.ageingMs ?? 300_000,
     floodToIngress: input.floodToIngress ?? false,
     noLearning: input.noLearning ?? false,
-    fdb: {},
+    fdb: emptyMacTable(),
   }),
   on: {
     recv: {
@@ -70,11 +71,11 @@ export const bridgeMachine = setup({
           enqueue.emit({ type: 'drop', reason: `not an Ethernet frame: ${frame.kind}` });
           return;
         }
-        const old = context.fdb[frame.src];
+        const old = macGet(context.fdb, frame.src);
         if (!isGroupMac(frame.src) && !context.noLearning) {
           // Copy the table only when the entry changes: frames at the same instant leave it as it is.
           if (old?.port !== event.port || old.seen !== event.now)
-            enqueue.assign({ fdb: { ...context.fdb, [frame.src]: { port: event.port, seen: event.now } } });
+            enqueue.assign({ fdb: macSet(context.fdb, frame.src, { port: event.port, seen: event.now }) });
           if (old?.port !== event.port || event.now - old.seen > context.ageingMs)
             enqueue.emit({ type: 'note', text: `learn ${frame.src} on ${event.port}` });
         }

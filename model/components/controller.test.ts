@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
 import { BROADCAST_MAC } from '../addresses.ts';
 import type { ControlMessage, Execute, FlowInstall } from '../flows.ts';
+import { macGet } from '../mac-table.ts';
 import { makeStepper } from '../network/step.ts';
 import { arpReply, arpRequest, type Frame, type Message, type VxlanPacket } from '../packets.ts';
 import { meshRoutes, peerGraph } from '../routing.ts';
@@ -339,7 +340,7 @@ describe('controller, upstream fastdp', () => {
       ethSrc: mac.D,
       ethDst: mac.A,
     });
-    expect(rig.ctrl.macs[mac.D]?.peer).toBe('host2');
+    expect(macGet(rig.ctrl.macs, mac.D)?.peer).toBe('host2');
     const f = ipv4(mac.A, mac.D, ip.A, ip.D);
     const log = rig.arrive('bridge', f, 5);
     expect(wire(log).map(vx)).toEqual([
@@ -382,7 +383,7 @@ describe('controller, upstream fastdp', () => {
         packet: { kind: 'vxlan', src: ADDR.host2, dst: ADDR.host3, vni: vni(1, 3), frame: req },
       },
     ]);
-    expect(rig.ctrl.macs[mac.A]?.peer).toBe('host1');
+    expect(macGet(rig.ctrl.macs, mac.A)?.peer).toBe('host1');
     expect(netlink(log, 'flow-install')).toHaveLength(1);
   });
 
@@ -421,6 +422,6 @@ describe('controller, upstream fastdp', () => {
     expect(netlink(log, 'flow-flush')).toHaveLength(1);
     expect(netlink(log, 'flow-install')).toEqual([]);
     expect(wire(log)).toHaveLength(1); // still injected
-    expect(rig.ctrl.macs[mac.D]?.peer).toBe('host3');
+    expect(macGet(rig.ctrl.macs, mac.D)?.peer).toBe('host3');
   });
 });

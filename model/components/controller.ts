@@ -17,6 +17,7 @@ import { h1Upcall, install, standingFlows, standingWarnings } from '../fdp/seed.
 import type { ControllerContext, ControllerInput } from '../fdp/types.ts';
 import { flush, upstreamUpcall } from '../fdp/upstream.ts';
 import type { Upcall } from '../flows.ts';
+import { emptyMacTable } from '../mac-table.ts';
 import { MAC_MAX_AGE_MS } from '../weave-router.ts';
 import type { Output, RecvEvent } from './io.ts';
 
@@ -99,8 +100,8 @@ export const controllerMachine = setup({
     hosts: input.hosts,
     routes: input.routes,
     macAgeMs: input.macAgeMs ?? MAC_MAX_AGE_MS,
-    macs: {},
-    sendToMac: {},
+    macs: emptyMacTable(),
+    sendToMac: emptyMacTable(),
   }),
   entry: enqueueActions(({ context, enqueue }) => {
     for (const o of startup(context)) enqueue.emit(o);

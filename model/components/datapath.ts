@@ -20,12 +20,12 @@
  */
 import { enqueueActions, setup } from 'xstate';
 import type { Ip } from '../addresses.ts';
+import { classify } from '../classifier.ts';
 import {
   type ControlMessage,
   describeFlow,
   type Flow,
   type FlowAction,
-  matches,
   sameFlow,
   type Tunnel,
   type Upcall,
@@ -51,14 +51,32 @@ export interface DatapathContext {
   dropUpcalled: boolean;
   /** Sorted by priority, highest first; stable. */
   flows: Flow[];
+  /** No flow expires before this time (the earliest `lastUsed + idle`); null: none ever expires. Lets a
+   *  packet skip the expiry sweep; a flow's use only moves its expiry later, so the bound stays true. */
+  expiresAt: number | null;
 }
 
 const CONTROLLER = 'controller';
 const VXLAN = 'vxlan';
 
-function isLive(ctx: DatapathContext, f: Flow, now: number): boolean {
+function expiry(ctx: Pick<DatapathContext, 'idleMs'>, f: Flow): number | null {
   const idle = f.idleMs ?? ctx.idleMs;
-  return idle === undefined || now - (f.lastUsed ?? now) <= idle;
+  return idle === undefined || f.lastUsed === undefined ? null : f.lastUsed + idle;
+}
+
+function isLive(ctx: Pick<DatapathContext, 'idleMs'>, f: Flow, now: number): boolean {
+  const at = expiry(ctx, f);
+  return at === null || now <= at;
+}
+
+/** The earliest expiry in `flows`, or null when none expires. */
+function earliestExpiry(ctx: Pick<DatapathContext, 'idleMs'>, flows: Flow[]): number | null {
+  let earliest: number | null = null;
+  for (const f of flows) {
+    const at = expiry(ctx, f);
+    if (at !== null && (earliest === null || at < earliest)) earliest = at;
+  }
+  return earliest;
 }
 
 /** The flow table with `flow` added, or replacing the entry with the same match and priority. */
@@ -68,17 +86,6 @@ export function installFlow(flows: Flow[], flow: Flow): { flows: Flow[]; replace
   const at = flows.findIndex((f) => f.priority < flow.priority);
   const pos = at < 0 ? flows.length : at;
   return { flows: [...flows.slice(0, pos), flow, ...flows.slice(pos)], replaced: false };
-}
-
-/** The highest-priority live flow matching the packet, if any. */
-export function lookupFlow(
-  ctx: DatapathContext,
-  frame: Frame,
-  inPort: string,
-  now: number,
-  tunnel?: Tunnel,
-): Flow | undefined {
-  return ctx.flows.find((f) => isLive(ctx, f, now) && matches(f.match, frame, inPort, tunnel));
 }
 
 function drop(reason: string, seed?: string): Output {
@@ -172,7 +179,7 @@ function ingress(port: string, packet: Message): { frame: Frame; tunnel?: Tunnel
   return { frame: packet };
 }
 
-type Plan = { outputs: Output[]; flows?: Flow[] };
+type Plan = { outputs: Output[]; flows?: Flow[]; expiresAt?: number | null };
 
 function onControl(ctx: DatapathContext, msg: ControlMessage, now: number): Plan {
   switch (msg.kind) {
@@ -180,10 +187,17 @@ function onControl(ctx: DatapathContext, msg: ControlMessage, now: number): Plan
       const flow = { ...msg.flow, lastUsed: now };
       const r = installFlow(ctx.flows, flow);
       const text = `${r.replaced ? 'flow replaced' : 'flow installed'}: ${describeFlow(flow)}`;
-      return { flows: r.flows, outputs: [{ type: 'note', text }] };
+      // A replaced flow's expiry may have been the earliest; the bound only has to stay a lower bound.
+      const at = expiry(ctx, flow);
+      const expiresAt = at === null || (ctx.expiresAt !== null && ctx.expiresAt < at) ? ctx.expiresAt : at;
+      return { flows: r.flows, expiresAt, outputs: [{ type: 'note', text }] };
     }
     case 'flow-flush':
-      return { flows: [], outputs: [{ type: 'note', text: `flows flushed (${ctx.flows.length})` }] };
+      return {
+        flows: [],
+        expiresAt: null,
+        outputs: [{ type: 'note', text: `flows flushed (${ctx.flows.length})` }],
+      };
     case 'execute':
       if (ctx.dropUpcalled)
         return { outputs: [drop('Mutant: the upcalled packet is dropped, not executed')] };
@@ -197,16 +211,25 @@ function onPacket(ctx: DatapathContext, port: string, packet: Message, now: numb
   const got = ingress(port, packet);
   if (typeof got === 'string') return { outputs: [drop(got)] };
   const { frame, tunnel } = got;
-  const expired = ctx.flows.filter((f) => !isLive(ctx, f, now));
-  const live = expired.length > 0 ? ctx.flows.filter((f) => isLive(ctx, f, now)) : ctx.flows;
-  const notes: Output[] = expired.map((f) => ({ type: 'note', text: `flow expired: ${describeFlow(f)}` }));
-  const flow = lookupFlow({ ...ctx, flows: live }, frame, port, now, tunnel);
+  // The expiry sweep (lazy, like the bridge's ageing) runs only once a flow may have expired.
+  let flows = ctx.flows;
+  let expiresAt = ctx.expiresAt;
+  const notes: Output[] = [];
+  if (expiresAt !== null && now > expiresAt) {
+    for (const f of flows)
+      if (!isLive(ctx, f, now)) notes.push({ type: 'note', text: `flow expired: ${describeFlow(f)}` });
+    if (notes.length > 0) flows = flows.filter((f) => isLive(ctx, f, now));
+    expiresAt = earliestExpiry(ctx, flows);
+  }
+  // Every flow left is live: the first match in priority order wins (tuple space search, as OVS does).
+  const flow = classify(flows, frame, port, tunnel);
   if (flow === undefined) {
     const upcall: Upcall = tunnel
       ? { kind: 'upcall', inPort: port, frame, tunnel }
       : { kind: 'upcall', inPort: port, frame };
     return {
-      flows: live,
+      flows,
+      expiresAt,
       outputs: [
         ...notes,
         { type: 'note', text: `miss in_port=${port}` },
@@ -214,8 +237,13 @@ function onPacket(ctx: DatapathContext, port: string, packet: Message, now: numb
       ],
     };
   }
-  const flows = live.map((f) => (f === flow ? { ...f, lastUsed: now } : f));
-  return { flows, outputs: [...notes, ...runActions(ctx, flow.actions, frame, port, tunnel, flow)] };
+  // Copy the table only when the flow's last use changes (packets at the same instant leave it as it is).
+  if (flow.lastUsed !== now) flows = flows.map((f) => (f === flow ? { ...f, lastUsed: now } : f));
+  return {
+    flows,
+    expiresAt,
+    outputs: [...notes, ...runActions(ctx, flow.actions, frame, port, tunnel, flow)],
+  };
 }
 
 export const datapathMachine = setup({
@@ -233,6 +261,7 @@ export const datapathMachine = setup({
     ...(input.idleMs !== undefined && { idleMs: input.idleMs }),
     dropUpcalled: input.dropUpcalled ?? false,
     flows: [],
+    expiresAt: null,
   }),
   on: {
     recv: {
@@ -246,7 +275,9 @@ export const datapathMachine = setup({
               ? { outputs: [drop(`not a control message on ${CONTROLLER}: ${msg.kind}`)] }
               : onControl(context, msg, event.now);
         else plan = onPacket(context, event.port, msg, event.now);
-        if (plan.flows !== undefined) enqueue.assign({ flows: plan.flows });
+        const { flows, expiresAt = context.expiresAt } = plan;
+        if (flows !== undefined && (flows !== context.flows || expiresAt !== context.expiresAt))
+          enqueue.assign({ flows, expiresAt });
         for (const o of plan.outputs) enqueue.emit(o);
       }),
     },

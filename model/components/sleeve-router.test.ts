@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
+import { macCount, macGet } from '../mac-table.ts';
 import { makeStepper } from '../network/step.ts';
 import {
   type Arp,
@@ -219,10 +220,10 @@ describe('sleeve router, upstream', () => {
       frame: whoHasD,
     });
     expect(learned).toContainEqual({ type: 'note', text: `learn ${A.mac} at h1` });
-    expect(h3.ctx.macs[A.mac]?.peer).toBe('h1');
+    expect(macGet(h3.ctx.macs, A.mac)?.peer).toBe('h1');
     const out = h3.capture({ ...aToD, src: E.mac, dst: 'ff:ff:ff:ff:ff:ff' }, 10);
     expect(out).toContainEqual({ type: 'note', text: `learn ${E.mac} local` });
-    expect(h3.ctx.macs[E.mac]).toEqual({ peer: 'h3', seen: 10 });
+    expect(macGet(h3.ctx.macs, E.mac)).toEqual({ peer: 'h3', seen: 10 });
   });
 
   it('drops a captured frame whose source MAC is cached at another peer', () => {
@@ -238,7 +239,7 @@ describe('sleeve router, upstream', () => {
     const out = h3.capture(whoHasD, 5);
     expect(out.filter((o) => o.type === 'send')).toEqual([]);
     expect(drops(out)[0]?.reason).toMatch(/probably our own injection/);
-    expect(h3.ctx.macs[A.mac]?.peer).toBe('h1');
+    expect(macGet(h3.ctx.macs, A.mac)?.peer).toBe('h1');
   });
 
   it("relays the owner's unicast reply towards the learned peer, hop by hop", () => {
@@ -256,7 +257,7 @@ describe('sleeve router, upstream', () => {
     expect(datagrams(out2)).toEqual([
       { kind: 'sleeve', src: ADDR.h2, dst: ADDR.h1, srcPeer: 'h3', dstPeer: 'h1', frame: reply },
     ]);
-    expect(h2.ctx.macs).toEqual({});
+    expect(macCount(h2.ctx.macs)).toBe(0);
   });
 
   it('a learned MAC expires after 10 minutes: the reply is flooded again', () => {

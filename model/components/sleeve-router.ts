@@ -13,6 +13,7 @@
  */
 import { enqueueActions, setup } from 'xstate';
 import { type Ip, ipToInt, isGroupMac, type Mac } from '../addresses.ts';
+import { emptyMacTable } from '../mac-table.ts';
 import { type Arp, arpReply, type Frame, isGratuitous, type SleeveDatagram } from '../packets.ts';
 import type { MeshRoutes } from '../routing.ts';
 import {
@@ -168,7 +169,7 @@ export const sleeveRouterMachine = setup({
     routes: input.routes,
     macAgeMs: input.macAgeMs ?? MAC_MAX_AGE_MS,
     wrongProxyMac: input.wrongProxyMac ?? false,
-    macs: {},
+    macs: emptyMacTable(),
   }),
   on: {
     recv: {

@@ -32,6 +32,7 @@
  */
 import { enqueueActions, setup } from 'xstate';
 import { type Ip, isGroupMac, type Mac } from '../addresses.ts';
+import { type MacTable, macGet, macSet, macTableOf } from '../mac-table.ts';
 import type { Frame, VxlanPacket } from '../packets.ts';
 import type { Output, RecvEvent } from './io.ts';
 
@@ -73,7 +74,7 @@ export interface VtepContext {
   ageingMs: number;
   reflood: boolean;
   /** Unicast entries, learned or static, one remote each. Never holds the all-zero MAC. */
-  fdb: Record<Mac, VtepFdbEntry>;
+  fdb: MacTable<VtepFdbEntry>;
   /** The remotes of the all-zero-MAC entry (`fdb 00:00:00:00:00:00`): where unknown and group MACs go. */
   defaults: Ip[];
 }
@@ -96,7 +97,7 @@ function defaultsFor(input: VtepInput): Ip[] {
 
 /** The live FDB entry for `mac`, if any (an aged learned entry counts as absent). */
 export function vtepLookup(ctx: VtepContext, mac: Mac, now: number): VtepFdbEntry | undefined {
-  const e = ctx.fdb[mac];
+  const e = macGet(ctx.fdb, mac);
   return e !== undefined && (e.static || now - e.seen <= ctx.ageingMs) ? e : undefined;
 }
 
@@ -125,7 +126,7 @@ export const vtepMachine = setup({
     learning: input.learning,
     ageingMs: input.ageingMs ?? 300_000,
     reflood: input.reflood ?? false,
-    fdb: Object.fromEntries(
+    fdb: macTableOf<VtepFdbEntry>(
       Object.entries(input.staticFdb ?? {}).map(([mac, remote]) => [mac, { remote, seen: 0, static: true }]),
     ),
     defaults: defaultsFor(input),
@@ -136,7 +137,7 @@ export const vtepMachine = setup({
         const packet = event.packet;
 
         /** FD-X.6: encapsulate `frame` once per destination. */
-        const transmit = (frame: Frame, fdb: Record<Mac, VtepFdbEntry>) => {
+        const transmit = (frame: Frame, fdb: MacTable<VtepFdbEntry>) => {
           const dsts = vtepDestinations({ ...context, fdb }, frame, event.now);
           if (dsts.length === 0) {
             enqueue.emit({
@@ -186,7 +187,7 @@ export const vtepMachine = setup({
         let fdb = context.fdb;
         if (context.learning && !isGroupMac(frame.src)) {
           // vxlan_snoop
-          const old = context.fdb[frame.src];
+          const old = macGet(context.fdb, frame.src);
           if (old?.static === true) {
             if (old.remote !== packet.src) {
               enqueue.emit({
@@ -198,7 +199,7 @@ export const vtepMachine = setup({
           } else {
             // Copy the table only when the entry changes: packets at the same instant leave it as it is.
             if (old?.remote !== packet.src || old.seen !== event.now) {
-              fdb = { ...context.fdb, [frame.src]: { remote: packet.src, seen: event.now, static: false } };
+              fdb = macSet(context.fdb, frame.src, { remote: packet.src, seen: event.now, static: false });
               enqueue.assign({ fdb });
             }
             const live = vtepLookup(context, frame.src, event.now);

@@ -4,6 +4,7 @@
  * `model/components/controller.ts`.
  */
 import type { Ip, Mac } from '../addresses.ts';
+import type { MacTable } from '../mac-table.ts';
 import type { MeshRoutes } from '../routing.ts';
 import type { MacCache } from '../weave-router.ts';
 
@@ -50,5 +51,5 @@ export interface ControllerContext extends Required<ControllerInput> {
   /** Upstream: the router's MAC cache (`model/weave-router.ts`). */
   macs: MacCache;
   /** Upstream: fastdp's MAC -> port table. */
-  sendToMac: Record<Mac, PortEntry>;
+  sendToMac: MacTable<PortEntry>;
 }

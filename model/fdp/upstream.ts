@@ -35,6 +35,7 @@ import {
   type FlowMatch,
   type Upcall,
 } from '../flows.ts';
+import { type MacTable, macGet, macSet } from '../mac-table.ts';
 import type { Frame } from '../packets.ts';
 import {
   handleCapturedPacket,
@@ -55,7 +56,7 @@ export const PRIO_UPSTREAM = 1;
 export interface UpstreamResult {
   outputs: Output[];
   macs: MacCache;
-  sendToMac: Record<Mac, PortEntry>;
+  sendToMac: MacTable<PortEntry>;
 }
 
 type Ctx = ControllerContext;
@@ -73,22 +74,22 @@ function view(ctx: Ctx, now: number): RouterView {
   return { self: ctx.host, routes: ctx.routes, macs: ctx.macs, now, maxAgeMs: ctx.macAgeMs };
 }
 
-function portOf(table: Record<Mac, PortEntry>, mac: Mac, now: number): PortEntry['port'] | undefined {
-  const e = table[mac];
+function portOf(table: MacTable<PortEntry>, mac: Mac, now: number): PortEntry['port'] | undefined {
+  const e = macGet(table, mac);
   return e !== undefined && now - e.seen <= PORT_MAC_AGE_MS ? e.port : undefined;
 }
 
 /** fastdp `bridge()` learning: the source MAC on the ingress port, only if absent (`:270-274`). */
 function learnPort(
-  table: Record<Mac, PortEntry>,
+  table: MacTable<PortEntry>,
   mac: Mac,
   port: PortEntry['port'],
   now: number,
   notes: Output[],
-): Record<Mac, PortEntry> {
+): MacTable<PortEntry> {
   if (isGroupMac(mac) || portOf(table, mac, now) !== undefined) return table;
   notes.push({ type: 'note', text: `fastdp: learn ${mac} on port ${port}` });
-  return { ...table, [mac]: { port, seen: now } };
+  return macSet(table, mac, { port, seen: now });
 }
 
 /** One `set-tunnel + output:vxlan` pair per relay copy; copies that cannot be tunnelled are noted. */

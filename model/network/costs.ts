@@ -14,8 +14,10 @@
 import { isGroupMac } from '../addresses.ts';
 import type { BridgeContext } from '../components/bridge.ts';
 import type { VtepContext } from '../components/vtep.ts';
+import { macCount } from '../mac-table.ts';
 import type { Message } from '../packets.ts';
 import type { Run } from './simulator.ts';
+import type { TraceStep } from './trace.ts';
 import type { Network } from './wiring.ts';
 
 export interface HostTables {
@@ -50,6 +52,19 @@ function isUnderlay(m: Message): m is Extract<Message, { kind: 'sleeve' | 'vxlan
 
 /** Counts over the steps from virtual time `from` on (tables: at the end of the run). */
 export function countCosts(network: Network, run: Run, from = 0): Costs {
+  const counter = costCounter(network, from);
+  for (const step of run.trace) counter.count(step);
+  return counter.costs(run.contexts);
+}
+
+/**
+ * Counts costs step by step, as a run takes them (`simulate`'s `onStep`), so that a run too large to
+ * record (`weave-spec scale`) is counted without keeping its trace.
+ */
+export function costCounter(
+  network: Network,
+  from = 0,
+): { count(step: TraceStep): void; costs(contexts: Run['contexts']): Costs } {
   const kind = (id: string) => network.byId.get(id)?.kind;
   const macOf: Record<string, string> = {};
   for (const c of network.topology.containers) macOf[network.containerIds[c.name]!] = c.mac;
@@ -66,8 +81,8 @@ export function countCosts(network: Network, run: Run, from = 0): Costs {
     otherhost: 0,
     tables: {},
   };
-  for (const step of run.trace) {
-    if (step.at < from) continue;
+  const count = (step: TraceStep) => {
+    if (step.at < from) return;
     const k = kind(step.component);
     const input = step.input;
     if (input.type === 'recv') {
@@ -110,17 +125,23 @@ export function countCosts(network: Network, run: Run, from = 0): Costs {
         if (m.kind === 'flow-install') costs.flowsInstalled++;
       }
     }
-  }
-  for (const h of network.topology.hosts) {
-    const ctx = (name: string) => run.contexts[`${h.name}/${name}`];
-    const bridge = ctx('bridge') as BridgeContext | undefined;
-    const vtep = ctx('vtep') as VtepContext | undefined;
-    const datapath = ctx('datapath') as { flows?: unknown[] } | undefined;
-    costs.tables[h.name] = {
-      bridgeFdb: bridge ? Object.keys(bridge.fdb).length : 0,
-      vtepFdb: vtep ? Object.keys(vtep.fdb).length : 0,
-      flows: datapath?.flows?.length ?? 0,
-    };
-  }
-  return costs;
+  };
+  return {
+    count,
+    // Table sizes at the end of the run.
+    costs: (contexts) => {
+      for (const h of network.topology.hosts) {
+        const ctx = (name: string) => contexts[`${h.name}/${name}`];
+        const bridge = ctx('bridge') as BridgeContext | undefined;
+        const vtep = ctx('vtep') as VtepContext | undefined;
+        const datapath = ctx('datapath') as { flows?: unknown[] } | undefined;
+        costs.tables[h.name] = {
+          bridgeFdb: bridge ? macCount(bridge.fdb) : 0,
+          vtepFdb: vtep ? macCount(vtep.fdb) : 0,
+          flows: datapath?.flows?.length ?? 0,
+        };
+      }
+      return costs;
+    },
+  };
 }

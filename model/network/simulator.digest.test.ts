@@ -80,7 +80,8 @@ describe('simulator: traces byte-identical to the reference simulator', () => {
     const quiet = simulate(network, traffic, { record: false, onStep: (s) => seen.push(s) });
     expect(quiet.trace).toEqual([]);
     expect(digest(seen)).toBe(digest(recorded.trace));
-    expect(digest(quiet.copies)).toBe(digest(recorded.copies));
+    expect(quiet.copies).toEqual([]);
+    expect(recorded.copies.length).toBeGreaterThan(0);
     expect(digest(quiet.contexts)).toBe(digest(recorded.contexts));
   });
 });

@@ -25,8 +25,9 @@ export interface RunOptions {
   maxSteps?: number;
   /** Stop the clock here even if timers are pending (ms). */
   until?: number;
-  /** Keep the steps in `run.trace` (default). Off, the trace stays empty and only `onStep` sees them:
-   *  how `weave-spec scale` runs networks whose trace would not fit in memory. */
+  /** Keep the steps in `run.trace` and the copies in `run.copies` (default). Off, both stay empty and only
+   *  `onStep` sees the steps (copy ids are numbered as usual): how `weave-spec scale` runs networks whose
+   *  trace would not fit in memory. */
   record?: boolean;
   /** Told every step as it is taken. */
   onStep?: (step: TraceStep) => void;
@@ -141,6 +142,7 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
     steps++;
   };
   const copies: CopyInfo[] = [];
+  let copyCount = 0;
   // The deliveries in flight are pending[head..]; FIFO takes pending[head].
   let pending: Pending[] = [];
   let head = 0;
@@ -192,16 +194,18 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
         case 'send': {
           const link = slot.links.get(o.port);
           if (!link) throw new Error(`${component} sent on port ${o.port}, which is not connected`);
-          const copy = copies.length;
-          const parent = input.type === 'recv' && !o.origin ? input.copy : null;
-          copies.push({
-            copy,
-            parent,
-            root: parent === null ? copy : copies[parent]!.root,
-            step: steps,
-            from: link.from,
-            to: link.to,
-          });
+          const copy = copyCount++;
+          if (record) {
+            const parent = input.type === 'recv' && !o.origin ? input.copy : null;
+            copies.push({
+              copy,
+              parent,
+              root: parent === null ? copy : copies[parent]!.root,
+              step: steps,
+              from: link.from,
+              to: link.to,
+            });
+          }
           pending.push({
             slot: link.slot,
             event: { type: 'recv', port: link.to.port, packet: o.packet, now },

@@ -99,6 +99,25 @@ describe('datapath', () => {
     expect(sends(d.recv('bridge', ping, 10 ** 9))[0]?.port).toBe('vtep');
   });
 
+  it('a flow with a shorter idle time installed later still expires on time', () => {
+    const d = new Dp({ ...seed3, idleMs: 10_000 });
+    d.install({ match: { inPort: 'vtep' }, actions: [{ type: 'output', port: 'bridge' }], priority: 1 }, 0);
+    d.install(
+      { match: { inPort: 'bridge' }, actions: [{ type: 'output', port: 'vtep' }], priority: 1, idleMs: 100 },
+      50,
+    );
+    expect(d.ctx.expiresAt).toBe(150);
+    const out = d.recv('bridge', ping, 151);
+    expect(sends(out)[0]?.port).toBe('controller');
+    expect(d.ctx.flows.map((f) => f.match.inPort)).toEqual(['vtep']);
+    // The sweep leaves the bound at the remaining flow's expiry.
+    expect(d.ctx.expiresAt).toBe(10_000);
+    expect(sends(d.recv('vtep', ping, 9_000))[0]?.port).toBe('bridge');
+    expect(d.ctx.expiresAt).toBe(10_000); // a lower bound: use does not move it
+    expect(sends(d.recv('vtep', ping, 18_000))[0]?.port).toBe('bridge'); // 9 s idle: still live
+    expect(d.ctx.expiresAt).toBe(19_000);
+  });
+
   it('flush clears the table', () => {
     const d = new Dp(seed3);
     d.install({ match: {}, actions: [{ type: 'flood' }], priority: 1 });

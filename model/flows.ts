@@ -157,10 +157,38 @@ export function describeFlow(f: Flow): string {
   return `priority=${f.priority},${describeMatch(f.match)} actions=${describeActions(f.actions)}`;
 }
 
-/** The same flow-table entry: equal priority and equal match. */
+/** A match's shape: the fields it sets (its mask, in a fixed order) and their values (its key). */
+export interface MatchShape {
+  fields: (keyof FlowMatch)[];
+  mask: string;
+  key: string;
+}
+
+/** A key from field values, in mask order: how a match's key and a packet's lookup key are built. */
+export const keyOfValues = (values: readonly (string | number | undefined)[]): string =>
+  values.join('\u0000');
+
+const shapes = new WeakMap<FlowMatch, MatchShape>();
+
+/** The match's shape, computed once per match object (a flow whose last use is refreshed is a new object
+ *  with the same match). */
+export function matchShape(match: FlowMatch): MatchShape {
+  let s = shapes.get(match);
+  if (!s) {
+    const fields = MATCH_FIELDS.map(([k]) => k).filter((k) => match[k] !== undefined);
+    s = { fields, mask: fields.join(','), key: keyOfValues(fields.map((k) => match[k])) };
+    shapes.set(match, s);
+  }
+  return s;
+}
+
 /** Same priority and the same match, field by field (an OVS flow's identity). */
 export function sameFlow(a: Flow, b: Flow): boolean {
-  return a.priority === b.priority && MATCH_FIELDS.every(([k]) => a.match[k] === b.match[k]);
+  if (a.priority !== b.priority) return false;
+  if (a.match === b.match) return true;
+  const x = matchShape(a.match);
+  const y = matchShape(b.match);
+  return x.mask === y.mask && x.key === y.key;
 }
 
 /** One line for traces. */

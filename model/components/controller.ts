@@ -16,6 +16,7 @@ import { enqueueActions, setup } from 'xstate';
 import { h1Upcall, install, standingFlows, standingWarnings } from '../fdp/seed.ts';
 import type { ControllerContext, ControllerInput } from '../fdp/types.ts';
 import { flush, upstreamUpcall } from '../fdp/upstream.ts';
+import { shortIds } from '../fdp/vni.ts';
 import type { Upcall } from '../flows.ts';
 import { emptyMacTable } from '../mac-table.ts';
 import { MAC_MAX_AGE_MS } from '../weave-router.ts';
@@ -102,6 +103,7 @@ export const controllerMachine = setup({
     macAgeMs: input.macAgeMs ?? MAC_MAX_AGE_MS,
     macs: emptyMacTable(),
     sendToMac: emptyMacTable(),
+    shortIds: shortIds(Object.keys(input.hosts)),
   }),
   entry: enqueueActions(({ context, enqueue }) => {
     for (const o of startup(context)) enqueue.emit(o);

@@ -20,13 +20,12 @@
  */
 import { enqueueActions, setup } from 'xstate';
 import type { Ip } from '../addresses.ts';
-import { classify } from '../classifier.ts';
+import { installFlow, lookupFlow, refreshFlow } from '../flow-table.ts';
 import {
   type ControlMessage,
   describeFlow,
   type Flow,
   type FlowAction,
-  sameFlow,
   type Tunnel,
   type Upcall,
 } from '../flows.ts';
@@ -77,15 +76,6 @@ function earliestExpiry(ctx: Pick<DatapathContext, 'idleMs'>, flows: Flow[]): nu
     if (at !== null && (earliest === null || at < earliest)) earliest = at;
   }
   return earliest;
-}
-
-/** The flow table with `flow` added, or replacing the entry with the same match and priority. */
-export function installFlow(flows: Flow[], flow: Flow): { flows: Flow[]; replaced: boolean } {
-  const i = flows.findIndex((f) => sameFlow(f, flow));
-  if (i >= 0) return { flows: flows.map((f, j) => (j === i ? flow : f)), replaced: true };
-  const at = flows.findIndex((f) => f.priority < flow.priority);
-  const pos = at < 0 ? flows.length : at;
-  return { flows: [...flows.slice(0, pos), flow, ...flows.slice(pos)], replaced: false };
 }
 
 function drop(reason: string, seed?: string): Output {
@@ -221,8 +211,8 @@ function onPacket(ctx: DatapathContext, port: string, packet: Message, now: numb
     if (notes.length > 0) flows = flows.filter((f) => isLive(ctx, f, now));
     expiresAt = earliestExpiry(ctx, flows);
   }
-  // Every flow left is live: the first match in priority order wins (tuple space search, as OVS does).
-  const flow = classify(flows, frame, port, tunnel);
+  // Every flow left is live: the first match in priority order wins (model/flow-table.ts).
+  const flow = lookupFlow(flows, frame, port, tunnel);
   if (flow === undefined) {
     const upcall: Upcall = tunnel
       ? { kind: 'upcall', inPort: port, frame, tunnel }
@@ -238,7 +228,7 @@ function onPacket(ctx: DatapathContext, port: string, packet: Message, now: numb
     };
   }
   // Copy the table only when the flow's last use changes (packets at the same instant leave it as it is).
-  if (flow.lastUsed !== now) flows = flows.map((f) => (f === flow ? { ...f, lastUsed: now } : f));
+  if (flow.lastUsed !== now) flows = refreshFlow(flows, flow, { ...flow, lastUsed: now });
   return {
     flows,
     expiresAt,

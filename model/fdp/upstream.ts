@@ -47,7 +47,7 @@ import {
 } from '../weave-router.ts';
 import { install } from './seed.ts';
 import type { ControllerContext, PortEntry } from './types.ts';
-import { peersOfVni, shortIds, tunnelVni } from './vni.ts';
+import { peersOfVni, tunnelVni } from './vni.ts';
 
 /** fastdp's `sendToMAC` is swept every 10 min and an entry lasts one to two sweeps (`:1058-1069`). */
 export const PORT_MAC_AGE_MS = 10 * 60_000;
@@ -94,7 +94,7 @@ function learnPort(
 
 /** One `set-tunnel + output:vxlan` pair per relay copy; copies that cannot be tunnelled are noted. */
 function relayActions(ctx: Ctx, relays: Relay[], notes: Output[]): FlowAction[] {
-  const ids = shortIds(Object.keys(ctx.hosts));
+  const ids = ctx.shortIds;
   return relays.flatMap((r): FlowAction[] => {
     const dst = ctx.hosts[r.hop]?.address;
     const vni = tunnelVni(ids, r.srcPeer, r.dstPeer);
@@ -179,7 +179,7 @@ function fromVxlan(ctx: Ctx, up: Upcall, now: number): UpstreamResult {
   const { frame, tunnel } = up;
   const keep = { macs: ctx.macs, sendToMac: ctx.sendToMac };
   if (tunnel === undefined) return { outputs: [drop('upcall from vxlan without tunnel metadata')], ...keep };
-  const peers = peersOfVni(shortIds(Object.keys(ctx.hosts)), tunnel.vni);
+  const peers = peersOfVni(ctx.shortIds, tunnel.vni);
   if (peers === undefined)
     return { outputs: [drop(`VNI ${tunnel.vni} names no known pair of peers`)], ...keep };
   const d = handleForwardedPacket(view(ctx, now), { ...peers, frame });

@@ -56,6 +56,8 @@ describe('check then replay', () => {
     const state = cli('replay', file, '--step', String(cx.verdict.steps[0]));
     expect(state.status).toBe(0);
     expect(state.stdout).toMatch(/^h1\/bridge: \{"ports":/m);
+    // The FDB reads as MAC -> entry, as `bridge fdb show` lists it, not as its storage buckets.
+    expect(state.stdout).toMatch(/^h1\/bridge: .*"fdb":\{"[0-9a-f]{2}(:[0-9a-f]{2}){5}":\{"port":/m);
   });
 
   it('does not call it reproduced when the recorded steps differ', () => {

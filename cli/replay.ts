@@ -17,6 +17,7 @@ import {
   runCase,
   traceDigest,
 } from '../properties/index.ts';
+import { readableContext } from '../render/context.ts';
 import { participantOrder } from '../render/layout.ts';
 import { renderMermaid } from '../render/mermaid.ts';
 import { describeInput, renderText } from '../render/text.ts';
@@ -64,7 +65,7 @@ export function runReplay(
     const step = r.run.trace[opts.step]!;
     out(`step ${step.n} at ${step.at} ms, ${step.component}: ${describeInput(step.input)}\n`);
     for (const [id, context] of Object.entries(statesAfter(c, opts.step)))
-      out(`${id}: ${JSON.stringify(context)}\n`);
+      out(`${id}: ${JSON.stringify(readableContext(context))}\n`);
     return reproduced ? EXIT_OK : EXIT_FAIL;
   }
   if (opts.format === 'json') {

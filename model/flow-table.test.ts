@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest';
+import { fc } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { Classifier, installFlow, lookupFlow, refreshFlow } from './flow-table.ts';
 import { type Flow, type FlowMatch, matches, sameFlow, type Tunnel } from './flows.ts';
@@ -14,23 +14,31 @@ const tunnels: Tunnel[] = [
   { src: '198.19.0.1', vni: 2 },
 ];
 
-const match: fc.Arbitrary<FlowMatch> = fc.record(
-  {
-    inPort: fc.constantFrom(...ports),
-    ethSrc: fc.constantFrom(...macs),
-    ethDst: fc.constantFrom(...macs),
-    ethType: fc.constantFrom('arp' as const, 'ipv4' as const),
-    arpOp: fc.constantFrom('request' as const, 'reply' as const),
-    arpTpa: fc.constantFrom(...ips),
-    ipDst: fc.constantFrom(...ips),
-    tunnelSrc: fc.constantFrom(...tunnels.map((t) => t.src)),
-    tunnelVni: fc.constantFrom(1, 2),
-  },
-  { requiredKeys: [] },
-);
+/** The values each match field may take. */
+const fieldValues: { [K in keyof FlowMatch]-?: fc.Arbitrary<FlowMatch[K]> } = {
+  inPort: fc.constantFrom(...ports),
+  ethSrc: fc.constantFrom(...macs),
+  ethDst: fc.constantFrom(...macs),
+  ethType: fc.constantFrom('arp' as const, 'ipv4' as const),
+  arpOp: fc.constantFrom('request' as const, 'reply' as const),
+  arpTpa: fc.constantFrom(...ips),
+  ipDst: fc.constantFrom(...ips),
+  tunnelSrc: fc.constantFrom(...tunnels.map((t) => t.src)),
+  tunnelVni: fc.constantFrom(1, 2),
+};
+
+/** Zero to two fields set: wide matches, so that packets often match several flows, in several masks. */
+const match: fc.Arbitrary<FlowMatch> = fc
+  .uniqueArray(fc.constantFrom(...(Object.keys(fieldValues) as (keyof FlowMatch)[])), { maxLength: 2 })
+  .chain((fields) =>
+    fc.record(
+      Object.fromEntries(fields.map((f) => [f, fieldValues[f]])) as Record<string, fc.Arbitrary<unknown>>,
+    ),
+  )
+  .map((m) => m as FlowMatch);
 
 const flows: fc.Arbitrary<Flow[]> = fc
-  .array(fc.record({ match, priority: fc.integer({ min: 0, max: 3 }) }), { maxLength: 40 })
+  .array(fc.record({ match, priority: fc.integer({ min: 0, max: 1 }) }), { maxLength: 30 })
   .map((fs) =>
     // A flow table is sorted by priority, highest first, stable (datapath `installFlow`).
     fs.map((f, i) => ({ ...f, actions: [], label: `f${i}` })).sort((a, b) => b.priority - a.priority),
@@ -85,54 +93,70 @@ const ops: fc.Arbitrary<Op[]> = fc.array(
     {
       weight: 4,
       arbitrary: fc
-        .record({ match, priority: fc.integer({ min: 0, max: 3 }) })
+        .record({ match, priority: fc.integer({ min: 0, max: 1 }) })
         .map((flow) => ({ op: 'install' as const, flow })),
     },
     { weight: 2, arbitrary: fc.nat().map((which) => ({ op: 'refresh' as const, which })) },
     { weight: 4, arbitrary: packet.map((p) => ({ op: 'lookup' as const, packet: p })) },
     { weight: 1, arbitrary: fc.constant({ op: 'fork' as const }) },
   ),
-  { maxLength: 80 },
+  { minLength: 20, maxLength: 80 },
 );
 
+/** How often lookups found a flow, and how often two flows of the winning priority matched (so that install
+ *  order decided): the tests below check that the random cases really exercise both. */
+function contest(flows: Flow[], p: { frame: Frame; inPort: string; tunnel?: Tunnel | undefined }) {
+  const hits = flows.filter((f) => matches(f.match, p.frame, p.inPort, p.tunnel));
+  return { hit: hits.length > 0, tie: hits.filter((f) => f.priority === hits[0]?.priority).length > 1 };
+}
+
 describe('flow table', () => {
-  test.prop([ops], { numRuns: 300 })(
-    'installs, refreshes and lookups agree with the plain table, whatever the order (and on older tables)',
-    (sequence) => {
-      let table: Flow[] = [];
-      let expected: Flow[] = [];
-      const older: { table: Flow[]; expected: Flow[] }[] = [];
-      let n = 0;
-      for (const o of sequence) {
-        if (o.op === 'install') {
-          const flow: Flow = { ...o.flow, actions: [], label: `f${n++}` };
-          const r = installFlow(table, flow);
-          expect(r.replaced).toBe(expected.some((f) => sameFlow(f, flow)));
-          table = r.flows;
-          expected = reference.install(expected, flow);
-        } else if (o.op === 'refresh' && table.length > 0) {
-          const i = o.which % table.length;
-          const refreshed = { ...table[i]!, lastUsed: n++ };
-          table = refreshFlow(table, table[i]!, refreshed);
-          expected = expected.map((f, j) => (j === i ? refreshed : f));
-        } else if (o.op === 'lookup') {
-          expect(lookupFlow(table, o.packet.frame, o.packet.inPort, o.packet.tunnel)).toBe(
-            reference.lookup(expected, o.packet),
-          );
-        } else if (o.op === 'fork') {
-          // Go on from the table as it is, and later look at an older one again (a kept snapshot).
-          older.push({ table, expected });
-        }
-        expect(table).toEqual(expected);
-      }
-      for (const o of older)
-        for (const p of sequence)
-          if (p.op === 'lookup')
-            expect(lookupFlow(o.table, p.packet.frame, p.packet.inPort, p.packet.tunnel)).toBe(
-              reference.lookup(o.expected, p.packet),
+  it('installs, refreshes and lookups agree with the plain table, whatever the order (and on older tables)', () => {
+    const seen = { lookups: 0, hits: 0, ties: 0 };
+    fc.assert(
+      fc.property(ops, (sequence) => {
+        let table: Flow[] = [];
+        let expected: Flow[] = [];
+        const older: { table: Flow[]; expected: Flow[] }[] = [];
+        let n = 0;
+        for (const o of sequence) {
+          if (o.op === 'install') {
+            const flow: Flow = { ...o.flow, actions: [], label: `f${n++}` };
+            const r = installFlow(table, flow);
+            expect(r.replaced).toBe(expected.some((f) => sameFlow(f, flow)));
+            table = r.flows;
+            expected = reference.install(expected, flow);
+          } else if (o.op === 'refresh' && table.length > 0) {
+            const i = o.which % table.length;
+            const refreshed = { ...table[i]!, lastUsed: n++ };
+            table = refreshFlow(table, table[i]!, refreshed);
+            expected = expected.map((f, j) => (j === i ? refreshed : f));
+          } else if (o.op === 'lookup') {
+            expect(lookupFlow(table, o.packet.frame, o.packet.inPort, o.packet.tunnel)).toBe(
+              reference.lookup(expected, o.packet),
             );
-    },
-  );
+            const c = contest(expected, o.packet);
+            seen.lookups++;
+            if (c.hit) seen.hits++;
+            if (c.tie) seen.ties++;
+          } else if (o.op === 'fork') {
+            // Go on from the table as it is, and later look at an older one again (a kept snapshot).
+            older.push({ table, expected });
+          }
+          expect(table).toEqual(expected);
+        }
+        for (const o of older)
+          for (const p of sequence)
+            if (p.op === 'lookup')
+              expect(lookupFlow(o.table, p.packet.frame, p.packet.inPort, p.packet.tunnel)).toBe(
+                reference.lookup(o.expected, p.packet),
+              );
+      }),
+      { numRuns: 300 },
+    );
+    expect(seen.hits).toBeGreaterThan(seen.lookups / 5);
+    expect(seen.ties).toBeGreaterThan(seen.lookups / 10);
+  });
 
   it('an install replaces the flow with the same match and priority in its place, and leaves the old table as it was', () => {
     const a: Flow = { match: { inPort: 'bridge' }, actions: [], priority: 1, label: 'a' };
@@ -149,17 +173,26 @@ describe('flow table', () => {
 });
 
 describe('classifier', () => {
-  test.prop([flows, fc.array(packet, { minLength: 1, maxLength: 10 })], { numRuns: 500 })(
-    'finds the first matching flow in table order, as a linear scan does',
-    (table, packets) => {
-      const c = new Classifier(table);
-      for (const p of packets) {
-        const scan = table.find((f) => matches(f.match, p.frame, p.inPort, p.tunnel));
-        expect(c.lookup(p.frame, p.inPort, p.tunnel)?.label).toBe(scan?.label);
-        expect(lookupFlow(table, p.frame, p.inPort, p.tunnel)?.label).toBe(scan?.label);
-      }
-    },
-  );
+  it('finds the first matching flow in table order, as a linear scan does', () => {
+    const seen = { lookups: 0, hits: 0, ties: 0 };
+    fc.assert(
+      fc.property(flows, fc.array(packet, { minLength: 1, maxLength: 10 }), (table, packets) => {
+        const c = new Classifier(table);
+        for (const p of packets) {
+          const scan = table.find((f) => matches(f.match, p.frame, p.inPort, p.tunnel));
+          expect(c.lookup(p.frame, p.inPort, p.tunnel)?.label).toBe(scan?.label);
+          expect(lookupFlow(table, p.frame, p.inPort, p.tunnel)?.label).toBe(scan?.label);
+          const t = contest(table, p);
+          seen.lookups++;
+          if (t.hit) seen.hits++;
+          if (t.tie) seen.ties++;
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(seen.hits).toBeGreaterThan(seen.lookups / 2);
+    expect(seen.ties).toBeGreaterThan(seen.lookups / 10);
+  });
 
   it('prefers the earlier of two flows with the same match, and a higher priority in another mask', () => {
     const ping = arpRequest(macs[0]!, '198.18.0.9', ips[0]!);

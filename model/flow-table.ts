@@ -1,7 +1,9 @@
 /**
  * The datapath's flow table: a plain array of flows in table order (highest priority first; equal
  * priorities in install order), with the operations the datapath needs, installing, refreshing a flow's
- * last use and looking a packet up, each without scanning the table.
+ * last use and looking a packet up, none of which reads every flow (an install or a refresh copies the
+ * array of references and finds a position in it, which is cheap; reading flow objects scattered over a
+ * large heap is not).
  *
  * Lookups use tuple space search, the way Open vSwitch's classifier does (`lib/classifier.c`): flows are
  * grouped by which match fields they set (their mask); within a group a hash table maps the values of
@@ -148,6 +150,13 @@ function derive(flows: readonly Flow[], next: Flow[], change: (c: Classifier) =>
   return next;
 }
 
+/** Where `flow` is in `flows`; a flow the table does not hold means the classifier is out of step with it. */
+function positionOf(flows: readonly Flow[], flow: Flow): number {
+  const i = flows.indexOf(flow);
+  if (i < 0) throw new Error('flow table: the classifier holds a flow the table does not (a stale index)');
+  return i;
+}
+
 /** The first flow of `flows` matching the packet (the highest priority; the earliest installed of equals). */
 export function lookupFlow(
   flows: readonly Flow[],
@@ -164,7 +173,7 @@ export function installFlow(flows: readonly Flow[], flow: Flow): { flows: Flow[]
   const old = classifierOf(flows).find(flow);
   if (old !== undefined) {
     const next = flows.slice();
-    next[flows.indexOf(old)] = flow;
+    next[positionOf(flows, old)] = flow;
     return { flows: derive(flows, next, (c) => c.replace(flow)), replaced: true };
   }
   // The table is sorted by priority, highest first: the new flow goes before the first lower one.
@@ -182,6 +191,6 @@ export function installFlow(flows: readonly Flow[], flow: Flow): { flows: Flow[]
 /** The flow table with `flow` (one of its flows) replaced by `refreshed`, the same flow used again. */
 export function refreshFlow(flows: readonly Flow[], flow: Flow, refreshed: Flow): Flow[] {
   const next = flows.slice();
-  next[flows.indexOf(flow)] = refreshed;
+  next[positionOf(flows, flow)] = refreshed;
   return derive(flows, next, (c) => c.replace(refreshed));
 }

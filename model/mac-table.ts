@@ -16,8 +16,8 @@ type Index<V> = Partial<Record<HexDigit, V>>;
  *  does not compile. */
 export type MacTable<T> = Index<Index<Record<Mac, T>>>;
 
-const digit = (mac: Mac, fromEnd: number): HexDigit =>
-  mac.charAt(mac.length - fromEnd).toLowerCase() as HexDigit;
+/** A hex digit of the MAC's last octet, counted from the end (MACs are lowercase: `isMac`, addresses.ts). */
+const digit = (mac: Mac, fromEnd: number): HexDigit => mac.charAt(mac.length - fromEnd) as HexDigit;
 
 export function emptyMacTable<T>(): MacTable<T> {
   return {};

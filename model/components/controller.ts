@@ -103,7 +103,8 @@ export const controllerMachine = setup({
     macAgeMs: input.macAgeMs ?? MAC_MAX_AGE_MS,
     macs: emptyMacTable(),
     sendToMac: emptyMacTable(),
-    shortIds: shortIds(Object.keys(input.hosts)),
+    // Upstream packs short ids into the VNI; the seed's hypotheses have none.
+    shortIds: input.hypothesis === 'upstream' ? shortIds(Object.keys(input.hosts)) : {},
   }),
   entry: enqueueActions(({ context, enqueue }) => {
     for (const o of startup(context)) enqueue.emit(o);

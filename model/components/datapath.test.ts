@@ -116,6 +116,9 @@ describe('datapath', () => {
     expect(d.ctx.expiresAt).toBe(10_000); // a lower bound: use does not move it
     expect(sends(d.recv('vtep', ping, 18_000))[0]?.port).toBe('bridge'); // 9 s idle: still live
     expect(d.ctx.expiresAt).toBe(19_000);
+    // Used at 18 s, so live until 28 s although the bound said 19 s: the sweep finds it refreshed.
+    expect(sends(d.recv('vtep', ping, 27_000))[0]?.port).toBe('bridge');
+    expect(sends(d.recv('vtep', ping, 37_001))[0]?.port).toBe('controller');
   });
 
   it('flush clears the table', () => {

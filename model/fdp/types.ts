@@ -52,6 +52,6 @@ export interface ControllerContext extends Required<ControllerInput> {
   macs: MacCache;
   /** Upstream: fastdp's MAC -> port table. */
   sendToMac: MacTable<PortEntry>;
-  /** Upstream: every peer's short id (`model/fdp/vni.ts`), fixed for the run. */
+  /** Upstream: every peer's short id (`model/fdp/vni.ts`), fixed for the run; empty for H1, H2, H3. */
   shortIds: Record<string, number>;
 }

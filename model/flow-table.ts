@@ -19,41 +19,18 @@
  * would get a fresh one if it were looked up again). Any other change (expiry, flush) simply leaves the
  * new array without one until its first lookup.
  */
-import { type Flow, type FlowMatch, keyOfValues, matchShape, type Tunnel } from './flows.ts';
+import {
+  type Flow,
+  type FlowMatch,
+  fieldValue,
+  flowIdentity,
+  keyOfValues,
+  matchShape,
+  type Tunnel,
+} from './flows.ts';
 import type { Frame } from './packets.ts';
 
 type Field = keyof FlowMatch;
-
-/** A packet's value for a field, or undefined when the packet has no such field (an IPv4 packet has no
- *  ARP opcode; a packet that did not come from the vxlan vport has no tunnel source). */
-function packetValue(
-  field: Field,
-  frame: Frame,
-  inPort: string,
-  tunnel?: Tunnel,
-): string | number | undefined {
-  const p = frame.payload;
-  switch (field) {
-    case 'inPort':
-      return inPort;
-    case 'ethSrc':
-      return frame.src;
-    case 'ethDst':
-      return frame.dst;
-    case 'ethType':
-      return p.kind;
-    case 'arpOp':
-      return p.kind === 'arp' ? p.op : undefined;
-    case 'arpTpa':
-      return p.kind === 'arp' ? p.targetIp : undefined;
-    case 'ipDst':
-      return p.kind === 'ipv4' ? p.dst : undefined;
-    case 'tunnelSrc':
-      return tunnel?.src;
-    case 'tunnelVni':
-      return tunnel?.vni;
-  }
-}
 
 /** A flow in the classifier, with its place in table order: higher priority first, then lower `seq`. */
 interface Entry {
@@ -80,20 +57,15 @@ export class Classifier {
     for (const flow of flows) this.insert(flow);
   }
 
-  private static identity(flow: Flow): string {
-    const { mask, key } = matchShape(flow.match);
-    return `${flow.priority}|${mask}|${key}`;
-  }
-
   /** The flow with the same priority and match as `flow`, if any. */
   find(flow: Flow): Flow | undefined {
-    return this.byIdentity.get(Classifier.identity(flow))?.flow;
+    return this.byIdentity.get(flowIdentity(flow))?.flow;
   }
 
   /** Adds a flow after every flow of its priority (an install adds only flows `find` does not know). */
   insert(flow: Flow): void {
     const entry: Entry = { flow, seq: this.nextSeq++ };
-    const id = Classifier.identity(flow);
+    const id = flowIdentity(flow);
     if (!this.byIdentity.has(id)) this.byIdentity.set(id, entry);
     const { fields, mask, key } = matchShape(flow.match);
     let sub = this.subtables.get(mask);
@@ -112,8 +84,8 @@ export class Classifier {
 
   /** Puts `flow` in the place of the same-identity flow (a replacing install, or a refreshed last use). */
   replace(flow: Flow): void {
-    const entry = this.byIdentity.get(Classifier.identity(flow));
-    if (!entry) throw new Error(`flow table: no flow to replace with ${Classifier.identity(flow)}`);
+    const entry = this.byIdentity.get(flowIdentity(flow));
+    if (!entry) throw new Error(`flow table: no flow to replace with ${flowIdentity(flow)}`);
     entry.flow = flow;
   }
 
@@ -121,7 +93,7 @@ export class Classifier {
   lookup(frame: Frame, inPort: string, tunnel?: Tunnel): Flow | undefined {
     let best: Entry | undefined;
     for (const sub of this.subtables.values()) {
-      const values = sub.fields.map((f) => packetValue(f, frame, inPort, tunnel));
+      const values = sub.fields.map((f) => fieldValue(f, frame, inPort, tunnel));
       if (values.includes(undefined)) continue;
       const first = sub.byKey.get(keyOfValues(values))?.[0];
       if (first && (best === undefined || before(first, best))) best = first;

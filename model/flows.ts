@@ -95,19 +95,43 @@ export interface RoutesUpdate {
 /** Datapath <-> controller messages. */
 export type ControlMessage = Upcall | FlowInstall | FlowFlush | Execute | RoutesUpdate;
 
-/** Does `frame`, arriving on `inPort` (with `tunnel` if it came from the vxlan vport), match? */
-export function matches(match: FlowMatch, frame: Frame, inPort: string, tunnel?: Tunnel): boolean {
+/** A packet's value for a match field, or undefined when the packet has no such field (an IPv4 packet
+ *  has no ARP opcode; a packet that did not come from the vxlan vport has no tunnel source). */
+export function fieldValue(
+  field: keyof FlowMatch,
+  frame: Frame,
+  inPort: string,
+  tunnel?: Tunnel,
+): string | number | undefined {
   const p = frame.payload;
-  if (match.inPort !== undefined && match.inPort !== inPort) return false;
-  if (match.ethSrc !== undefined && match.ethSrc !== frame.src) return false;
-  if (match.ethDst !== undefined && match.ethDst !== frame.dst) return false;
-  if (match.ethType !== undefined && match.ethType !== p.kind) return false;
-  if (match.arpOp !== undefined && (p.kind !== 'arp' || p.op !== match.arpOp)) return false;
-  if (match.arpTpa !== undefined && (p.kind !== 'arp' || p.targetIp !== match.arpTpa)) return false;
-  if (match.ipDst !== undefined && (p.kind !== 'ipv4' || p.dst !== match.ipDst)) return false;
-  if (match.tunnelSrc !== undefined && tunnel?.src !== match.tunnelSrc) return false;
-  if (match.tunnelVni !== undefined && tunnel?.vni !== match.tunnelVni) return false;
-  return true;
+  switch (field) {
+    case 'inPort':
+      return inPort;
+    case 'ethSrc':
+      return frame.src;
+    case 'ethDst':
+      return frame.dst;
+    case 'ethType':
+      return p.kind;
+    case 'arpOp':
+      return p.kind === 'arp' ? p.op : undefined;
+    case 'arpTpa':
+      return p.kind === 'arp' ? p.targetIp : undefined;
+    case 'ipDst':
+      return p.kind === 'ipv4' ? p.dst : undefined;
+    case 'tunnelSrc':
+      return tunnel?.src;
+    case 'tunnelVni':
+      return tunnel?.vni;
+  }
+}
+
+/** Does `frame`, arriving on `inPort` (with `tunnel` if it came from the vxlan vport), match? Every field
+ *  the match sets must equal the packet's value (a field the packet lacks never matches). */
+export function matches(match: FlowMatch, frame: Frame, inPort: string, tunnel?: Tunnel): boolean {
+  return MATCH_FIELDS.every(
+    ([k]) => match[k] === undefined || match[k] === fieldValue(k, frame, inPort, tunnel),
+  );
 }
 
 const MATCH_FIELDS: [keyof FlowMatch, string][] = [
@@ -182,13 +206,15 @@ export function matchShape(match: FlowMatch): MatchShape {
   return s;
 }
 
-/** Same priority and the same match, field by field (an OVS flow's identity). */
+/** A flow's identity in a table, as OVS defines it: its priority and its match. */
+export function flowIdentity(flow: Flow): string {
+  const { mask, key } = matchShape(flow.match);
+  return `${flow.priority}|${mask}|${key}`;
+}
+
+/** Same priority and the same match, field by field: an install of one replaces the other. */
 export function sameFlow(a: Flow, b: Flow): boolean {
-  if (a.priority !== b.priority) return false;
-  if (a.match === b.match) return true;
-  const x = matchShape(a.match);
-  const y = matchShape(b.match);
-  return x.mask === y.mask && x.key === y.key;
+  return flowIdentity(a) === flowIdentity(b);
 }
 
 /** One line for traces. */

@@ -68,14 +68,14 @@ function isLive(ctx: Pick<DatapathContext, 'idleMs'>, f: Flow, now: number): boo
   return at === null || now <= at;
 }
 
+/** The earlier of two expiries; null is "never". */
+function earlier(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
 /** The earliest expiry in `flows`, or null when none expires. */
 function earliestExpiry(ctx: Pick<DatapathContext, 'idleMs'>, flows: Flow[]): number | null {
-  let earliest: number | null = null;
-  for (const f of flows) {
-    const at = expiry(ctx, f);
-    if (at !== null && (earliest === null || at < earliest)) earliest = at;
-  }
-  return earliest;
+  return flows.reduce<number | null>((at, f) => earlier(at, expiry(ctx, f)), null);
 }
 
 function drop(reason: string, seed?: string): Output {
@@ -178,8 +178,7 @@ function onControl(ctx: DatapathContext, msg: ControlMessage, now: number): Plan
       const r = installFlow(ctx.flows, flow);
       const text = `${r.replaced ? 'flow replaced' : 'flow installed'}: ${describeFlow(flow)}`;
       // A replaced flow's expiry may have been the earliest; the bound only has to stay a lower bound.
-      const at = expiry(ctx, flow);
-      const expiresAt = at === null || (ctx.expiresAt !== null && ctx.expiresAt < at) ? ctx.expiresAt : at;
+      const expiresAt = earlier(ctx.expiresAt, expiry(ctx, flow));
       return { flows: r.flows, expiresAt, outputs: [{ type: 'note', text }] };
     }
     case 'flow-flush':

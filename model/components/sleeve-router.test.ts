@@ -72,6 +72,15 @@ function arpOf(frame: Frame): Arp {
   return frame.payload;
 }
 
+/** A frame h1 captured, as h3 receives it relayed by h2 along the line h1–h2–h3. */
+const relayedFromH1 = (frame: Frame): SleeveDatagram => ({
+  kind: 'sleeve',
+  src: ADDR.h2!,
+  dst: ADDR.h3!,
+  srcPeer: 'h1',
+  dstPeer: 'h3',
+  frame,
+});
 const whoHasD = arpRequest(A.mac, A.ip, D.ip);
 const aToD: Frame = {
   kind: 'frame',
@@ -211,14 +220,7 @@ describe('sleeve router, upstream', () => {
 
   it('learns a captured source as local and a received source at the capturing peer', () => {
     const h3 = new Router(input('h3', 'upstream'));
-    const learned = h3.datagram({
-      kind: 'sleeve',
-      src: ADDR.h2!,
-      dst: ADDR.h3!,
-      srcPeer: 'h1',
-      dstPeer: 'h3',
-      frame: whoHasD,
-    });
+    const learned = h3.datagram(relayedFromH1(whoHasD));
     expect(learned).toContainEqual({ type: 'note', text: `learn ${A.mac} at h1` });
     expect(macGet(h3.ctx.macs, A.mac)?.peer).toBe('h1');
     const out = h3.capture({ ...aToD, src: E.mac, dst: 'ff:ff:ff:ff:ff:ff' }, 10);
@@ -228,14 +230,7 @@ describe('sleeve router, upstream', () => {
 
   it('drops a captured frame whose source MAC is cached at another peer', () => {
     const h3 = new Router(input('h3', 'upstream'));
-    h3.datagram({
-      kind: 'sleeve',
-      src: ADDR.h2!,
-      dst: ADDR.h3!,
-      srcPeer: 'h1',
-      dstPeer: 'h3',
-      frame: whoHasD,
-    });
+    h3.datagram(relayedFromH1(whoHasD));
     const out = h3.capture(whoHasD, 5);
     expect(out.filter((o) => o.type === 'send')).toEqual([]);
     expect(drops(out)[0]?.reason).toMatch(/probably our own injection/);
@@ -245,7 +240,7 @@ describe('sleeve router, upstream', () => {
   it("relays the owner's unicast reply towards the learned peer, hop by hop", () => {
     const who = arpRequest(A.mac, A.ip, E.ip);
     const h3 = new Router(input('h3', 'upstream'));
-    h3.datagram({ kind: 'sleeve', src: ADDR.h2!, dst: ADDR.h3!, srcPeer: 'h1', dstPeer: 'h3', frame: who });
+    h3.datagram(relayedFromH1(who));
     const reply = arpReply(arpOf(who), E.mac);
     const out3 = h3.capture(reply, 1);
     expect(datagrams(out3)).toEqual([
@@ -264,7 +259,7 @@ describe('sleeve router, upstream', () => {
     const who = arpRequest(A.mac, A.ip, E.ip);
     const reply = arpReply(arpOf(who), E.mac);
     const h3 = new Router(input('h3', 'upstream'));
-    h3.datagram({ kind: 'sleeve', src: ADDR.h2!, dst: ADDR.h3!, srcPeer: 'h1', dstPeer: 'h3', frame: who });
+    h3.datagram(relayedFromH1(who));
     expect(datagrams(h3.capture(reply, MAC_MAX_AGE_MS))[0]?.dstPeer).toBe('h1');
     const later = datagrams(h3.capture(reply, MAC_MAX_AGE_MS + 1));
     expect(later.map((d) => d.dstPeer)).toEqual(['h2']);
@@ -272,14 +267,7 @@ describe('sleeve router, upstream', () => {
 
   it('honours macAgeMs', () => {
     const h3 = new Router(input('h3', 'upstream', { macAgeMs: 1000 }));
-    h3.datagram({
-      kind: 'sleeve',
-      src: ADDR.h2!,
-      dst: ADDR.h3!,
-      srcPeer: 'h1',
-      dstPeer: 'h3',
-      frame: whoHasD,
-    });
+    h3.datagram(relayedFromH1(whoHasD));
     expect(datagrams(h3.capture({ ...aToD, src: E.mac, dst: A.mac }, 1001))[0]?.dstPeer).toBe('h2');
   });
 });

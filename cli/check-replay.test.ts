@@ -1,18 +1,22 @@
-/** `check`, `replay` and `schema` through the real command, as a user runs them (issue 5). */
+/** `check`, `replay` and `schema` as a user runs them: a new process for the main path, the rest in this
+ *  process (`runMain`), which runs the same `main` with its output captured. */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { seedTopology } from '../scenarios/seed-topology.ts';
-import { runCli } from './run-cli.ts';
+import { counterexampleFile } from '../formats/counterexample.ts';
+import { checkRun, propertyByName, runCase, traceDigest } from '../properties/index.ts';
+import { A, D, seedTopology } from '../scenarios/seed-topology.ts';
+import { type CheckFinding, checkExitCode, checkSummary, findingLine } from './check.ts';
+import { ROOT, runCli, runMain } from './run-cli.ts';
 
-const cli = runCli;
 const tmp = () => mkdtempSync(join(tmpdir(), 'weave-spec-'));
 
 describe('check then replay', () => {
   const out = tmp();
-  const check = cli(
+  const check = runCli(
     'check',
     '--config',
     'fdp/h2/unicast',
@@ -24,196 +28,235 @@ describe('check then replay', () => {
     out,
   );
   const file = join(out, 'fdp-h2-unicast--arp-strict.json');
+  const cx = () => JSON.parse(readFileSync(file, 'utf8'));
 
-  it('finds the counterexample H2 must give, writes it, and says where and why', () => {
-    expect(check.status).toBe(1);
+  it('finds the violation H2 must give, marks it expected, writes it, and exits 0', () => {
+    expect(check.status).toBe(0);
     expect(check.stdout).toContain(`counterexample: ${file}`);
-    expect(check.stdout).toMatch(/VIOLATED\s+fdp\/h2\/unicast arp-strict: .* at 0e:fa:ce:/);
-    expect(readdirSync(out)).toEqual(['fdp-h2-unicast--arp-strict.json']);
+    expect(check.stdout).toMatch(
+      /VIOLATED {3}fdp\/h2\/unicast arp-strict \(expected, see docs\/verdicts\.md#fdp-h2-unicast--arp-strict\): .* at 0e:fa:ce:/,
+    );
+    expect(check.stdout).toMatch(
+      /^check: 1 configuration × 1 property, 50 cases each, seed 20240601: 1 violation, all expected/m,
+    );
+    expect(readdirSync(out).sort()).toEqual(['fdp-h2-unicast--arp-strict.json', 'run.json']);
   });
 
-  it('replays it bit for bit: the same violation and the same trace digest', () => {
-    const cx = JSON.parse(readFileSync(file, 'utf8'));
-    const r = cli('replay', file, '--format', 'json');
+  it('records which run wrote the folder and the file', () => {
+    const command = `weave-spec check --config fdp/h2/unicast --property arp-strict --runs 50 --out ${out}`;
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toEqual({
+      command,
+      seed: 20240601,
+      runs: 50,
+      files: ['fdp-h2-unicast--arp-strict.json'],
+    });
+    expect(cx().origin).toEqual({ command, seed: 20240601 });
+  });
+
+  it('replays it bit for bit: the same violation and the same trace digest', async () => {
+    const r = await runMain('replay', file, '--format', 'json');
     expect(r.status).toBe(0);
     const replay = JSON.parse(r.stdout);
     expect(replay.reproduced).toBe(true);
-    expect(replay.traceDigest).toBe(cx.traceDigest);
+    expect(replay.why).toEqual([]);
+    expect(replay.traceDigest).toBe(cx().traceDigest);
     expect(replay.verdict).toEqual({
       holds: false,
       property: 'arp-strict',
-      message: cx.verdict.message,
-      steps: cx.verdict.steps,
+      message: cx().verdict.message,
+      steps: cx().verdict.steps,
     });
-    expect(replay.trace.length).toBe(cx.steps);
+    expect(replay.trace.length).toBe(cx().steps);
   });
 
-  it('marks the violating steps in the text trace, and prints the state at a step', () => {
-    const cx = JSON.parse(readFileSync(file, 'utf8'));
-    const text = cli('replay', file);
+  it('marks the violating steps in the text trace, and prints the state at a step as tables', async () => {
+    const step = cx().verdict.steps[0];
+    const text = await runMain('replay', file);
     expect(text.status).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`\\n\\s+${cx.verdict.steps[0]}\\s.*\\[violates arp-strict\\]`));
-    const state = cli('replay', file, '--step', String(cx.verdict.steps[0]));
+    expect(text.stdout).toMatch(new RegExp(`\\n\\s+${step}\\s.*\\[violates arp-strict\\]`));
+    expect(text.stdout).toMatch(/\nreproduced\n$/);
+    const state = await runMain('replay', file, '--step', String(step));
     expect(state.status).toBe(0);
-    expect(state.stdout).toMatch(/^h1\/bridge: \{"ports":/m);
-    // The FDB reads as MAC -> entry, as `bridge fdb show` lists it, not as its storage buckets.
-    expect(state.stdout).toMatch(/^h1\/bridge: .*"fdb":\{"[0-9a-f]{2}(:[0-9a-f]{2}){5}":\{"port":/m);
+    // The neighbour table, with the entry the violation is about, as `ip neigh` lists it.
+    expect(state.stdout).toMatch(/^h1\/A\n/m);
+    expect(state.stdout).toMatch(/^ {2}neigh \(1\):\n {4}ip +state +mac /m);
+    expect(state.stdout).toMatch(/^ {4}198\.18\.\d+\.\d+ +REACHABLE +0e:fa:ce:00:00:0\d /m);
+    // The bridge FDB as MAC -> port, as `bridge fdb show` lists it.
+    expect(state.stdout).toMatch(/^ {2}fdb \(\d\):\n {4}mac +port +seen\n/m);
+    const json = await runMain('replay', file, '--step', String(step), '--format', 'json');
+    const states = JSON.parse(json.stdout);
+    expect(states.step).toBe(step);
+    expect(Object.keys(states.contexts['h1/bridge'].fdb)[0]).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
   });
 
-  it('does not call it reproduced when the recorded steps differ', () => {
-    const cx = JSON.parse(readFileSync(file, 'utf8'));
+  it('says why when the recorded verdict differs', async () => {
     const edited = join(out, 'edited-steps.json');
-    writeFileSync(edited, JSON.stringify({ ...cx, verdict: { ...cx.verdict, steps: [0] } }));
-    const r = cli('replay', edited);
+    writeFileSync(edited, JSON.stringify({ ...cx(), verdict: { ...cx().verdict, steps: [0] } }));
+    const r = await runMain('replay', edited);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/NOT reproduced\n$/);
+    expect(r.stdout).toMatch(/\nNOT reproduced: verdict\.steps: the run's violation is at steps \d+\n$/);
   });
 
-  it('rejects scheduler choices that are not whole numbers >= 0, naming the field', () => {
-    const cx = JSON.parse(readFileSync(file, 'utf8'));
-    const edited = join(out, 'edited-choices.json');
-    writeFileSync(edited, JSON.stringify({ ...cx, choices: [1, -1] }));
-    const r = cli('replay', edited);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/edited-choices\.json: choices\[1\]: must be >= 0/);
-  });
-
-  it('says so when the file no longer matches its run', () => {
-    const cx = JSON.parse(readFileSync(file, 'utf8'));
-    const edited = join(out, 'edited.json');
-    writeFileSync(edited, JSON.stringify({ ...cx, traceDigest: '0'.repeat(64) }));
-    const r = cli('replay', edited);
+  it('says the model changed when the same inputs give another trace', async () => {
+    const edited = join(out, 'edited-digest.json');
+    writeFileSync(edited, JSON.stringify({ ...cx(), traceDigest: '0'.repeat(64) }));
+    const r = await runMain('replay', edited);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('DIFFERS from the recorded');
+    expect(r.stdout).toMatch(/NOT reproduced: the same inputs now give another trace: the model has changed/);
   });
 
-  it('writes files that `schema counterexample` validates', () => {
-    const schema = JSON.parse(cli('schema', 'counterexample').stdout);
+  it('names the input that was changed since the file was written', async () => {
+    const edited = join(out, 'edited-traffic.json');
+    const traffic = cx().traffic.map((p: { at: number }) => ({ ...p, at: p.at + 1 }));
+    writeFileSync(edited, JSON.stringify({ ...cx(), traffic }));
+    const r = await runMain('replay', edited);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /NOT reproduced: traffic differ from the run that wrote this file; the trace differs/,
+    );
+  });
+
+  it('writes files that `schema counterexample` validates', async () => {
+    const schema = JSON.parse((await runMain('schema', 'counterexample')).stdout);
     const validate = new Ajv({ strict: false }).compile(schema);
-    expect(validate(JSON.parse(readFileSync(file, 'utf8'))), JSON.stringify(validate.errors)).toBe(true);
-    expect(validate({ format: 'weave-spec/counterexample/1' })).toBe(false);
+    expect(validate(cx()), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ format: 'weave-spec/counterexample/2' })).toBe(false);
   });
 });
 
-describe('bad input: exit 2, the field named, nothing written', () => {
-  const topologyFile = (t: unknown) => {
-    const dir = tmp();
-    const f = join(dir, 'topology.json');
-    writeFileSync(f, typeof t === 'string' ? t : JSON.stringify(t));
-    return f;
+/**
+ * A counterexample whose interleaving matters: A and D ping each other at the same instant, so their ARP
+ * exchanges cross, and the scheduler's choices decide which delivery runs first wherever several are due.
+ */
+describe('replaying a recorded interleaving', () => {
+  const out = tmp();
+  const base = {
+    topology: seedTopology,
+    config: 'fdp/h2/unicast',
+    traffic: [
+      { at: 1000, from: 'A', to: D.ip },
+      { at: 1000, from: 'D', to: A.ip },
+    ],
   };
-  const seed = () => structuredClone(seedTopology);
-  const cases: [string, () => string[], RegExp][] = [
-    ['malformed JSON', () => ['--topology', topologyFile('{"hosts": [')], /topology\.json: malformed JSON/],
-    [
-      'a schema violation',
-      () => ['--topology', topologyFile({ ...seed(), hosts: [{ name: 'h1', address: '198.19.0.1' }] })],
-      /topology\.json: hosts\[0\]: missing field "mac"/,
-    ],
-    [
-      'a duplicate MAC',
-      () => {
-        const t = seed();
-        t.containers[3]!.mac = t.containers[1]!.mac;
-        return ['--topology', topologyFile(t)];
-      },
-      /containers\[3\]\.mac: duplicate MAC 02:00:00:00:00:0b, first at containers\[1\]\.mac/,
-    ],
-    [
-      'a duplicate IP',
-      () => {
-        const t = seed();
-        t.containers[2]!.ip = t.containers[0]!.ip;
-        return ['--topology', topologyFile(t)];
-      },
-      /containers\[2\]\.ip: duplicate IP 198\.18\.0\.1, first at containers\[0\]\.ip/,
-    ],
-    [
-      'a container on an unknown host',
-      () => {
-        const t = seed();
-        t.containers[0]!.host = 'h7';
-        return ['--topology', topologyFile(t)];
-      },
-      /containers\[0\]\.host: unknown host "h7"/,
-    ],
-    [
-      'an unknown configuration id',
-      () => [],
-      /unknown configuration id "fdp\/h4\/unicast"; valid ids: sleeve\/proxy-arp, /,
-    ],
-    ['an unknown property', () => [], /unknown property "liveness"; valid: delivery, /],
-  ];
-  it.each(cases)('%s', (what, args, message) => {
-    const out = join(tmp(), 'out');
-    const config = what === 'an unknown configuration id' ? 'fdp/h4/unicast' : 'sleeve/upstream';
-    const property = what === 'an unknown property' ? 'liveness' : 'all';
-    const r = cli(
-      'check',
-      '--config',
-      config,
-      '--property',
-      property,
-      '--runs',
-      '1',
-      '--out',
-      out,
-      ...args(),
+  const write = (name: string, choices: number[]) => {
+    const run = runCase({ ...base, choices });
+    const verdict = checkRun(run, propertyByName('arp-strict'));
+    if (verdict.holds) throw new Error('fixture: arp-strict must fail under fdp/h2/unicast');
+    const f = join(out, name);
+    writeFileSync(f, JSON.stringify(counterexampleFile(run, 'arp-strict', verdict)));
+    return { file: f, run };
+  };
+  const fifo = runCase({ ...base, choices: [] });
+
+  it.each([
+    ['one choice', [1]],
+    ['every other delivery swapped', [1, 0, 1]],
+    ['a longer schedule', [2, 1, 0, 1, 2, 3, 1]],
+  ])('%s: consumed, changes the run, and replays bit for bit', async (_what, choices) => {
+    const { file, run } = write(`cx-${choices.join('')}.json`, choices);
+    expect(run.run.choices).toEqual(choices);
+    expect(traceDigest(run.run)).not.toBe(traceDigest(fifo.run));
+    const r = await runMain('replay', file, '--format', 'json');
+    expect(r.status).toBe(0);
+    const replay = JSON.parse(r.stdout);
+    expect(replay.reproduced).toBe(true);
+    expect(replay.traceDigest).toBe(traceDigest(run.run));
+    expect(replay.trace).toEqual(JSON.parse(JSON.stringify(run.run.trace)));
+  });
+
+  it('a file whose choices were edited is not reproduced, and the choices are named', async () => {
+    const { file } = write('cx-edit.json', [1, 0, 1]);
+    const cx = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...cx, choices: [0, 1, 1] }));
+    const r = await runMain('replay', file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /NOT reproduced: choices differ from the run that wrote this file; the trace differs/,
     );
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stdout).toBe('');
-    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('check of the default scope', () => {
+  it('runs every configuration of the default scope without --config, and --json prints only the findings', async () => {
+    const out = join(tmp(), 'out');
+    const r = await runMain('check', '--property', 'arp-strict', '--runs', '20', '--out', out, '--json');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      seed: number;
+      runs: number;
+      findings: { config: string; expected: string; observed: string; file?: string }[];
+    };
+    expect(report.seed).toBe(20240601);
+    expect(report.findings.map((f) => f.config)).toHaveLength(12);
+    // H2's fake MAC breaks strict ARP under every vtep, as the matrix expects; nothing else does.
+    const failing = report.findings.filter((f) => f.observed === 'fails').map((f) => f.config);
+    expect(failing).toEqual(['fdp/h2/multicast', 'fdp/h2/unicast', 'fdp/h2/zero-mac']);
+    expect(report.findings.every((f) => f.expected === f.observed)).toBe(true);
   });
 
-  it('rejects an --out that is a file, before running anything', () => {
+  it('an H2 violation over your own files is expected too: exit 0', async () => {
     const dir = tmp();
-    const out = join(dir, 'a-file');
-    writeFileSync(out, 'x');
-    const r = cli('check', '--config', 'sleeve/upstream', '--runs', '1', '--out', out);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--out .*a-file: exists and is not a directory/);
-    expect(readFileSync(out, 'utf8')).toBe('x');
-  });
-
-  it('rejects a seed that is not a 32-bit integer', () => {
-    const r = cli('matrix', '--seed', '99999999999', '--runs', '1');
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--seed must be an integer from -2147483648 to 2147483647/);
-  });
-
-  it('rejects a traffic file that names an unknown container', () => {
-    const dir = tmp();
-    const traffic = join(dir, 'traffic.json');
-    writeFileSync(traffic, JSON.stringify([{ at: 1000, from: 'Z', to: '198.18.0.4' }]));
-    const r = cli(
+    const t = join(dir, 't.json');
+    writeFileSync(t, JSON.stringify(seedTopology));
+    const p = join(dir, 'p.json');
+    writeFileSync(p, JSON.stringify([{ at: 1000, from: 'A', to: D.ip }]));
+    const r = await runMain(
       'check',
       '--config',
-      'sleeve/upstream',
+      'fdp/h2/unicast',
+      '--property',
+      'arp-strict',
       '--topology',
-      topologyFile(seed()),
+      t,
       '--traffic',
-      traffic,
+      p,
       '--out',
       join(dir, 'out'),
     );
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/traffic\.json: \[0\]\.from: unknown container "Z"/);
-    expect(existsSync(join(dir, 'out'))).toBe(false);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/VIOLATED {3}fdp\/h2\/unicast arp-strict \(expected/);
+    expect(r.stdout).toMatch(/your traffic, seed 20240601: 1 violation, all expected/);
   });
 
-  it('rejects a counterexample file for replay that is not one', () => {
-    const f = topologyFile(seed());
-    const r = cli('replay', f);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/topology\.json: missing field "format"/);
+  it('a violation the matrix does not expect is marked UNEXPECTED and makes the exit code 1', () => {
+    const opts = { configs: [], properties: [], runs: 5, seed: 1, out: 'cx', command: '' };
+    const unexpected: CheckFinding = {
+      config: 'fdp/upstream',
+      property: 'delivery',
+      expected: 'holds',
+      observed: 'fails',
+      runs: 3,
+      file: 'cx/fdp-upstream--delivery.json',
+      message: 'ping 1 never arrived',
+    };
+    const expected: CheckFinding = {
+      ...unexpected,
+      config: 'fdp/h2/unicast',
+      property: 'arp-strict',
+      expected: 'fails',
+    };
+    expect(findingLine(unexpected)).toMatch(
+      /^VIOLATED {3}fdp\/upstream delivery \(UNEXPECTED: the matrix expects it to hold\): ping 1/,
+    );
+    expect(checkSummary([unexpected, expected], opts)).toMatch(
+      /: 2 violations, 1 NOT expected; counterexamples in cx\/\n$/,
+    );
+    expect(checkExitCode([unexpected, expected])).toBe(1);
+    expect(checkExitCode([expected])).toBe(0);
+    // A cell the matrix expects to fail may hold on the cases at hand: said, and not an error.
+    const held: CheckFinding = { ...expected, observed: 'holds', file: undefined, message: undefined };
+    expect(findingLine(held)).toMatch(
+      /^holds {6}fdp\/h2\/unicast arp-strict \(3 cases; the matrix expects it to fail/,
+    );
+    expect(checkExitCode([held])).toBe(0);
   });
 });
 
 describe('the documented example files', () => {
-  it('check runs them under upstream Fast Datapath, and every property holds', () => {
+  it('check runs them under upstream Fast Datapath, and every property holds', async () => {
     const out = join(tmp(), 'out');
-    const r = cli(
+    const r = await runMain(
       'check',
       '--config',
       'fdp/upstream',
@@ -226,7 +269,35 @@ describe('the documented example files', () => {
     );
     expect(r.stderr).not.toMatch(/weave-spec:/);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/holds\s+fdp\/upstream delivery \(1 runs\)/);
+    expect(r.stdout).toMatch(/holds {6}fdp\/upstream delivery \(1 case\)/);
     expect(r.stdout).not.toMatch(/VIOLATED/);
+    expect(r.stdout).toMatch(/: no violation\n$/);
   });
+});
+
+describe('signals', () => {
+  it('a long check stops at once on SIGINT, leaving no temporary file', async () => {
+    const out = join(tmp(), 'out');
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin/weave-spec.js'), 'check', '--runs', '1000000', '--out', out],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+      child.once('exit', (code, signal) => r({ code, signal })),
+    );
+    const deadline = Date.now() + 60_000;
+    while (!/check: 0\/96 jobs/.test(err) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
+    expect(existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.tmp')) : []).toEqual([]);
+  }, 90_000);
 });

@@ -1,16 +1,19 @@
 /**
- * `weave-spec check`: run properties over generated cases (or over a topology and traffic from files);
- * on a violation, write the shrunk counterexample to a file and print where it is and the reason.
+ * `weave-spec check`: run properties over generated cases (or over a topology and traffic from files); on a
+ * violation, write the shrunk counterexample to a file, and say whether the violation is one the verdict
+ * matrix expects (`properties/expectations.ts`, explained in docs/verdicts.md). Exit 0 when every
+ * violation is expected. Every option and file is checked before any case runs.
  */
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { CounterexampleFile } from '../formats/types.ts';
+import { counterexampleFile, counterexampleName } from '../formats/counterexample.ts';
+import { loadTopology, loadTraffic } from '../formats/load.ts';
 import { intToIp, ipToInt, networkOf } from '../model/addresses.ts';
 import type { Config } from '../model/config.ts';
 import type { Topology } from '../model/topology.ts';
 import type { Traffic } from '../model/traffic.ts';
 import { caseArbitrary, GAPS_MS } from '../properties/arbitraries.ts';
+import { expectedVerdict } from '../properties/expectations.ts';
 import {
   type Case,
   type CaseRun,
@@ -20,35 +23,55 @@ import {
   type Property,
   propertyByName,
   runCase,
-  traceDigest,
 } from '../properties/index.ts';
-import { ModelError } from '../properties/matrix.ts';
-import { UsageError } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
-import { selectConfigs } from './options.ts';
-import type { Progress } from './progress.ts';
+import { ModelError, type Verdict } from '../properties/matrix.ts';
+import { anchorOf } from '../properties/verdicts-page.ts';
+import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
+import { checkOutDir, writeFileAtomic } from './files.ts';
+import { checkSize, runsOption, seedOption, selectConfigs } from './options.ts';
+import { type Io, type Progress, plural, progress } from './progress.ts';
+
+export const DEFAULT_CHECK_RUNS = 100;
+export const DEFAULT_CHECK_OUT = 'out/counterexamples';
+
+/** The options as typed on the command line: `runCheckCommand` checks every one before any work. */
+export interface CheckCommandOptions {
+  config?: string;
+  property?: string;
+  runs?: string;
+  seed?: string;
+  topology?: string;
+  traffic?: string;
+  out?: string;
+  large?: boolean;
+  json?: boolean;
+}
 
 export interface CheckOptions {
-  config: string;
-  property: string;
+  configs: readonly Config[];
+  properties: readonly Property[];
   runs: number;
   seed: number;
   topology?: Topology;
   traffic?: Traffic;
   out: string;
+  /** The command line, recorded in each counterexample file and in the folder's run.json. */
+  command: string;
 }
 
 export interface CheckFinding {
   config: string;
   property: string;
-  holds: boolean;
+  /** What the verdict matrix expects of this cell in general. */
+  expected: Verdict;
+  observed: Verdict;
   runs: number;
   file?: string;
   message?: string;
 }
 
-export function selectProperties(name: string): readonly Property[] {
-  if (name === 'all') return PROPERTIES;
+export function selectProperties(name: string | undefined): readonly Property[] {
+  if (name === undefined || name === 'all') return PROPERTIES;
   if (!PROPERTY_NAMES.includes(name))
     throw new UsageError(`unknown property "${name}"; valid: ${PROPERTY_NAMES.join(', ')}, or all`);
   return [propertyByName(name)];
@@ -97,41 +120,13 @@ function caseSource(config: Config, opts: CheckOptions): fc.Arbitrary<Case> {
     .map(({ traffic, choices }): Case => ({ topology, config: config.id, traffic, choices }));
 }
 
-export function counterexampleFile(
-  run: CaseRun,
-  property: string,
-  message: string,
-  steps: number[],
-): CounterexampleFile {
-  const c = run.case;
-  return {
-    format: 'weave-spec/counterexample/1',
-    config: c.config,
-    property,
-    topology: c.topology,
-    traffic: c.traffic,
-    choices: c.choices,
-    ...(c.mutants && c.mutants.length > 0 && { mutants: c.mutants }),
-    verdict: { holds: false, message, steps },
-    traceDigest: traceDigest(run.run),
-    steps: run.run.trace.length,
-  };
-}
-
-export function counterexampleName(config: string, property: string): string {
-  return `${config.replace(/\//g, '-')}--${property}.json`;
-}
-
-/** Runs every selected (configuration, property) pair; writes a counterexample file per violation. */
-export function runCheck(opts: CheckOptions, progress: Progress): CheckFinding[] {
-  if (existsSync(opts.out) && !statSync(opts.out).isDirectory())
-    throw new UsageError(`--out ${opts.out}: exists and is not a directory`);
-  const configs = selectConfigs(opts.config);
-  const properties = selectProperties(opts.property);
+/** Runs every selected (configuration, property) pair; writes a counterexample file per violation and,
+ *  when it wrote any, `run.json` naming the command, the seed and the files. */
+export function runCheck(opts: CheckOptions, bar: Progress): CheckFinding[] {
   const findings: CheckFinding[] = [];
   const runs = opts.topology && opts.traffic ? 1 : opts.runs;
-  const total = configs.length * properties.length;
-  for (const config of configs) {
+  let job = 0;
+  for (const config of opts.configs) {
     // The same seed draws the same cases for every property: simulate each case once.
     const cache = new Map<string, CaseRun>();
     const simulateCase = (c: Case): CaseRun => {
@@ -144,14 +139,23 @@ export function runCheck(opts: CheckOptions, progress: Progress): CheckFinding[]
       }
       return r;
     };
-    for (const property of properties) {
-      progress.update(findings.length, total, `${config.id} ${property.name}`);
+    for (const property of opts.properties) {
+      let tried = 0;
       const result = fc.check(
-        fc.property(caseSource(config, opts), (c) => checkRun(simulateCase(c), property).holds),
+        fc.property(caseSource(config, opts), (c) => {
+          bar.onRun(job, Math.min(++tried, runs - 1));
+          return checkRun(simulateCase(c), property).holds;
+        }),
         { numRuns: runs, seed: opts.seed },
       );
+      bar.onRun(job++, runs);
+      const cell = {
+        config: config.id,
+        property: property.name,
+        expected: expectedVerdict(config.id, property.name),
+      };
       if (!result.failed || !result.counterexample) {
-        findings.push({ config: config.id, property: property.name, holds: true, runs: result.numRuns });
+        findings.push({ ...cell, observed: 'holds', runs: result.numRuns });
         continue;
       }
       const shrunk = result.counterexample[0];
@@ -166,20 +170,75 @@ export function runCheck(opts: CheckOptions, progress: Progress): CheckFinding[]
       if (verdict.holds)
         throw new Error(`${config.id} ${property.name}: the shrunk counterexample does not reproduce`);
       const file = join(opts.out, counterexampleName(config.id, property.name));
-      writeFileAtomic(
-        file,
-        `${JSON.stringify(counterexampleFile(run, property.name, verdict.message, verdict.steps), null, 2)}\n`,
-      );
-      findings.push({
-        config: config.id,
-        property: property.name,
-        holds: false,
-        runs: result.numRuns,
-        file,
-        message: verdict.message,
-      });
+      const cx = counterexampleFile(run, property.name, verdict, { command: opts.command, seed: opts.seed });
+      writeFileAtomic(file, `${JSON.stringify(cx, null, 2)}\n`);
+      findings.push({ ...cell, observed: 'fails', runs: result.numRuns, file, message: verdict.message });
     }
   }
-  progress.done();
+  bar.end();
+  const files = findings.flatMap((f) => (f.file ? [f.file] : []));
+  if (files.length > 0) {
+    const record = {
+      command: opts.command,
+      seed: opts.seed,
+      runs,
+      files: files.map((f) => f.slice(opts.out.length + 1)),
+    };
+    writeFileAtomic(join(opts.out, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+  }
   return findings;
+}
+
+export function findingLine(f: CheckFinding): string {
+  const cases = plural(f.runs, 'case');
+  if (f.observed === 'holds')
+    return f.expected === 'fails'
+      ? `holds      ${f.config} ${f.property} (${cases}; the matrix expects it to fail: these cases do not show it)\n`
+      : `holds      ${f.config} ${f.property} (${cases})\n`;
+  const mark =
+    f.expected === 'fails'
+      ? `expected, see docs/verdicts.md#${anchorOf(f.config, f.property)}`
+      : 'UNEXPECTED: the matrix expects it to hold';
+  return `VIOLATED   ${f.config} ${f.property} (${mark}): ${f.message}\n           counterexample: ${f.file}\n`;
+}
+
+export function checkSummary(findings: readonly CheckFinding[], opts: CheckOptions): string {
+  const violations = findings.filter((f) => f.observed === 'fails');
+  const unexpected = violations.filter((f) => f.expected === 'holds');
+  const runs = opts.topology && opts.traffic ? 'your traffic' : `${plural(opts.runs, 'case')} each`;
+  const head = `check: ${plural(opts.configs.length, 'configuration')} × ${plural(opts.properties.length, 'property', 'properties')}, ${runs}, seed ${opts.seed}`;
+  if (violations.length === 0) return `${head}: no violation\n`;
+  const tail = `counterexamples in ${opts.out}/`;
+  return unexpected.length === 0
+    ? `${head}: ${plural(violations.length, 'violation')}, all expected (docs/verdicts.md explains each); ${tail}\n`
+    : `${head}: ${plural(violations.length, 'violation')}, ${unexpected.length} NOT expected; ${tail}\n`;
+}
+
+/** `weave-spec check`: options and files checked first, then the run; the exit code. */
+export function runCheckCommand(raw: CheckCommandOptions, io: Io, command: string): number {
+  if (raw.traffic && !raw.topology)
+    throw new UsageError('--traffic needs --topology: traffic names the containers of a topology');
+  const configs = selectConfigs(raw.config);
+  const properties = selectProperties(raw.property);
+  const runs = runsOption(raw.runs, DEFAULT_CHECK_RUNS);
+  const seed = seedOption(raw.seed);
+  const out = raw.out ?? DEFAULT_CHECK_OUT;
+  const topology = raw.topology ? loadTopology(raw.topology) : undefined;
+  if (topology && raw.topology) checkSize(raw.topology, topology, raw.large === true);
+  const traffic = raw.traffic && topology ? loadTraffic(raw.traffic, topology) : undefined;
+  checkOutDir('--out', out);
+  const opts: CheckOptions = { configs, properties, runs, seed, topology, traffic, out, command };
+  const jobs = configs.length * properties.length;
+  const findings = runCheck(opts, progress(io, 'check', jobs, topology && traffic ? 1 : runs));
+  if (raw.json) io.out(`${JSON.stringify({ seed, runs, findings }, null, 2)}\n`);
+  else {
+    for (const f of findings) io.out(findingLine(f));
+    io.out(checkSummary(findings, opts));
+  }
+  return checkExitCode(findings);
+}
+
+/** 0 when every violation is one the matrix expects. */
+export function checkExitCode(findings: readonly CheckFinding[]): number {
+  return findings.some((f) => f.observed === 'fails' && f.expected === 'holds') ? EXIT_FAIL : EXIT_OK;
 }

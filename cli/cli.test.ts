@@ -1,6 +1,11 @@
 /** The real command, run as a user runs it. */
+
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { ALL_CONFIGS } from '../model/config.ts';
+import { MUTANT_NAMES } from '../model/mutants.ts';
+import { PROPERTY_NAMES } from '../properties/index.ts';
+import { ROOT, runCli, runMain } from './run-cli.ts';
 
 const cli = runCli;
 
@@ -34,5 +39,32 @@ describe('weave-spec', () => {
     const r = cli('scenario', '--format', 'svg');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/Allowed choices are text, mermaid, json/);
+  });
+  it('--version prints the package version', async () => {
+    const version = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version;
+    const r = await runMain('--version');
+    expect(r).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+  });
+  it('list names every configuration with what it models, and the properties, scenarios and mutants', async () => {
+    const r = await runMain('list');
+    expect(r.status).toBe(0);
+    for (const c of ALL_CONFIGS) expect(r.stdout).toMatch(new RegExp(`^${c.id}( \\*)? +\\S`, 'm'));
+    expect(r.stdout).toMatch(/^fdp\/h2\/unicast \* +Fast Datapath, H2 \(fake-MAC ARP answers/m);
+    expect(r.stdout).toMatch(/^linux\/remote +Linux bridge and vxlan alone/m);
+    const json = JSON.parse((await runMain('list', '--json')).stdout);
+    expect(json.configurations.map((c: { id: string }) => c.id)).toEqual(ALL_CONFIGS.map((c) => c.id));
+    expect(json.configurations.filter((c: { defaultScope: boolean }) => c.defaultScope)).toHaveLength(12);
+    expect(json.properties.map((p: { name: string }) => p.name)).toEqual(PROPERTY_NAMES);
+    expect(json.mutants.map((m: { name: string }) => m.name)).toEqual(MUTANT_NAMES);
+    expect(json.scenarios.find((s: { name: string }) => s.name === 'FD-X-relay').configs).toEqual([
+      'fdp/upstream',
+    ]);
+  });
+  it('no help text says "1 runs" or "1 cases"', async () => {
+    for (const cmd of ['check', 'matrix', 'mutants', 'replay', 'scale', 'list']) {
+      const r = await runMain(cmd, '--help');
+      expect(r.stdout).not.toMatch(/\b1 (runs|cases)\b/);
+      expect(r.stdout).toMatch(/^Usage: weave-spec /);
+    }
   });
 });

@@ -2,7 +2,7 @@
  * `npm run docs`: regenerates the generated pages under docs/ (a test fails when the committed ones are
  * stale). Pages are computed first, then written atomically; stale generated pages are removed.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSchemas } from '../formats/generate.ts';
 import { runMatrixSync } from '../properties/verdicts.ts';
@@ -13,6 +13,9 @@ import { renderMarkdownTable } from '../render/table.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { runScenario } from '../scenarios/scenario.ts';
 import { writeFileAtomic } from './files.ts';
+import { renderReadme } from './readme.ts';
+
+const ROOT = new URL('..', import.meta.url);
 
 /** Every generated page, by path relative to the project root. */
 export function generatedPages(): Record<string, string> {
@@ -33,6 +36,7 @@ expected steps with their seed step IDs, a sequence diagram and the full trace.
 ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'], rows)}`;
   pages['docs/costs.md'] = renderCostsPage();
   pages['docs/verdicts.md'] = renderVerdictsPage(runMatrixSync());
+  pages['README.md'] = renderReadme(readFileSync(new URL('README.md', ROOT), 'utf8'));
   for (const [name, schema] of Object.entries(generateSchemas()))
     pages[`docs/schemas/${name}.schema.json`] = `${JSON.stringify(schema, null, 2)}\n`;
   return pages;

@@ -1,34 +1,46 @@
 /** The `weave-spec` command line. Each subcommand's module does the work; this file parses arguments. */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { FileError, loadTopology, loadTraffic } from '../formats/load.ts';
-import { runCheck } from './check.ts';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { describeFsError, FileError } from '../formats/load.ts';
+import { runCheckCommand } from './check.ts';
 import { writeDocs } from './docs.ts';
-import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
-import { type Io, runMatrixCommand } from './matrix.ts';
+import { EXIT_IO, EXIT_USAGE, isFsError, UsageError } from './errors.ts';
+import { listing, renderListing } from './list.ts';
+import { runMatrixCommand } from './matrix.ts';
 import { runMutantsCommand } from './mutants.ts';
-import { progressLine } from './progress.ts';
+import type { Io } from './progress.ts';
 import { runReplay } from './replay.ts';
 import { runScenarioCommand, type TraceFormat } from './scenario.ts';
 import { runSchema } from './schema.ts';
 
-const out = (s: string) => process.stdout.write(s);
-const io: Io = { out, err: (s) => process.stderr.write(s), tty: process.stderr.isTTY === true };
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
-/** Commander argument parser for a whole number >= min. */
-const wholeNumber =
-  (min: number) =>
-  (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
-    return n;
-  };
+const processIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  tty: process.stderr.isTTY === true,
+};
 
 const formatOption = () =>
   new Option('--format <format>', 'trace format').choices(['text', 'mermaid', 'json']);
 
-function program(setCode: (code: number) => void): Command {
+/** The command line as a user would type it again (`origin.command` of a counterexample file). */
+export function commandLine(args: readonly string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['weave-spec', ...args.map(quote)].join(' ');
+}
+
+const SEED_HELP = 'fast-check seed, a 32-bit integer (default: the one seed every command uses)';
+const CONFIG_HELP = 'a configuration id, "default" (the default scope, the default) or "all" (every one)';
+
+function program(io: Io, args: readonly string[], setCode: (code: number) => void): Command {
+  const out = io.out;
   const p = new Command('weave-spec')
     .description("An executable, property-checked model of Weave Net's container networking")
+    .version(VERSION, '--version', 'print the version')
+    .configureOutput({ writeOut: out, writeErr: io.err })
     .exitOverride()
     .showHelpAfterError();
 
@@ -44,8 +56,8 @@ function program(setCode: (code: number) => void): Command {
   p.command('matrix')
     .description('every configuration x every property: the verdict table (exit 0 when all are as expected)')
     .option('--runs <n>', 'generated cases per configuration')
-    .option('--seed <s>', 'fast-check seed')
-    .option('--config <id>', 'a configuration id, "default" (the default scope) or "all"')
+    .option('--seed <s>', SEED_HELP)
+    .option('--config <id>', CONFIG_HELP)
     .option('--workers <n>', 'worker threads (default: one per core)')
     .option('--json', 'print { "cells": [...] } and nothing else on stdout')
     .action(
@@ -56,7 +68,7 @@ function program(setCode: (code: number) => void): Command {
   p.command('mutants')
     .description('the matrix against each named mutant: which property catches it')
     .option('--runs <n>', 'generated cases per configuration and mutant')
-    .option('--seed <s>', 'fast-check seed')
+    .option('--seed <s>', SEED_HELP)
     .option('--workers <n>', 'worker threads (default: one per core)')
     .option('--json', 'print the report as JSON and nothing else on stdout')
     .action(async (opts: { runs?: string; seed?: string; workers?: string; json?: boolean }) =>
@@ -74,49 +86,29 @@ function program(setCode: (code: number) => void): Command {
 
   p.command('check')
     .description(
-      'check properties over generated cases (or your topology and traffic); write a counterexample file per violation',
+      'check properties over generated cases (or your topology and traffic); write a counterexample file per violation; exit 0 when every violation is one the matrix expects (docs/verdicts.md)',
     )
-    .requiredOption('--config <id>', 'a configuration id, or all (the default scope)')
-    .option('--property <name>', 'a property name, or all', 'all')
-    .option('--runs <n>', 'generated cases per configuration and property', wholeNumber(1), 100)
-    .option('--seed <s>', 'fast-check seed', wholeNumber(0), 42)
+    .option('--config <id>', CONFIG_HELP)
+    .option('--property <name>', 'a property name, or all (the default)')
+    .option('--runs <n>', 'generated cases per configuration and property (default 100)')
+    .option('--seed <s>', SEED_HELP)
     .option(
       '--topology <file>',
       'a topology file (see `weave-spec schema topology`) instead of generated topologies',
     )
     .option('--traffic <file>', 'a traffic file for --topology (see `weave-spec schema traffic`)')
-    .option('--out <dir>', 'where counterexample files go', 'counterexamples')
-    .action(
-      (opts: {
-        config: string;
-        property: string;
-        runs: number;
-        seed: number;
-        topology?: string;
-        traffic?: string;
-        out: string;
-      }) => {
-        if (opts.traffic && !opts.topology)
-          throw new UsageError('--traffic needs --topology: traffic names the containers of a topology');
-        const topology = opts.topology ? loadTopology(opts.topology) : undefined;
-        const traffic = opts.traffic && topology ? loadTraffic(opts.traffic, topology) : undefined;
-        const findings = runCheck({ ...opts, topology, traffic }, progressLine());
-        for (const f of findings)
-          out(
-            f.holds
-              ? `holds      ${f.config} ${f.property} (${f.runs} runs)\n`
-              : `VIOLATED   ${f.config} ${f.property}: ${f.message}\n           counterexample: ${f.file}\n`,
-          );
-        setCode(findings.every((f) => f.holds) ? EXIT_OK : EXIT_FAIL);
-      },
-    );
+    .option('--large', 'run a topology above 64 hosts or 512 containers (one case can take minutes)')
+    .option('--out <dir>', 'where counterexample files go (default out/counterexamples)')
+    .option('--json', 'print { "seed", "runs", "findings": [...] } and nothing else on stdout')
+    .action((opts) => setCode(runCheckCommand(opts, io, commandLine(args))));
 
   p.command('replay')
     .description('re-run a counterexample file bit for bit and print its trace, the violating steps marked')
     .argument('<file>', 'a counterexample file written by check')
     .addOption(formatOption())
-    .option('--step <n>', "print every component's state after step n", wholeNumber(0))
-    .action((file: string, opts: { format?: TraceFormat; step?: number }) =>
+    .option('--step <n>', "print every component's state after step n (as tables; --format json for JSON)")
+    .option('--large', 'replay a topology above 64 hosts or 512 containers')
+    .action((file: string, opts: { format?: TraceFormat; step?: string; large?: boolean }) =>
       setCode(runReplay(file, opts, out)),
     );
 
@@ -127,21 +119,28 @@ function program(setCode: (code: number) => void): Command {
     .argument('[name]', 'topology, traffic or counterexample')
     .action((name: string | undefined) => setCode(runSchema(name, out)));
 
+  p.command('list')
+    .description('the configurations (with what each models), properties, scenarios and mutants')
+    .option('--json', 'print them as JSON and nothing else')
+    .action((opts: { json?: boolean }) => {
+      const l = listing();
+      out(opts.json ? `${JSON.stringify(l, null, 2)}\n` : renderListing(l));
+      setCode(0);
+    });
+
   p.command('scale')
-    .description(
-      'costs per delivered packet as the network grows: CSV, SVG charts and a page (docs/scale.md)',
-    )
+    .description('costs per delivered packet as the network grows: CSV, SVG charts and a page <out>.md')
     .option('--hosts <list>', 'network sizes, e.g. 2,4,8,16 (default 2,4,...,256)')
-    .option('--config <ids>', 'configuration ids, comma-separated (default: the default scope)')
+    .option('--config <ids>', 'configuration ids, comma-separated, or "default" (the default) or "all"')
     .option('--containers <n>', 'containers per host (default 2)')
-    .option('--out <dir>', 'where the CSV and charts go; the page is <dir>.md', 'docs/scale')
+    .option('--out <dir>', 'where the CSV and charts go; the page is <dir>.md (default out/scale)')
     .option('--workers <n>', 'worker threads (default: one per core)')
     .action(
       async (opts: {
         hosts?: string;
         config?: string;
         containers?: string;
-        out: string;
+        out?: string;
         workers?: string;
       }) => {
         // Loaded on use: the charting library is large and no other command needs it.
@@ -151,27 +150,33 @@ function program(setCode: (code: number) => void): Command {
     );
 
   p.command('docs')
-    .description('regenerate the generated pages under docs/')
+    .description('regenerate the generated pages under docs/ and the generated parts of README.md')
     .action(() => {
       const written = writeDocs(process.cwd());
-      out(`wrote ${written.length} pages under docs/\n`);
+      out(`wrote ${written.length} generated files\n`);
       setCode(0);
     });
   return p;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs the command line `argv` (as `process.argv`: node, script, arguments); returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code = 0;
+  const args = argv.slice(2);
   try {
-    await program((c) => {
+    await program(io, args, (c) => {
       code = c;
     }).parseAsync(argv);
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_USAGE;
     if (e instanceof UsageError || e instanceof FileError) {
-      process.stderr.write(`weave-spec: ${e.message.replace(/\n/g, '\nweave-spec: ')}\n`);
+      io.err(`weave-spec: ${e.message.replace(/\n/g, '\nweave-spec: ')}\n`);
       return EXIT_USAGE;
+    }
+    if (isFsError(e)) {
+      io.err(`weave-spec: ${e.path ? `${e.path}: ` : ''}${describeFsError(e)}\n`);
+      return EXIT_IO;
     }
     throw e;
   }

@@ -4,11 +4,12 @@
  * `--json` prints `{ "cells": [...] }` and nothing else on stdout.
  */
 import { expectedFailure } from '../properties/expectations.ts';
-import { DEFAULT_RUNS, DEFAULT_SEED } from '../properties/matrix.ts';
+import { DEFAULT_RUNS } from '../properties/matrix.ts';
 import { type Cell, matches, PROPERTY_ORDER, runMatrix } from '../properties/verdicts.ts';
 import { renderTable } from '../render/table.ts';
 import { EXIT_FAIL, EXIT_OK } from './errors.ts';
-import { countOption, seedOption, selectConfigs } from './options.ts';
+import { runsOption, seedOption, selectConfigs, workersOption } from './options.ts';
+import { type Io, plural, progress } from './progress.ts';
 
 export interface MatrixCommandOptions {
   runs?: string;
@@ -16,45 +17,6 @@ export interface MatrixCommandOptions {
   json?: boolean;
   config?: string;
   workers?: string;
-}
-
-export interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  /** stderr is a terminal: the progress line is rewritten in place. */
-  tty: boolean;
-}
-
-/** A progress line: rewritten with `\r` on a terminal, else one plain line per finished job. */
-export function progress(io: Io, what: string, jobs: number, runsPerJob: number) {
-  const done = new Array<number>(jobs).fill(0);
-  const started = Date.now();
-  let finished = 0;
-  let last = 0;
-  const line = () => {
-    const total = done.reduce((a, b) => a + b, 0);
-    return `${what}: ${finished}/${jobs} jobs, ${total}/${jobs * runsPerJob} cases, ${((Date.now() - started) / 1000).toFixed(1)} s`;
-  };
-  return {
-    resize(n: number) {
-      while (done.length < n) done.push(0);
-      jobs = n;
-    },
-    onRun(job: number, n: number) {
-      done[job] = n;
-      if (n === runsPerJob) finished++;
-      if (io.tty) {
-        const now = Date.now();
-        if (now - last > 100 || n === runsPerJob) {
-          last = now;
-          io.err(`\r${line()}\x1b[K`);
-        }
-      } else if (n === runsPerJob) io.err(`${line()}\n`);
-    },
-    end() {
-      if (io.tty) io.err(`\r${line()}\x1b[K\n`);
-    },
-  };
 }
 
 /** The verdict table: a row per configuration, a column per property. A cell reads `holds` or `FAILS`,
@@ -75,7 +37,7 @@ export function verdictTable(cells: readonly Cell[]): string {
 export function matrixSummary(cells: readonly Cell[], runs: number, seed: number, ms: number): string {
   const bad = cells.filter((c) => !matches(c));
   const configs = new Set(cells.map((c) => c.config)).size;
-  const head = `${configs} configurations × ${PROPERTY_ORDER.length} properties, ${runs} cases each, seed ${seed}`;
+  const head = `${plural(configs, 'configuration')} × ${plural(PROPERTY_ORDER.length, 'property', 'properties')}, ${plural(runs, 'case')} each, seed ${seed}`;
   const lines = [
     bad.length === 0
       ? `${head}: all ${cells.length} verdicts as expected (${(ms / 1000).toFixed(1)} s)`
@@ -85,16 +47,16 @@ export function matrixSummary(cells: readonly Cell[], runs: number, seed: number
     lines.push(
       c.observed === 'fails'
         ? `  ${c.config} ${c.property}: expected to hold, fails: ${c.counterexample?.message ?? ''}`
-        : `  ${c.config} ${c.property}: expected to fail (${expectedFailure(c.config, c.property)?.why.slice(0, 60)}...), held over ${c.runs} cases`,
+        : `  ${c.config} ${c.property}: expected to fail (${expectedFailure(c.config, c.property)?.why.slice(0, 60)}...), held over ${plural(c.runs, 'case')}`,
     );
   return `${lines.join('\n')}\n`;
 }
 
 export async function runMatrixCommand(opts: MatrixCommandOptions, io: Io): Promise<number> {
-  const runs = countOption('--runs', opts.runs, DEFAULT_RUNS);
-  const seed = seedOption(opts.seed, DEFAULT_SEED);
+  const runs = runsOption(opts.runs, DEFAULT_RUNS);
+  const seed = seedOption(opts.seed);
   const configs = selectConfigs(opts.config).map((c) => c.id);
-  const workers = opts.workers === undefined ? undefined : countOption('--workers', opts.workers, 1);
+  const workers = workersOption(opts.workers);
   const started = Date.now();
   const bar = progress(io, 'matrix', configs.length, runs);
   const cells = await runMatrix({ configs, runs, seed, workers, onRun: bar.onRun });

@@ -4,12 +4,11 @@
  */
 import { MUTANT_NAMES, MUTANTS } from '../model/mutants.ts';
 import { PROPERTY_NAMES } from '../properties/index.ts';
-import { DEFAULT_SEED } from '../properties/matrix.ts';
 import { DEFAULT_MUTANT_RUNS, type MutantReport, runMutants } from '../properties/mutation.ts';
 import { renderTable } from '../render/table.ts';
 import { EXIT_FAIL, EXIT_OK } from './errors.ts';
-import { type Io, progress } from './matrix.ts';
-import { countOption, seedOption } from './options.ts';
+import { runsOption, seedOption, workersOption } from './options.ts';
+import { type Io, progress } from './progress.ts';
 
 export interface MutantsCommandOptions {
   runs?: string;
@@ -35,9 +34,9 @@ export function mutantsTable(report: MutantReport): string {
 }
 
 export async function runMutantsCommand(opts: MutantsCommandOptions, io: Io): Promise<number> {
-  const runs = countOption('--runs', opts.runs, DEFAULT_MUTANT_RUNS);
-  const seed = seedOption(opts.seed, DEFAULT_SEED);
-  const workers = opts.workers === undefined ? undefined : countOption('--workers', opts.workers, 1);
+  const runs = runsOption(opts.runs, DEFAULT_MUTANT_RUNS);
+  const seed = seedOption(opts.seed);
+  const workers = workersOption(opts.workers);
   const started = Date.now();
   const bar = progress(io, 'mutants', 0, runs);
   const report = await runMutants({ runs, seed, workers, onRun: bar.onRun, onJobs: bar.resize });

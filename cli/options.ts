@@ -6,18 +6,39 @@ import {
   DEFAULT_CONFIGS,
   UnknownConfigError,
 } from '../model/config.ts';
+import type { Topology } from '../model/topology.ts';
+import { DEFAULT_SEED } from '../properties/matrix.ts';
 import { UsageError } from './errors.ts';
 
-/** A whole number >= `min` (`--runs`, `--workers`), or `fallback` when the option is absent. */
-export function countOption(name: string, value: string | undefined, fallback: number, min = 1): number {
+/** The most generated cases one job may ask for: about a day of work on one core at today's speed. */
+export const MAX_RUNS = 1_000_000;
+/** The most worker threads or processes a command starts. */
+export const MAX_WORKERS = 256;
+
+/** A whole number from `min` to `max` (`--runs`, `--workers`), or `fallback` when the option is absent. */
+export function countOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min = 1,
+  max = MAX_RUNS,
+): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min)
-    throw new UsageError(`${name} must be a whole number >= ${min}, not "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not "${value}"`);
   return Number(value);
 }
 
-/** A fast-check seed: a 32-bit signed integer. */
-export function seedOption(value: string | undefined, fallback: number): number {
+export const runsOption = (value: string | undefined, fallback: number) =>
+  countOption('--runs', value, fallback, 1, MAX_RUNS);
+
+/** `--workers`: undefined (one per core) when absent. */
+export const workersOption = (value: string | undefined) =>
+  value === undefined ? undefined : countOption('--workers', value, 1, 1, MAX_WORKERS);
+
+/** A fast-check seed: a 32-bit signed integer (fast-check keeps 32 bits, so a larger one would silently
+ *  equal another); every command defaults to the same one, `DEFAULT_SEED`. */
+export function seedOption(value: string | undefined, fallback: number = DEFAULT_SEED): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!/^-?\d+$/.test(value) || n < -(2 ** 31) || n >= 2 ** 31)
@@ -35,4 +56,17 @@ export function selectConfigs(value: string | undefined): readonly Config[] {
     if (e instanceof UnknownConfigError) throw new UsageError(`${e.message}, or default, or all`);
     throw e;
   }
+}
+
+/** Above this a topology is refused unless `--large` is given: one case of it takes minutes. */
+export const LARGE_TOPOLOGY = { hosts: 64, containers: 512 } as const;
+
+/** Refuses a topology above `LARGE_TOPOLOGY` unless the user asked for it (`--large`). */
+export function checkSize(file: string, t: Topology, large: boolean): void {
+  const { hosts, containers } = LARGE_TOPOLOGY;
+  if (large || (t.hosts.length <= hosts && t.containers.length <= containers)) return;
+  throw new UsageError(
+    `${file}: ${t.hosts.length} hosts and ${t.containers.length} containers is above ${hosts} hosts or ` +
+      `${containers} containers, where one case can take minutes; pass --large to run it anyway`,
+  );
 }

@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configById } from '../model/config.ts';
 import { UsageError } from './errors.ts';
+import { ROOT } from './run-cli.ts';
 import { CHARTS, measureScale, parseConfigs, parseHosts, renderCsv, runScaleCommand } from './scale.ts';
 
 describe('weave-spec scale', () => {
@@ -79,4 +81,16 @@ describe('weave-spec scale', () => {
     expect(csv[0]!.split(',')[0]).toBe('config');
     expect(csv[1]!.startsWith('sleeve/upstream,2,2,')).toBe(true);
   });
+  it('writes to the scratch folder out/scale by default, never into docs/', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'scale-cwd-'));
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/weave-spec.js'), 'scale', '--hosts', '2', '--config', 'sleeve/proxy-arp'],
+      { cwd, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^wrote out\/scale\/scale\.csv, \d+ charts and out\/scale\.md/);
+    expect(readdirSync(cwd)).toEqual(['out']);
+    expect(readdirSync(join(cwd, 'out')).sort()).toEqual(['scale', 'scale.md']);
+  }, 120_000);
 });

@@ -18,17 +18,20 @@ import cliProgress from 'cli-progress';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { gridTopology, remoteNeighbourPings, START } from '../bench/workload.ts';
-import { CONFIG_IDS, type Config, configById, DEFAULT_CONFIGS } from '../model/config.ts';
+import { ALL_CONFIGS, CONFIG_IDS, type Config, configById, DEFAULT_CONFIGS } from '../model/config.ts';
 import { costCounter } from '../model/network/costs.ts';
 import { simulate } from '../model/network/simulator.ts';
 import { buildNetwork } from '../model/network/wiring.ts';
 import { renderMarkdownTable } from '../render/table.ts';
 import { UsageError } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { checkOutDir, checkOutFile, writeFileAtomic } from './files.ts';
+import { workersOption } from './options.ts';
 
 export const DEFAULT_HOSTS = [2, 4, 8, 16, 32, 64, 128, 256];
 export const DEFAULT_CONTAINERS = 2;
 export const MAX_HOSTS = 4096;
+/** A scratch folder: docs/scale is written only when asked (`npm run docs:scale`). */
+export const DEFAULT_SCALE_OUT = 'out/scale';
 /** Steps a run may take before it counts as a storm the model cannot finish (`truncated`). */
 export const SCALE_MAX_STEPS = 20_000_000;
 
@@ -86,10 +89,13 @@ export function parseHosts(text: string): number[] {
 }
 
 export function parseConfigs(text: string | undefined): Config[] {
-  if (text === undefined) return [...DEFAULT_CONFIGS];
+  if (text === undefined || text === 'default') return [...DEFAULT_CONFIGS];
+  if (text === 'all') return [...ALL_CONFIGS];
   return parseList('config', text).map((id) => {
     if (!CONFIG_IDS.includes(id))
-      throw new UsageError(`--config: unknown configuration id "${id}"; valid ids: ${CONFIG_IDS.join(', ')}`);
+      throw new UsageError(
+        `--config: unknown configuration id "${id}"; valid ids: ${CONFIG_IDS.join(', ')}, or default, or all`,
+      );
     return configById(id);
   });
 }
@@ -467,13 +473,6 @@ ${table}
 ${charts}`;
 }
 
-function parseWorkers(text: string | undefined): number {
-  if (text === undefined) return availableParallelism();
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1) throw new UsageError(`--workers: "${text}" is not a whole number >= 1`);
-  return n;
-}
-
 interface Job {
   config: Config;
   hosts: number;
@@ -541,8 +540,11 @@ export async function runScaleCommand(
   const sizes = parseHosts(options.hosts ?? DEFAULT_HOSTS.join(','));
   const configs = parseConfigs(options.config);
   const perHost = parseContainers(options.containers);
-  const threads = parseWorkers(options.workers);
-  const dir = options.out ?? 'docs/scale';
+  const threads = workersOption(options.workers) ?? availableParallelism();
+  const dir = (options.out ?? DEFAULT_SCALE_OUT).replace(/\/+$/, '');
+  const page = `${dir}.md`;
+  checkOutDir('--out', dir);
+  checkOutFile('--out', page);
   const jobs = configs.flatMap((c) => sizes.map((h) => ({ config: c, hosts: h })));
   const weight = (h: number) => h * perHost;
   const bar = new cliProgress.SingleBar(
@@ -568,7 +570,6 @@ export async function runScaleCommand(
   if (!options.quiet) bar.stop();
   writeFileAtomic(`${dir}/scale.csv`, renderCsv(rows));
   for (const chart of CHARTS) writeFileAtomic(`${dir}/${chart.file}.svg`, await renderChart(rows, chart));
-  const page = `${dir.replace(/\/+$/, '')}.md`;
   writeFileAtomic(page, renderScalePage(rows, basename(dir), perHost));
   const truncated = rows.filter((r) => r.truncated);
   out(

@@ -4,7 +4,7 @@
  * nothing behind once the next run has swept. Skips with a one-line reason when not root or when network
  * namespaces are unavailable. `npm run conformance -- --runs 25` is the deep run.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { configById, type LinuxConfig } from '../model/config.ts';
@@ -100,25 +100,67 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
     expect(listNamespaces().filter((n) => n.startsWith(`wsc-${process.pid}-`))).toEqual([]);
   }, 30_000);
 
-  it('leaves nothing behind when a run is killed mid-way (SIGKILL) once the next run has swept', async () => {
-    const interfacesBefore = rootInterfaces();
-    const child: ChildProcess = spawn(
+  /** Starts `npm run conformance`'s entry point on a long run; resolves once a case is under way. */
+  async function startLongRun(options: { detached?: boolean } = {}) {
+    const before = new Set(listNamespaces());
+    const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'conformance/main.ts', '--runs', '50', '--config', 'linux/zero-mac', '--no-loops'],
-      { cwd: root, stdio: 'ignore' },
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached === true },
     );
-    const prefix = `wsc-${child.pid}-`;
-    const deadline = Date.now() + 30_000;
-    while (!listNamespaces().some((n) => n.startsWith(prefix)) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 400));
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+    let output = '';
+    child.stdout!.on('data', (d) => {
+      output += d;
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+      child.once('exit', (code, signal) => r({ code, signal })),
+    );
+    // Wait for the first case to finish and the next one's namespaces to appear: mid-case.
+    const deadline = Date.now() + 60_000;
+    const fresh = () => listNamespaces().filter((n) => n.startsWith('wsc-') && !before.has(n));
+    while (!(/\[1\/50\]/.test(output) && fresh().length > 0) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(fresh().length).toBeGreaterThan(0);
+    const prefix = /^(wsc-\d+-)/.exec(fresh()[0]!)![1]!;
+    return { child, exited, prefix, output: () => output };
+  }
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)(
+    'stops mid-case on %s, removes every namespace it made, and exits %i',
+    async (signal, code) => {
+      const interfacesBefore = rootInterfaces();
+      const run = await startLongRun();
+      run.child.kill(signal);
+      const end = await run.exited;
+      expect(end).toEqual({ code, signal: null });
+      expect(run.output()).toMatch(
+        new RegExp(`interrupted by ${signal}: stopped 1 worker\\(s\\), removed [1-9]\\d* namespaces`),
+      );
+      // Nothing of the run is left: no namespace, no process naming one, no interface in the root namespace.
+      expect(listNamespaces().filter((n) => n.startsWith(run.prefix))).toEqual([]);
+      expect(processesNaming(run.prefix)).toEqual([]);
+      expect(sweepStale()).toEqual([]);
+      expect(rootInterfaces()).toEqual(interfacesBefore);
+    },
+    120_000,
+  );
+
+  it('leaves nothing behind when a run is killed mid-way (SIGKILL) once the next run has swept', async () => {
+    const interfacesBefore = rootInterfaces();
+    // SIGKILL to the whole run (the orchestrator and its worker): nobody can clean up.
+    const run = await startLongRun({ detached: true });
+    process.kill(-run.child.pid!, 'SIGKILL');
+    await run.exited;
+    const prefix = run.prefix;
+    await new Promise((r) => setTimeout(r, 200));
     // The killed run had no chance to clean up: its namespaces are still there.
     expect(listNamespaces().some((n) => n.startsWith(prefix))).toBe(true);
 
-    // The next run sweeps namespaces whose creating process is gone (here, the same sweep it calls).
+    // The next run sweeps namespaces whose creating process is gone.
     const next = spawnSync(
       process.execPath,
       ['--import', 'tsx', 'conformance/main.ts', '--runs', '1', '--config', 'linux/remote', '--no-loops'],
@@ -135,4 +177,14 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
     expect(processesNaming(prefix)).toEqual([]);
     expect(rootInterfaces()).toEqual(interfacesBefore);
   }, 120_000);
+
+  it('refuses a bad option with exit 2 and the option named', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'conformance/main.ts', '--runs', '0'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^conformance: --runs must be a whole number from 1 to 100000, not "0"$/m);
+  }, 30_000);
 });

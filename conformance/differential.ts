@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import type { LinuxConfig } from '../model/config.ts';
+import { DEFAULT_SEED } from '../properties/matrix.ts';
 import { buildCase, type Case, type CaseShape, caseShape, describeCase } from './case.ts';
 import { runKernel } from './kernel.ts';
 import { type ConformanceMutant, runModel } from './model-run.ts';
@@ -59,9 +60,6 @@ export function formatDisagreement(d: Disagreement): string {
     sideBySide(d.differences),
   ].join('\n');
 }
-
-/** The default seed: the same cases every run, so a result is reproducible; `--seed` explores others. */
-export const DEFAULT_SEED = 20_240_601;
 
 export function runDifferential(options: DifferentialOptions): DifferentialReport {
   const log = options.log ?? (() => {});

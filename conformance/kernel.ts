@@ -84,10 +84,18 @@ export function listNamespaces(): string[] {
     .filter((n) => n.length > 0);
 }
 
-function alive(pid: number): boolean {
+/** Is `pid` a running process? A zombie (exited, not yet reaped: a killed run whose parent is gone too
+ *  waits for init to reap it) is not. */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/PID/stat: "pid (comm) state ...", comm may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
@@ -109,7 +117,7 @@ function deleteNamespace(ns: string): void {
 export function sweepStale(): string[] {
   const stale = listNamespaces().filter((ns) => {
     const m = /^wsc-(\d+)-/.exec(ns);
-    return m !== null && !alive(Number(m[1]));
+    return m !== null && !isRunning(Number(m[1]));
   });
   for (const ns of stale) deleteNamespace(ns);
   return stale;
@@ -422,7 +430,35 @@ export function runKernel(c: Case, config: LinuxConfig, options: KernelOptions =
   return withKernel(c, config, (k) => k.run(), options);
 }
 
-/** Used by signal handlers: delete every namespace this process created. */
+/**
+ * Stops the runs of `pids` and removes what they made: the processes whose command line names their
+ * namespaces (`timeout`, `ip netns exec`, ping) and the processes inside them are killed, and the
+ * namespaces deleted, until none is left or `timeoutMs` has passed. Returns the namespaces removed.
+ */
+export function removeRunsOf(pids: readonly number[], timeoutMs = 10_000): string[] {
+  const prefixes = pids.map((pid) => `${FAMILY}${pid}-`);
+  const removed = new Set<string>();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const procs = prefixes.flatMap(processesNaming);
+    for (const pid of procs) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    const left = listNamespaces().filter((n) => prefixes.some((p) => n.startsWith(p)));
+    for (const ns of left) {
+      deleteNamespace(ns);
+      removed.add(ns);
+    }
+    if ((procs.length === 0 && left.length === 0) || Date.now() > deadline) return [...removed];
+    sleep(100);
+  }
+}
+
+/** Delete every namespace this process created (a worker stopping because its parent is gone). */
 export function teardownAllOfThisProcess(): void {
   for (const ns of listNamespaces().filter((n) => n.startsWith(`${FAMILY}${process.pid}-`)))
     deleteNamespace(ns);

@@ -1,7 +1,13 @@
 /**
  * `npm run conformance [-- --runs N] [--seed S] [--config id,id] [--mutant name] [--no-loops] [--jobs J]`:
  * the differential test of the model against the real Linux kernel (docs/conformance.md).
- * `--jobs J` deals the configurations out to J worker processes (same seed, so the same cases).
+ *
+ * The kernel harness is synchronous (one `timeout`-bounded command after another), and a Node process
+ * busy in synchronous work never runs a signal handler. So this process only orchestrates: the cases run
+ * in worker processes (`--jobs J` of them, the configurations dealt out round-robin, all with the same seed
+ * and so the same cases; then one for the loop checks), and this process stays free to honour SIGINT,
+ * SIGTERM and SIGHUP at any moment: it kills the workers, removes every namespace and process they made,
+ * and exits 130, 143 or 129. A worker whose parent is gone (SIGKILL) stops after its current case.
  * Skips with a one-line reason (exit 0) when not root or network namespaces are unavailable.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -9,11 +15,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LINUX_CONFIGS, type LinuxConfig } from '../model/config.ts';
+import { DEFAULT_SEED } from '../properties/matrix.ts';
 import { buildCase } from './case.ts';
-import { DEFAULT_SEED, runDifferential } from './differential.ts';
+import { runDifferential } from './differential.ts';
 import {
+  isRunning,
   listNamespaces,
   processesNaming,
+  removeRunsOf,
   sweepStale,
   teardownAllOfThisProcess,
   unavailableReason,
@@ -24,67 +33,21 @@ import type { ConformanceMutant } from './model-run.ts';
 /** The fixed topology of the loop checks: 3 hosts, 2 + 1 + 1 containers, one ping across. */
 export const LOOP_CASE = buildCase({ containers: [2, 1, 1], pings: [{ from: 0, to: 2 }] });
 
-const children: ChildProcess[] = [];
+const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+class ArgumentError extends Error {}
+
+interface Options {
+  runs: number;
+  seed: number;
+  configs: LinuxConfig[];
+  mutants: ConformanceMutant[];
+  loops: boolean;
+  jobs: number;
 }
 
-/** Run the differential part in `jobs` worker processes, the configurations dealt out round-robin, all
- *  with the same seed (so the same cases); their lines are printed prefixed with the worker's number. */
-async function inWorkers(
-  jobs: number,
-  runs: number,
-  seed: number,
-  configs: LinuxConfig[],
-  mutants: string[],
-): Promise<{ ok: boolean; cases: number; comparisons: number; observables: number }> {
-  const groups = Array.from({ length: jobs }, (_, j) => configs.filter((_, i) => i % jobs === j)).filter(
-    (g) => g.length > 0,
-  );
-  const results = await Promise.all(
-    groups.map(
-      (group, j) =>
-        new Promise<{ code: number; last: string }>((resolve) => {
-          const args = [
-            '--import',
-            'tsx',
-            fileURLToPath(import.meta.url),
-            '--runs',
-            `${runs}`,
-            '--seed',
-            `${seed}`,
-          ];
-          args.push('--config', group.map((c) => c.id).join(','), '--no-loops', '--parent', `${process.pid}`);
-          if (mutants.length > 0) args.push('--mutant', mutants.join(','));
-          const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-          children.push(child);
-          let last = '';
-          createInterface({ input: child.stdout! }).on('line', (line) => {
-            console.log(`[w${j + 1}] ${line}`);
-            if (line.startsWith('conformance: PASS') || line.startsWith('conformance: FAIL')) last = line;
-          });
-          child.on('exit', (code) => resolve({ code: code ?? 1, last }));
-        }),
-    ),
-  );
-  const total = { ok: true, cases: runs, comparisons: 0, observables: 0 };
-  for (const r of results) {
-    const m = /(\d+) cases, (\d+) model\/kernel comparisons, (\d+) observables/.exec(r.last);
-    total.ok &&= r.code === 0 && m !== null;
-    total.comparisons += Number(m?.[2] ?? 0);
-    total.observables += Number(m?.[3] ?? 0);
-    if (m) total.cases = Math.min(total.cases, Number(m[1]));
-  }
-  return total;
-}
-
-export async function main(argv: string[]): Promise<number> {
+function parse(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -94,107 +57,191 @@ export async function main(argv: string[]): Promise<number> {
       mutant: { type: 'string' },
       'no-loops': { type: 'boolean', default: false },
       jobs: { type: 'string', default: '1' },
+      // Worker processes only.
+      worker: { type: 'string' },
       parent: { type: 'string' },
     },
   });
-  const reason = unavailableReason();
-  if (reason !== null) {
-    console.log(`conformance: skipped: ${reason}`);
-    return 0;
-  }
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1)
-    throw new Error(`--runs must be a positive integer, got ${values.runs}`);
-  const ids = values.config?.split(',') ?? LINUX_CONFIGS.map((c) => c.id);
-  const configs: LinuxConfig[] = ids.map((id) => {
+  const whole = (name: string, text: string, min: number, max: number) => {
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+      throw new ArgumentError(`--${name} must be a whole number from ${min} to ${max}, not "${text}"`);
+    return Number(text);
+  };
+  const seed = values.seed ?? String(DEFAULT_SEED);
+  if (!/^-?\d+$/.test(seed) || Number(seed) < -(2 ** 31) || Number(seed) >= 2 ** 31)
+    throw new ArgumentError(`--seed must be an integer from -2147483648 to 2147483647, not "${seed}"`);
+  const configs = (values.config?.split(',') ?? LINUX_CONFIGS.map((c) => c.id)).map((id) => {
     const c = LINUX_CONFIGS.find((x) => x.id === id);
     if (!c)
-      throw new Error(
-        `unknown Linux configuration ${id}; valid: ${LINUX_CONFIGS.map((x) => x.id).join(', ')}`,
+      throw new ArgumentError(
+        `--config: unknown Linux configuration "${id}"; valid: ${LINUX_CONFIGS.map((x) => x.id).join(', ')}`,
       );
     return c;
   });
-  const mutants = (values.mutant?.split(',') ?? []) as ConformanceMutant[];
+  const options: Options = {
+    runs: whole('runs', values.runs, 1, 100_000),
+    seed: Number(seed),
+    configs,
+    mutants: (values.mutant?.split(',') ?? []) as ConformanceMutant[],
+    loops: !values['no-loops'],
+    jobs: whole('jobs', values.jobs, 1, 64),
+  };
+  return { options, worker: values.worker, parent: values.parent };
+}
 
-  const stale = sweepStale();
-  if (stale.length > 0) console.log(`swept ${stale.length} stale namespaces of killed runs`);
-  const started = Date.now();
-  console.log(
-    `conformance: ${runs} cases × ${configs.length} configurations (${configs.map((c) => c.id).join(', ')})` +
-      (mutants.length ? `, model mutants: ${mutants.join(', ')}` : ''),
-  );
-  const jobs = Number(values.jobs);
-  const seed = values.seed !== undefined ? Number(values.seed) : DEFAULT_SEED;
-  let report: { cases: number; comparisons: number; observables: number; seed: number; failure?: unknown };
-  let ok: boolean;
-  if (jobs > 1) {
-    const r = await inWorkers(jobs, runs, seed, configs, mutants);
-    report = { ...r, seed, ...(r.ok ? {} : { failure: true }) };
-    ok = r.ok;
-  } else {
-    const parent = values.parent !== undefined ? Number(values.parent) : undefined;
-    const log = (line: string) => {
-      // A worker whose parent is gone (killed) stops after the current case.
-      if (parent !== undefined && !isAlive(parent)) {
-        teardownAllOfThisProcess();
-        process.exit(2);
-      }
-      console.log(line);
-    };
-    const r = runDifferential({ runs, configs, mutants, seed, log });
-    report = r;
-    ok = r.failure === undefined;
-    if (r.failure) console.log(`\n${r.failure.text}`);
-  }
+// ---------------------------------------------------------------------------------------------------
+// A worker process: the differential cases of its configurations, or the loop checks.
 
-  if (ok && !values['no-loops'] && mutants.length === 0) {
-    console.log('loop checks:');
-    for (const config of configs) {
+const SUMMARY = /(\d+) cases, (\d+) model\/kernel comparisons, (\d+) observables/;
+
+function runWorker(kind: string, o: Options, parent: number): number {
+  const log = (line: string) => {
+    // A worker whose parent is gone (killed) stops after the current case.
+    if (!isRunning(parent)) {
+      teardownAllOfThisProcess();
+      process.exit(2);
+    }
+    console.log(line);
+  };
+  if (kind === 'loops') {
+    let ok = true;
+    for (const config of o.configs) {
       const r = loopCheck(LOOP_CASE, config);
       const good = !r.modelLoops && !r.kernelLoops;
       ok &&= good;
-      console.log(
+      log(
         `  ${good ? 'ok  ' : 'FAIL'} loop-free ${config.id}: model run ends, kernel underlay quiet window ${r.kernelQuietFrames} frames`,
       );
     }
-    const looped = configs[0]!;
+    const looped = o.configs[0]!;
     const r = loopCheck(LOOP_CASE, looped, 'h1');
     const good = r.modelLoops && r.kernelLoops;
     ok &&= good;
-    console.log(
+    log(
       `  ${good ? 'ok  ' : 'FAIL'} looped (veth with both ends on h1's bridge) ${looped.id}: model storm ${r.modelLoops}, kernel quiet window ${r.kernelQuietFrames} frames`,
     );
+    return ok ? 0 : 1;
   }
+  const r = runDifferential({ runs: o.runs, configs: o.configs, mutants: o.mutants, seed: o.seed, log });
+  if (r.failure) console.log(`\n${r.failure.text}`);
+  console.log(
+    `worker: ${r.failure ? 'FAIL' : 'PASS'}: ${r.cases} cases, ${r.comparisons} model/kernel comparisons, ${r.observables} observables`,
+  );
+  return r.failure ? 1 : 0;
+}
 
-  const mine = `wsc-${process.pid}-`;
-  const left = listNamespaces().filter((n) => n.startsWith(mine));
-  const procs = processesNaming(mine);
+// ---------------------------------------------------------------------------------------------------
+// The orchestrating process.
+
+const workers = new Map<number, ChildProcess>();
+/** Every worker pid this run started: their namespaces are named after them. */
+const started: number[] = [];
+
+/** Start a worker; its lines are printed with `label` in front. Resolves with its exit code and last
+ *  summary line. */
+function worker(label: string, args: string[]): Promise<{ code: number; summary: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), ...args, '--parent', `${process.pid}`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    if (child.pid !== undefined) {
+      workers.set(child.pid, child);
+      started.push(child.pid);
+    }
+    let summary = '';
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      console.log(`${label}${line}`);
+      if (line.startsWith('worker: ')) summary = line;
+    });
+    child.on('exit', (code, signal) => {
+      if (child.pid !== undefined) workers.delete(child.pid);
+      resolve({ code: code ?? (signal ? 1 : 0), summary });
+    });
+  });
+}
+
+function commonArgs(o: Options, configs: readonly LinuxConfig[]): string[] {
+  const args = ['--runs', `${o.runs}`, '--seed', `${o.seed}`, '--config', configs.map((c) => c.id).join(',')];
+  if (o.mutants.length > 0) args.push('--mutant', o.mutants.join(','));
+  return args;
+}
+
+async function orchestrate(o: Options): Promise<number> {
+  const stale = sweepStale();
+  if (stale.length > 0) console.log(`swept ${stale.length} stale namespaces of killed runs`);
+  const t0 = Date.now();
+  console.log(
+    `conformance: ${o.runs} cases × ${o.configs.length} configurations (${o.configs.map((c) => c.id).join(', ')})` +
+      (o.mutants.length ? `, model mutants: ${o.mutants.join(', ')}` : ''),
+  );
+  const groups = Array.from({ length: o.jobs }, (_, j) =>
+    o.configs.filter((_, i) => i % o.jobs === j),
+  ).filter((g) => g.length > 0);
+  const results = await Promise.all(
+    groups.map((g, j) =>
+      worker(groups.length > 1 ? `[w${j + 1}] ` : '', ['--worker', 'cases', ...commonArgs(o, g)]),
+    ),
+  );
+  const total = { cases: o.runs, comparisons: 0, observables: 0 };
+  let ok = true;
+  for (const r of results) {
+    const m = SUMMARY.exec(r.summary);
+    ok &&= r.code === 0 && m !== null;
+    total.comparisons += Number(m?.[2] ?? 0);
+    total.observables += Number(m?.[3] ?? 0);
+    if (m) total.cases = Math.min(total.cases, Number(m[1]));
+  }
+  if (ok && o.loops && o.mutants.length === 0) {
+    console.log('loop checks:');
+    const r = await worker('', ['--worker', 'loops', ...commonArgs(o, o.configs)]);
+    ok &&= r.code === 0;
+  }
+  const left = listNamespaces().filter((n) => started.some((pid) => n.startsWith(`wsc-${pid}-`)));
+  const procs = started.flatMap((pid) => processesNaming(`wsc-${pid}-`));
   if (left.length > 0 || procs.length > 0) {
     ok = false;
     console.log(
       `FAIL: left behind: namespaces ${left.join(' ') || 'none'}; processes ${procs.join(' ') || 'none'}`,
     );
   } else console.log('nothing left behind: no namespace or process of this run remains');
-  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
   console.log(
-    `conformance: ${ok ? 'PASS' : 'FAIL'}: ${report.cases} cases, ${report.comparisons} model/kernel comparisons, ` +
-      `${report.observables} observables compared, ${report.failure ? 1 : 0} disagreements, ${secs}s (seed ${report.seed})`,
+    `conformance: ${ok ? 'PASS' : 'FAIL'}: ${total.cases} cases, ${total.comparisons} model/kernel comparisons, ` +
+      `${total.observables} observables compared, ${ok ? 0 : 1} disagreements, ${secs}s (seed ${o.seed})`,
   );
   return ok ? 0 : 1;
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  for (const child of children) child.kill('SIGTERM');
-  teardownAllOfThisProcess();
-  console.log(`conformance: interrupted by ${signal}, namespaces removed`);
-  process.exit(130);
+/** Stop: kill the workers, remove what they made, say so, exit 128 + the signal's number. */
+function stop(signal: StopSignal): never {
+  for (const child of workers.values()) child.kill('SIGKILL');
+  const removed = removeRunsOf(started);
+  console.log(
+    `conformance: interrupted by ${signal}: stopped ${started.length} worker(s), removed ${removed.length} namespaces; nothing left behind`,
+  );
+  process.exit(SIGNAL_EXIT[signal]);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
   try {
-    process.exitCode = await main(process.argv.slice(2));
-  } finally {
-    teardownAllOfThisProcess();
+    parsed = parse(argv);
+  } catch (e) {
+    if (!(e instanceof ArgumentError) && !(e instanceof TypeError)) throw e;
+    console.error(`conformance: ${e.message}`);
+    return 2;
   }
+  const { options, worker: kind, parent } = parsed;
+  if (kind !== undefined) return runWorker(kind, options, Number(parent));
+  const reason = unavailableReason();
+  if (reason !== null) {
+    console.log(`conformance: skipped: ${reason}`);
+    return 0;
+  }
+  for (const s of Object.keys(SIGNAL_EXIT) as StopSignal[]) process.on(s, () => stop(s));
+  return orchestrate(options);
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));

@@ -9,7 +9,13 @@ import { CONFIG_IDS } from '../model/config.ts';
 import { isMutant } from '../model/mutants.ts';
 import { type Topology, type TopologyIssue, topologyIssues } from '../model/topology.ts';
 import { type Traffic, trafficIssues } from '../model/traffic.ts';
-import type { CounterexampleFile, FormatName } from './types.ts';
+import { COUNTEREXAMPLE_FORMAT, type CounterexampleFile, type FormatName } from './types.ts';
+
+/** A file-system error in one line: `ENOENT: no such file or directory` without the call and path. */
+export function describeFsError(e: NodeJS.ErrnoException): string {
+  const text = e.message.replace(/, \w+ '[^']*'(?: -> '[^']*')?$/, '');
+  return e.code && !text.startsWith(e.code) ? `${e.code}: ${text}` : text;
+}
 
 export class FileError extends Error {
   constructor(
@@ -61,20 +67,28 @@ function schemaIssue(e: ErrorObject): TopologyIssue {
   }
 }
 
-/** Parse `file` and check it against the JSON Schema of `format`. */
-export function readFormat<T>(file: string, format: FormatName): T {
+/** Parse `file` (a UTF-8 byte-order mark, as some editors write, is allowed) and check it against the JSON
+ *  Schema of `format`; `precheck` may reject the data first with an issue clearer than the schema's. */
+export function readFormat<T>(
+  file: string,
+  format: FormatName,
+  precheck?: (data: unknown) => TopologyIssue | null,
+): T {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new FileError(file, [{ path: '', message: `cannot read: ${(e as Error).message}` }]);
+    const err = e as NodeJS.ErrnoException;
+    throw new FileError(file, [{ path: '', message: `cannot read: ${describeFsError(err)}` }]);
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new FileError(file, [{ path: '', message: `malformed JSON: ${(e as Error).message}` }]);
   }
+  const early = precheck?.(data);
+  if (early) throw new FileError(file, [early]);
   const validate = validator(format);
   if (!validate(data)) {
     const issues = (validate.errors ?? []).map(schemaIssue);
@@ -104,8 +118,26 @@ export function loadTraffic(file: string, topology: Topology): Traffic {
   return traffic;
 }
 
+/** A counterexample of another format version is named as such, with the version this one reads. */
+function formatVersion(data: unknown): TopologyIssue | null {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  const format = (data as { format?: unknown }).format;
+  if (format === undefined)
+    return {
+      path: '',
+      message: `missing field "format": not a counterexample file (${COUNTEREXAMPLE_FORMAT})`,
+    };
+  if (typeof format !== 'string' || format === COUNTEREXAMPLE_FORMAT) return null;
+  return {
+    path: 'format',
+    message: format.startsWith('weave-spec/counterexample/')
+      ? `${format} is another version of the format: this weave-spec reads ${COUNTEREXAMPLE_FORMAT} (run check again to write one)`
+      : `${JSON.stringify(format)} is not a counterexample format: expected ${COUNTEREXAMPLE_FORMAT}`,
+  };
+}
+
 export function loadCounterexample(file: string, propertyNames: readonly string[]): CounterexampleFile {
-  const cx = readFormat<CounterexampleFile>(file, 'counterexample');
+  const cx = readFormat<CounterexampleFile>(file, 'counterexample', formatVersion);
   const issues: TopologyIssue[] = [];
   if (!CONFIG_IDS.includes(cx.config))
     issues.push({

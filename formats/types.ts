@@ -21,10 +21,36 @@ export interface CounterexampleVerdict {
   steps: number[];
 }
 
+/**
+ * A digest of each input of the run that wrote the file (the first 16 hex digits of the sha256 of its JSON),
+ * so that a replay that does not reproduce can say which input was changed since.
+ */
+export interface InputDigests {
+  config: string;
+  topology: string;
+  traffic: string;
+  choices: string;
+  mutants: string;
+}
+
+/** Which run wrote the file: the command line and its seed. */
+export interface CounterexampleOrigin {
+  /** The command as typed, e.g. `weave-spec check --config fdp/h2/unicast --runs 50`. */
+  command: string;
+  /**
+   * The fast-check seed of the run.
+   * @TJS-type integer
+   */
+  seed: number;
+}
+
+/** The format marker this version writes and reads. */
+export const COUNTEREXAMPLE_FORMAT = 'weave-spec/counterexample/2';
+
 /** Everything needed to re-run a violation bit for bit, and to confirm the replay is the same run. */
 export interface CounterexampleFile {
   /** Format marker and version. */
-  format: 'weave-spec/counterexample/1';
+  format: 'weave-spec/counterexample/2';
   /** The configuration id the case ran under. */
   config: string;
   /** The property that fails. */
@@ -32,7 +58,8 @@ export interface CounterexampleFile {
   topology: Topology;
   traffic: Ping[];
   /**
-   * The scheduler's choices (indices into the pending deliveries, used where there was a choice).
+   * The scheduler's choices (indices into the pending deliveries, used where there was a choice); the run
+   * consumes every one of them.
    * @items.type integer
    * @items.minimum 0
    */
@@ -44,6 +71,8 @@ export interface CounterexampleFile {
   traceDigest: string;
   /** Number of trace steps. */
   steps: number;
+  inputs: InputDigests;
+  origin?: CounterexampleOrigin;
 }
 
 export const FORMATS = {

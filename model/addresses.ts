@@ -84,6 +84,17 @@ export function networkOf(cidr: Cidr): Ip {
   return intToIp((ipToInt(ip!) & prefixMask(Number(len))) >>> 0);
 }
 
+/** The broadcast address of a CIDR, e.g. `198.18.0.255` for `198.18.0.7/24`. */
+export function broadcastOf(cidr: Cidr): Ip {
+  const [ip, len] = cidr.split('/');
+  return intToIp((ipToInt(ip!) | ~prefixMask(Number(len))) >>> 0);
+}
+
+/** The prefix length of a CIDR. */
+export function prefixLength(cidr: Cidr): number {
+  return Number(cidr.split('/')[1]);
+}
+
 /** The prefix of H2's fake MACs (`model/network/wiring.ts` `fakeMacOf`): reserved, no topology may use it. */
 export const FAKE_MAC_PREFIX = '0e:fa:ce:';
 

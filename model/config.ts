@@ -102,3 +102,31 @@ export function configById(id: string): Config {
   if (!config) throw new UnknownConfigError(id);
   return config;
 }
+
+const HYPOTHESIS_TEXT: Record<Hypothesis, string> = {
+  h1: 'H1 (ARP punted to the controller)',
+  h2: 'H2 (fake-MAC ARP answers, rewritten by the peer)',
+  h3: 'H3 (ARP crosses through the vtep)',
+};
+const VTEP_TEXT: Record<LinuxVtep, string> = {
+  multicast: 'vtep V1, multicast group',
+  unicast: 'vtep V2, unicast list',
+  'zero-mac': 'vtep V3, all-zero-MAC FDB entries',
+  remote: 'vxlan with one `remote` peer',
+};
+
+/** One line saying what a configuration models (`weave-spec list`, the README's table). */
+export function describeConfig(config: Config): string {
+  switch (config.plane) {
+    case 'sleeve':
+      return config.arp === 'proxy'
+        ? 'Sleeve as the seed has it: the router answers ARP for remote containers itself (SL-X.2.2.2)'
+        : 'upstream Sleeve: ARP floods to the peers along broadcast trees, and the owner answers';
+    case 'fdp':
+      if (config.hypothesis === 'upstream')
+        return 'upstream Fast Datapath: any miss is upcalled, the missed packet executed at once, the tunnel set per flow';
+      return `Fast Datapath, ${HYPOTHESIS_TEXT[config.hypothesis]}; ${VTEP_TEXT[config.vtep]}; VXLAN learning ${config.learning ? 'on' : 'off'}`;
+    case 'linux':
+      return `Linux bridge and vxlan alone, no Weave router (kernel conformance); ${VTEP_TEXT[config.vtep]}; learning ${config.learning ? 'on' : 'off'}`;
+  }
+}

@@ -4,6 +4,7 @@
  * (a full mesh when not given). `validateTopology` names the bad field, JSON-path style.
  */
 import {
+  broadcastOf,
   type Cidr,
   FAKE_MAC_PREFIX,
   type Ip,
@@ -13,6 +14,8 @@ import {
   isIp,
   isMac,
   type Mac,
+  networkOf,
+  prefixLength,
   TEST_RANGE,
 } from './addresses.ts';
 
@@ -126,6 +129,13 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
       issues.push({ path: `${p}.subnet`, message: `not a CIDR prefix: ${JSON.stringify(c.subnet)}` });
     else if (isIp(c.ip) && !inSubnet(c.ip, c.subnet))
       issues.push({ path: `${p}.ip`, message: `${c.ip} is outside its subnet ${c.subnet}` });
+    else if (isIp(c.ip) && prefixLength(c.subnet) <= 30) {
+      // A /31 or /32 has no network or broadcast address (RFC 3021); any shorter prefix has both.
+      if (c.ip === networkOf(c.subnet))
+        issues.push({ path: `${p}.ip`, message: `${c.ip} is the network address of ${c.subnet}` });
+      else if (c.ip === broadcastOf(c.subnet))
+        issues.push({ path: `${p}.ip`, message: `${c.ip} is the broadcast address of ${c.subnet}` });
+    }
   });
   (t.peers ?? []).forEach((pair, i) => {
     pair.forEach((name, end) => {
@@ -134,7 +144,47 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
     });
     if (pair[0] === pair[1]) issues.push({ path: `peers[${i}]`, message: 'a host cannot peer with itself' });
   });
+  if (issues.length === 0 && t.peers !== undefined) {
+    const groups = peerGroups(t);
+    if (groups.length > 1)
+      issues.push({
+        path: 'peers',
+        message: `the peer graph is not connected: no peer link joins ${listed(groups.map((g) => `{${g.join(', ')}}`))}`,
+      });
+  }
   return issues;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** The hosts in groups that reach each other over peer links (connected components), in host order. */
+export function peerGroups(t: Topology): string[][] {
+  const group = new Map<string, number>();
+  const links = peerLinks(t);
+  const groups: string[][] = [];
+  for (const h of t.hosts) {
+    if (group.has(h.name)) continue;
+    const members: string[] = [];
+    const todo = [h.name];
+    group.set(h.name, groups.length);
+    while (todo.length > 0) {
+      const at = todo.pop()!;
+      members.push(at);
+      for (const [a, b] of links) {
+        const other = a === at ? b : b === at ? a : undefined;
+        if (other !== undefined && !group.has(other)) {
+          group.set(other, groups.length);
+          todo.push(other);
+        }
+      }
+    }
+    const order = new Map(t.hosts.map((x, i) => [x.name, i]));
+    groups.push(members.sort((a, b) => order.get(a)! - order.get(b)!));
+  }
+  return groups;
 }
 
 export function validateTopology(t: Topology): Topology {

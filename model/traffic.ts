@@ -5,11 +5,16 @@
 import { type Ip, isIp } from './addresses.ts';
 import type { Topology, TopologyIssue } from './topology.ts';
 
+/** The latest virtual time a traffic item may have: one week (ms). Every ageing timer of the model is
+ *  minutes at most, so a week leaves room for any pause that matters, and keeps the clock exact. */
+export const MAX_TIME_MS = 7 * 24 * 3600 * 1000;
+
 export interface Ping {
   /**
-   * Virtual time in milliseconds.
+   * Virtual time in milliseconds, at most one week (604800000).
    * @TJS-type integer
    * @minimum 0
+   * @maximum 604800000
    */
   at: number;
   /** The sending container, by name. */
@@ -23,10 +28,10 @@ export function trafficIssues(traffic: Traffic, topology: Topology): TopologyIss
   const names = new Set(topology.containers.map((c) => c.name));
   const issues: TopologyIssue[] = [];
   traffic.forEach((p, i) => {
-    if (!Number.isInteger(p.at) || p.at < 0)
+    if (!Number.isInteger(p.at) || p.at < 0 || p.at > MAX_TIME_MS)
       issues.push({
         path: `[${i}].at`,
-        message: `not a time in whole milliseconds >= 0: ${JSON.stringify(p.at)}`,
+        message: `not a time in whole milliseconds from 0 to ${MAX_TIME_MS} (one week): ${JSON.stringify(p.at)}`,
       });
     if (!names.has(p.from))
       issues.push({ path: `[${i}].from`, message: `unknown container ${JSON.stringify(p.from)}` });

@@ -53,3 +53,9 @@ export function runCase(c: Case): CaseRun {
 export function traceDigest(run: Run): string {
   return createHash('sha256').update(JSON.stringify(run.trace)).digest('hex');
 }
+
+/** The case a run really depends on: its choices cut to those the scheduler consumed (the rest change
+ *  nothing), so that a stored case holds no choice its replay does not use. */
+export function consumedCase(run: CaseRun): Case {
+  return { ...run.case, choices: [...run.run.choices] };
+}

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { configById } from '../model/config.ts';
 import type { MutantName } from '../model/mutants.ts';
 import { caseArbitrary } from './arbitraries.ts';
-import { type Case, runCase, traceDigest } from './case.ts';
+import { type Case, consumedCase, runCase, traceDigest } from './case.ts';
 import { checkRun, PROPERTIES, propertyByName } from './index.ts';
 
 export type Verdict = 'holds' | 'fails';
@@ -94,8 +94,7 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
     const fail = firstFail.get(p.name);
     if (!fail) return { property: p.name, observed: 'holds', runs: index, counterexample: null };
     const found = job.shrink ? shrink(arb, seed, job.runs, fail.index, p.name) : null;
-    const c = found?.case ?? fail.case;
-    const r = runCase(c);
+    const r = runCase(found?.case ?? fail.case);
     const v = checkRun(r, p);
     if (v.holds) throw new Error(`${job.config} ${p.name}: the counterexample does not replay`);
     return {
@@ -103,7 +102,7 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
       observed: 'fails',
       runs: fail.index + 1,
       counterexample: {
-        case: c,
+        case: consumedCase(r),
         message: v.message,
         steps: v.steps,
         digest: traceDigest(r.run),

@@ -13,7 +13,10 @@ import { PROPERTIES } from './index.ts';
 import { DEFAULT_RUNS, DEFAULT_SEED } from './matrix.ts';
 import { type Cell, matches, PROPERTY_ORDER } from './verdicts.ts';
 
-const anchor = (c: Cell) => `${c.config}--${c.property}`.replace(/[^a-z0-9-]/g, '-');
+/** The anchor of a cell's section in docs/verdicts.md. */
+export const anchorOf = (config: string, property: string) =>
+  `${config}--${property}`.replace(/[^a-z0-9-]/g, '-');
+const anchor = (c: Cell) => anchorOf(c.config, c.property);
 
 function grid(cells: readonly Cell[]): string {
   const configs = [...new Set(cells.map((c) => c.config))];

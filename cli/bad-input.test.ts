@@ -1,0 +1,460 @@
+/**
+ * Every class of bad input the command line refuses: exit 2, one message that names the field or the
+ * option, nothing on stdout, and nothing written. docs/files.md lists the same classes with the same
+ * messages; the last test keeps that table true.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { counterexampleFile } from '../formats/counterexample.ts';
+import { runCase } from '../properties/case.ts';
+import { checkRun, propertyByName } from '../properties/index.ts';
+import { A, D, seedTopology } from '../scenarios/seed-topology.ts';
+import { ROOT, runMain } from './run-cli.ts';
+
+/** A fresh folder per case: the files a case writes go here, and it must hold nothing else afterwards. */
+let dir = '';
+const file = (name: string, content: unknown) => {
+  const f = join(dir, name);
+  writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content));
+  return f;
+};
+const topo = (edit: (t: typeof seedTopology) => void = () => {}) => {
+  const t = structuredClone(seedTopology);
+  edit(t);
+  return file('topology.json', t);
+};
+const traffic = (items: unknown) => file('traffic.json', items);
+
+/** A counterexample file of fdp/h2/unicast × arp-strict, written as `check` writes it, then edited. */
+function counterexample(edit: (cx: Record<string, unknown>) => void = () => {}) {
+  const run = runCase({
+    topology: seedTopology,
+    config: 'fdp/h2/unicast',
+    traffic: [{ at: 1000, from: 'A', to: D.ip }],
+    choices: [],
+  });
+  const verdict = checkRun(run, propertyByName('arp-strict'));
+  if (verdict.holds) throw new Error('fixture: arp-strict must fail under fdp/h2/unicast');
+  const cx = counterexampleFile(run, 'arp-strict', verdict) as unknown as Record<string, unknown>;
+  edit(cx);
+  return file('cx.json', cx);
+}
+
+const out = () => join(dir, 'out');
+const check = (...args: string[]) => [
+  'check',
+  '--config',
+  'sleeve/upstream',
+  '--runs',
+  '1',
+  '--out',
+  out(),
+  ...args,
+];
+
+/** [class of bad input, the command line, the first line of the message (after the folder), ...]. */
+const CASES: [string, () => string[], string][] = [
+  // Options
+  [
+    'an unknown configuration id',
+    () => ['matrix', '--config', 'fdp/h4/unicast'],
+    'unknown configuration id "fdp/h4/unicast"; valid ids: sleeve/proxy-arp, …',
+  ],
+  [
+    'an unknown property',
+    () => check('--property', 'liveness'),
+    'unknown property "liveness"; valid: delivery, …',
+  ],
+  [
+    '--runs out of range',
+    () => ['matrix', '--runs', '100000000000000000000'],
+    '--runs must be a whole number from 1 to 1000000, not "100000000000000000000"',
+  ],
+  [
+    '--runs not a number',
+    () => check('--runs', 'ten'),
+    '--runs must be a whole number from 1 to 1000000, not "ten"',
+  ],
+  [
+    '--seed outside 32 bits',
+    () => check('--seed', '4294967296'),
+    '--seed must be an integer from -2147483648 to 2147483647, not "4294967296"',
+  ],
+  [
+    '--workers out of range',
+    () => ['matrix', '--workers', '0'],
+    '--workers must be a whole number from 1 to 256, not "0"',
+  ],
+  [
+    'an option value not among its choices',
+    () => ['scenario', '--format', 'svg'],
+    "error: option '--format <format>' argument 'svg' is invalid. Allowed choices are text, mermaid, json.",
+  ],
+  ['an unknown option', () => ['matrix', '--rnus', '5'], "error: unknown option '--rnus'"],
+  [
+    'an unknown scenario',
+    () => ['scenario', 'SL-Q'],
+    'no scenario matches name "SL-Q"; names: SL-L, SL-X, …',
+  ],
+  [
+    'an unknown file format',
+    () => ['schema', 'packet'],
+    'unknown file format "packet"; valid: topology, traffic, counterexample',
+  ],
+  [
+    '--traffic without --topology',
+    () => check('--traffic', traffic([])),
+    '--traffic needs --topology: traffic names the containers of a topology',
+  ],
+  [
+    '--hosts of scale out of range',
+    () => ['scale', '--hosts', '1,4', '--out', out()],
+    '--hosts: "1" is not a whole number of hosts from 2 to 4096',
+  ],
+  // Output folders
+  [
+    '--out is a file',
+    () => ['check', '--runs', '1', '--out', file('afile', 'x')],
+    '--out afile: exists and is not a folder',
+  ],
+  [
+    '--out under a file',
+    () => ['check', '--runs', '1', '--out', join(file('afile', 'x'), 'sub')],
+    '--out afile/sub: afile is a file, not a folder',
+  ],
+  [
+    '--out that cannot be created',
+    () => ['check', '--runs', '1', '--out', '/proc/weave-spec/x'],
+    '--out /proc/weave-spec/x: cannot create it: …',
+  ],
+  [
+    '--out of scale is a file',
+    () => ['scale', '--hosts', '2', '--out', file('afile', 'x')],
+    '--out afile: exists and is not a folder',
+  ],
+  // Topology files
+  [
+    'a file that cannot be read',
+    () => check('--topology', join(dir, 'missing.json')),
+    'missing.json: cannot read: ENOENT: no such file or directory',
+  ],
+  [
+    'malformed JSON',
+    () => check('--topology', file('topology.json', '{"hosts": [')),
+    'topology.json: malformed JSON: …',
+  ],
+  [
+    'a missing field',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          delete (t.hosts[0] as { mac?: string }).mac;
+        }),
+      ),
+    'topology.json: hosts[0]: missing field "mac"',
+  ],
+  [
+    'a misspelt field',
+    () =>
+      check(
+        '--topology',
+        topo((t) => Object.assign(t.containers[0]!, { subnett: 'x' })),
+      ),
+    'topology.json: containers[0]: unknown field "subnett"',
+  ],
+  [
+    'a duplicate MAC',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers[3]!.mac = t.containers[1]!.mac;
+        }),
+      ),
+    'topology.json: containers[3].mac: duplicate MAC 02:00:00:00:00:0b, first at containers[1].mac',
+  ],
+  [
+    'a duplicate IP',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers[2]!.ip = t.containers[0]!.ip;
+        }),
+      ),
+    'topology.json: containers[2].ip: duplicate IP 198.18.0.1, first at containers[0].ip',
+  ],
+  [
+    'a container on an unknown host',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers[0]!.host = 'h7';
+        }),
+      ),
+    'topology.json: containers[0].host: unknown host "h7"',
+  ],
+  [
+    'an IP outside its subnet',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers[0]!.ip = '198.18.1.1';
+        }),
+      ),
+    'topology.json: containers[0].ip: 198.18.1.1 is outside its subnet 198.18.0.0/24',
+  ],
+  [
+    "an IP equal to its subnet's network address",
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers[0]!.ip = '198.18.0.0';
+        }),
+      ),
+    'topology.json: containers[0].ip: 198.18.0.0 is the network address of 198.18.0.0/24',
+  ],
+  [
+    "an IP equal to its subnet's broadcast address",
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers[0]!.ip = '198.18.0.255';
+        }),
+      ),
+    'topology.json: containers[0].ip: 198.18.0.255 is the broadcast address of 198.18.0.0/24',
+  ],
+  [
+    'an address outside 198.18.0.0/15',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.hosts[0]!.address = '10.0.0.1';
+        }),
+      ),
+    'topology.json: hosts[0].address: 10.0.0.1 is outside 198.18.0.0/15',
+  ],
+  [
+    'a group MAC',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers[0]!.mac = '03:00:00:00:00:0a';
+        }),
+      ),
+    'topology.json: containers[0].mac: 03:00:00:00:00:0a is a group (multicast) MAC',
+  ],
+  [
+    "a MAC with H2's reserved prefix",
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers[0]!.mac = '0e:fa:ce:00:00:01';
+        }),
+      ),
+    "topology.json: containers[0].mac: 0e:fa:ce:00:00:01: the prefix 0e:fa:ce: is reserved for H2's fake MACs",
+  ],
+  [
+    "a container named like a host's component",
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers[0]!.name = 'bridge';
+        }),
+      ),
+    'topology.json: containers[0].name: "bridge" names a host\'s own component or bridge port',
+  ],
+  [
+    'a peer link to an unknown host',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.peers = [['h1', 'h9']];
+        }),
+      ),
+    'topology.json: peers[0][1]: unknown host "h9"',
+  ],
+  [
+    'a host peering with itself',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.peers = [['h1', 'h1']];
+        }),
+      ),
+    'topology.json: peers[0]: a host cannot peer with itself',
+  ],
+  [
+    'a peer graph that is not connected',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.hosts.push({ name: 'h3', address: '198.19.0.3', mac: '02:00:00:00:01:03' });
+          t.peers = [['h1', 'h2']];
+        }),
+      ),
+    'topology.json: peers: the peer graph is not connected: no peer link joins {h1, h2} and {h3}',
+  ],
+  [
+    'a topology above the interactive size',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          for (let i = 3; i <= 70; i++)
+            t.hosts.push({
+              name: `h${i}`,
+              address: `198.19.1.${i}`,
+              mac: `02:00:00:00:02:${i.toString(16).padStart(2, '0')}`,
+            });
+          delete t.peers;
+        }),
+      ),
+    'topology.json: 70 hosts and 4 containers is above 64 hosts or 512 containers, where one case can take minutes; pass --large to run it anyway',
+  ],
+  // Traffic files
+  [
+    'traffic naming an unknown container',
+    () => check('--topology', topo(), '--traffic', traffic([{ at: 1000, from: 'Z', to: A.ip }])),
+    'traffic.json: [0].from: unknown container "Z"',
+  ],
+  [
+    'a negative time',
+    () => check('--topology', topo(), '--traffic', traffic([{ at: -1, from: 'A', to: D.ip }])),
+    'traffic.json: [0].at: must be >= 0',
+  ],
+  [
+    'a time past one week',
+    () => check('--topology', topo(), '--traffic', traffic([{ at: 1e308, from: 'A', to: D.ip }])),
+    'traffic.json: [0].at: must be <= 604800000',
+  ],
+  [
+    'a target that is not an IPv4 address',
+    () => check('--topology', topo(), '--traffic', traffic([{ at: 0, from: 'A', to: 'D' }])),
+    'traffic.json: [0].to: not of the expected form (^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$)',
+  ],
+  // Counterexample files
+  [
+    'a file that is not a counterexample',
+    () => ['replay', topo()],
+    'topology.json: missing field "format": not a counterexample file (weave-spec/counterexample/2)',
+  ],
+  [
+    'a counterexample of another format version',
+    () => [
+      'replay',
+      counterexample((cx) => {
+        cx.format = 'weave-spec/counterexample/1';
+      }),
+    ],
+    'cx.json: format: weave-spec/counterexample/1 is another version of the format: this weave-spec reads weave-spec/counterexample/2 (run check again to write one)',
+  ],
+  [
+    'a counterexample with an unknown configuration',
+    () => [
+      'replay',
+      counterexample((cx) => {
+        cx.config = 'fdp/h9';
+      }),
+    ],
+    'cx.json: config: unknown configuration id "fdp/h9"; valid ids: …',
+  ],
+  [
+    'a negative scheduler choice',
+    () => [
+      'replay',
+      counterexample((cx) => {
+        cx.choices = [1, -1];
+      }),
+    ],
+    'cx.json: choices[1]: must be >= 0',
+  ],
+  [
+    'scheduler choices the run never consumes',
+    () => [
+      'replay',
+      counterexample((cx) => {
+        cx.choices = new Array(100).fill(0);
+      }),
+    ],
+    'cx.json: choices[62]: the run consumes only 62 of the 100 choices; the rest would never be used (check writes only the choices its run consumes)',
+  ],
+  [
+    'a --step past the end of the run',
+    () => ['replay', counterexample(), '--step', '100000'],
+    '--step 100000: the run has steps 0 to …',
+  ],
+];
+
+/** A message as docs/files.md shows it: the test's folder left out; a trailing `…` matches any rest. */
+function agrees(documented: string, actual: string): boolean {
+  return documented.endsWith('…') ? actual.startsWith(documented.slice(0, -1)) : actual === documented;
+}
+
+describe('bad input: exit 2, the field named, nothing written', () => {
+  it.each(CASES)('%s', async (_what, args, message) => {
+    dir = mkdtempSync(join(tmpdir(), 'weave-spec-bad-'));
+    const argv = args();
+    const before = readdirSync(dir).sort();
+    const r = await runMain(...argv);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    const first = r.stderr
+      .split('\n')[0]!
+      .replace(/^weave-spec: /, '')
+      .replaceAll(`${dir}/`, '');
+    expect(agrees(message, first), `message: ${first}`).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(before);
+  });
+
+  it('docs/files.md lists every class with its message', () => {
+    const page = readFileSync(join(ROOT, 'docs/files.md'), 'utf8');
+    const rows = new Map(
+      [...page.matchAll(/^\| (.+?) \| `(.+)` \|$/gm)].map((m) => [m[1]!, m[2]!.replace(/\\\|/g, '|')]),
+    );
+    for (const [what, , message] of CASES) expect(rows.get(what), what).toBe(message);
+  });
+});
+
+describe('input that is accepted', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'weave-spec-ok-'));
+  });
+  it('a JSON file with a UTF-8 byte-order mark', async () => {
+    const t = file('topology.json', `\uFEFF${JSON.stringify(seedTopology)}`);
+    const p = file('traffic.json', `\uFEFF${JSON.stringify([{ at: 1000, from: 'A', to: D.ip }])}`);
+    const r = await runMain(...check('--topology', t, '--traffic', p, '--property', 'delivery'));
+    expect(r.stderr).not.toMatch(/weave-spec:/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^holds {6}sleeve\/upstream delivery \(1 case\)$/m);
+  });
+  it('a topology above the interactive size with --large', async () => {
+    mkdirSync(join(dir, 'big'));
+    const t = structuredClone(seedTopology);
+    for (let i = 3; i <= 70; i++)
+      t.hosts.push({
+        name: `h${i}`,
+        address: `198.19.1.${i}`,
+        mac: `02:00:00:00:02:${i.toString(16).padStart(2, '0')}`,
+      });
+    const f = file('big/topology.json', t);
+    const p = file('big/traffic.json', [{ at: 1000, from: 'A', to: D.ip }]);
+    const r = await runMain(...check('--topology', f, '--traffic', p, '--property', 'delivery', '--large'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/holds {6}sleeve\/upstream delivery/);
+  });
+});

@@ -5,7 +5,7 @@
  * against it. Not used by the product.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import type { ComponentEvent } from '../model/components/io.ts';
+import type { ComponentEvent } from '../model/machine/io.ts';
 import { fifoScheduler, type Scheduler } from '../model/network/scheduler.ts';
 import type { CopyInfo, Endpoint, TraceInput, TraceOutput, TraceStep } from '../model/network/trace.ts';
 import { linkKey, type Network } from '../model/network/wiring.ts';

@@ -10,7 +10,7 @@ import {
   createActor,
   createMachine,
 } from 'xstate';
-import type { ComponentEvent, Output } from '../model/components/io.ts';
+import type { ComponentEvent, Output } from '../model/machine/io.ts';
 
 interface StepResult {
   snapshot: AnyMachineSnapshot;

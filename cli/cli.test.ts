@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ALL_CONFIGS } from '../model/config.ts';
-import { MUTANT_NAMES } from '../model/mutants.ts';
 import { PROPERTY_NAMES } from '../properties/index.ts';
+import { MUTANT_NAMES } from '../properties/mutants.ts';
 import { ROOT, runCli, runMain } from './run-cli.ts';
 
 const cli = runCli;

@@ -1,7 +1,7 @@
 /** `weave-spec list`: what the model has: configurations, properties, scenarios and mutants. */
 import { ALL_CONFIGS, DEFAULT_CONFIGS, describeConfig } from '../model/config.ts';
-import { MUTANT_NAMES, MUTANTS } from '../model/mutants.ts';
 import { PROPERTIES } from '../properties/index.ts';
+import { MUTANT_NAMES, MUTANTS } from '../properties/mutants.ts';
 import { renderTable } from '../render/table.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 

@@ -2,8 +2,9 @@
  * `weave-spec mutants`: the matrix against each named mutant, printing which properties catch it. Exit 0
  * only when every mutant is caught and every property catches at least one. `--json` prints the report.
  */
-import { MUTANT_NAMES, MUTANTS } from '../model/mutants.ts';
+
 import { PROPERTY_NAMES } from '../properties/index.ts';
+import { MUTANT_NAMES, MUTANTS } from '../properties/mutants.ts';
 import { DEFAULT_MUTANT_RUNS, type MutantReport, runMutants } from '../properties/mutation.ts';
 import { renderTable } from '../render/table.ts';
 import { EXIT_FAIL, EXIT_OK } from './errors.ts';

@@ -21,6 +21,7 @@ import {
   runCase,
   traceDigest,
 } from '../properties/index.ts';
+import { mutantMachines } from '../properties/mutants.ts';
 import { readableContext } from '../render/context.ts';
 import { participantOrder } from '../render/layout.ts';
 import { renderMermaid } from '../render/mermaid.ts';
@@ -32,7 +33,9 @@ import type { TraceFormat } from './scenario.ts';
 
 /** Every component's context after step `n` of the case's run. */
 function statesAfter(c: Case, n: number): Record<string, unknown> {
-  const network = buildNetwork(c.topology, configById(c.config), { mutants: c.mutants ?? [] });
+  const network = buildNetwork(c.topology, configById(c.config), {
+    machines: mutantMachines(c.mutants ?? []),
+  });
   return simulate(network, c.traffic, { scheduler: choiceScheduler(c.choices), maxSteps: n + 1 }).contexts;
 }
 

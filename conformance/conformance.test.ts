@@ -63,7 +63,7 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
       runs: 2,
       seed: 7,
       configs: [linux('linux/unicast')],
-      mutants: ['bridge-no-learning'],
+      mutants: ['bridge-never-learns'],
       examples: [{ containers: [2, 1], pings: [{ from: 0, to: 2 }] }],
     });
     const failure = report.failure;

@@ -8,15 +8,14 @@ import type { ContainerContext } from '../model/components/container.ts';
 import type { VtepContext } from '../model/components/vtep.ts';
 import type { LinuxConfig } from '../model/config.ts';
 import { macEntries } from '../model/mac-table.ts';
-import type { MutantName } from '../model/mutants.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import { buildNetwork, componentId, type Network } from '../model/network/wiring.ts';
+import { type MutantName, mutantMachines } from '../properties/mutants.ts';
 import { type Case, PING_GAP, QUIET_NEIGH } from './case.ts';
 import type { Outcome } from './outcome.ts';
 
-/** Mutants the differential test can switch on in the model only: the model's own named mutants, and
- *  `bridge-no-learning` (the bridge never learns, so every unicast is flooded). */
-export type ConformanceMutant = MutantName | 'bridge-no-learning';
+/** Mutants the differential test can switch on in the model only (properties/mutants.ts). */
+export type ConformanceMutant = MutantName;
 
 /** A run that needs more steps than this is a storm (a forwarding loop). */
 export const MODEL_MAX_STEPS = 20_000;
@@ -33,16 +32,11 @@ export function modelNetwork(
   mutants: readonly ConformanceMutant[] = [],
   bridgeLoop?: string,
 ): Network {
-  const named = mutants.filter((m): m is MutantName => m !== 'bridge-no-learning');
-  const network = buildNetwork(c.topology, config, {
-    mutants: named,
+  return buildNetwork(c.topology, config, {
+    machines: mutantMachines(mutants),
     neigh: QUIET_NEIGH,
     ...(bridgeLoop ? { bridgeLoop } : {}),
   });
-  if (mutants.includes('bridge-no-learning'))
-    for (const def of network.components)
-      if (def.kind === 'bridge') def.input = { ...(def.input as object), noLearning: true };
-  return network;
 }
 
 export function runModel(

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { CONFIG_IDS } from '../model/config.ts';
-import { isMutant } from '../model/mutants.ts';
 import { type Topology, type TopologyIssue, topologyIssues } from '../model/topology.ts';
 import { type Traffic, trafficIssues } from '../model/traffic.ts';
+import { isMutant } from '../properties/mutants.ts';
 import { COUNTEREXAMPLE_FORMAT, type CounterexampleFile, type FormatName } from './types.ts';
 
 /** A file-system error in one line: `ENOENT: no such file or directory` without the call and path. */

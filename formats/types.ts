@@ -2,9 +2,10 @@
  * The file formats users write and the CLI reads: topology, traffic, and counterexample. The JSON
  * Schemas in docs/schemas/ are generated from these types by typescript-json-schema (`npm run docs`).
  */
-import type { MutantName } from '../model/mutants.ts';
+
 import type { Topology } from '../model/topology.ts';
 import type { Ping } from '../model/traffic.ts';
+import type { MutantName } from '../properties/mutants.ts';
 
 /** A topology file: hosts, containers and (optionally) the peer connections between hosts. */
 export type TopologyFile = Topology;

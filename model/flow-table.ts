@@ -141,12 +141,12 @@ export function lookupFlow(
 
 /** The flow table with `flow` added after every flow of its priority, or replacing the flow with the same
  *  match and priority in its place (OVS: a flow's identity is its match and priority). */
-export function installFlow(flows: readonly Flow[], flow: Flow): { flows: Flow[]; replaced: boolean } {
+export function installFlow(flows: readonly Flow[], flow: Flow): { flows: Flow[]; replaced?: Flow } {
   const old = classifierOf(flows).find(flow);
   if (old !== undefined) {
     const next = flows.slice();
     next[positionOf(flows, old)] = flow;
-    return { flows: derive(flows, next, (c) => c.replace(flow)), replaced: true };
+    return { flows: derive(flows, next, (c) => c.replace(flow)), replaced: old };
   }
   // The table is sorted by priority, highest first: the new flow goes before the first lower one.
   let lo = 0;
@@ -157,7 +157,7 @@ export function installFlow(flows: readonly Flow[], flow: Flow): { flows: Flow[]
     else hi = mid;
   }
   const next = [...flows.slice(0, lo), flow, ...flows.slice(lo)];
-  return { flows: derive(flows, next, (c) => c.insert(flow)), replaced: false };
+  return { flows: derive(flows, next, (c) => c.insert(flow)) };
 }
 
 /** The flow table with `flow` (one of its flows) replaced by `refreshed`, the same flow used again. */

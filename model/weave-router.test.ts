@@ -61,7 +61,7 @@ describe('handleCapturedPacket', () => {
   });
 
   it('drops a frame whose source MAC the cache places at another peer (our own injection)', () => {
-    const macs = macTableOf([[A, { peer: 'h3', seen: 0 }]]);
+    const macs = macTableOf([[A, { peer: 'h3', seen: 0, state: 'remote' as const }]]);
     const d = handleCapturedPacket(at('h1', macs, 1000), who);
     expect(d.drop).toMatch(/at peer h3: probably our own injection/);
     expect(d.relay).toEqual([]);
@@ -69,21 +69,21 @@ describe('handleCapturedPacket', () => {
   });
 
   it('a non-forced add overwrites an entry that has aged out', () => {
-    const macs = macTableOf([[A, { peer: 'h3', seen: 0 }]]);
+    const macs = macTableOf([[A, { peer: 'h3', seen: 0, state: 'remote' as const }]]);
     const d = handleCapturedPacket(at('h1', macs, MAC_MAX_AGE_MS + 1), who);
     expect(d.drop).toBeUndefined();
     expect(d.learned).toEqual({ mac: A, peer: 'h1' });
   });
 
   it('drops a frame for a local MAC: the bridge delivered it', () => {
-    const macs = macTableOf([[D, { peer: 'h1', seen: 0 }]]);
+    const macs = macTableOf([[D, { peer: 'h1', seen: 0, state: 'local' as const }]]);
     const d = handleCapturedPacket(at('h1', macs), { ...who, dst: D });
     expect(d.drop).toMatch(/local: the bridge delivered it/);
     expect(d.relay).toEqual([]);
   });
 
   it('unicasts to a MAC learned at a peer via the unicast next hop', () => {
-    const macs = macTableOf([[A, { peer: 'h1', seen: 0 }]]);
+    const macs = macTableOf([[A, { peer: 'h1', seen: 0, state: 'remote' as const }]]);
     const d = handleCapturedPacket(at('h3', macs), reply);
     expect(d.learned).toEqual({ mac: D, peer: 'h3' });
     expect(d.relay).toEqual([{ hop: 'h2', srcPeer: 'h3', dstPeer: 'h1' }]);
@@ -123,14 +123,14 @@ describe('handleForwardedPacket', () => {
   });
 
   it('force-learns the source at the capturing peer, overwriting a local entry', () => {
-    const macs = macTableOf([[D, { peer: 'h1', seen: 0 }]]);
+    const macs = macTableOf([[D, { peer: 'h1', seen: 0, state: 'local' as const }]]);
     const d = handleForwardedPacket(at('h1', macs, 5), { srcPeer: 'h3', dstPeer: 'h1', frame: reply });
     expect(d.learned).toEqual({ mac: D, peer: 'h3', was: 'h1' });
     expect(macPeer(d.macs, D, 5)).toBe('h3');
   });
 
   it('does not relay further when the destination is known local', () => {
-    const macs = macTableOf([[A, { peer: 'h1', seen: 0 }]]);
+    const macs = macTableOf([[A, { peer: 'h1', seen: 0, state: 'local' as const }]]);
     const d = handleForwardedPacket(at('h1', macs), { srcPeer: 'h3', dstPeer: 'h1', frame: reply });
     expect(d.inject).toBe(true);
     expect(d.relay).toEqual([]);
@@ -152,7 +152,7 @@ describe('MAC cache ageing', () => {
   });
 
   it('an expired destination is flooded again instead of unicast', () => {
-    const macs = macTableOf([[A, { peer: 'h1', seen: 0 }]]);
+    const macs = macTableOf([[A, { peer: 'h1', seen: 0, state: 'remote' as const }]]);
     const fresh = handleCapturedPacket(at('h3', macs, MAC_MAX_AGE_MS), reply);
     expect(fresh.relay).toEqual([{ hop: 'h2', srcPeer: 'h3', dstPeer: 'h1' }]);
     const stale = handleCapturedPacket(at('h3', macs, MAC_MAX_AGE_MS + 1), reply);
@@ -165,7 +165,7 @@ describe('MAC cache ageing', () => {
     expect(v1.macs).toBe(v0.macs);
     expect(v1.learned).toBeUndefined();
     const v2 = handleCapturedPacket(at('h1', v1.macs, 60_000), who);
-    expect(macGet(v2.macs, A)).toEqual({ peer: 'h1', seen: 60_000 });
+    expect(macGet(v2.macs, A)).toEqual({ peer: 'h1', seen: 60_000, state: 'local' });
     expect(v2.learned).toBeUndefined();
   });
 });

@@ -13,7 +13,9 @@
  *   Upstream sweeps every minute; here ageing is lazy: an entry older than `maxAgeMs` counts as absent.
  */
 import type { Mac } from './addresses.ts';
+import { type MacCacheEvent, type MacEntry, macCacheMachine } from './entries/mac-cache.ts';
 import { type MacTable, macGet, macSet } from './mac-table.ts';
+import { stepChild } from './machine/child.ts';
 import type { Frame } from './packets.ts';
 import type { MeshRoutes } from './routing.ts';
 
@@ -23,11 +25,7 @@ export const MAC_MAX_AGE_MS = 10 * 60_000;
 /** Spanning-tree BPDUs, which the router discards (`router/network_router.go:105-108`). */
 export const STP_MAC: Mac = '01:80:c2:00:00:00';
 
-/** One MAC cache entry (`router/mac_cache.go:10-21`): the peer the MAC is at, and when it was last seen. */
-export interface MacEntry {
-  peer: string;
-  seen: number;
-}
+export type { MacEntry };
 
 /** MAC -> (peer, lastSeen). Plain JSON; expired entries stay until overwritten but count as absent. */
 export type MacCache = MacTable<MacEntry>;
@@ -96,17 +94,21 @@ interface LearnResult {
 }
 
 /**
- * `MacCache.Add` / `AddForced` (`router/mac_cache.go:33-75`): a non-forced add never overwrites another
- * peer's entry; a forced one always does. An entry's lastSeen is refreshed at most once per maxAge/10
- * (`:39`, `:62-64`).
+ * `MacCache.Add` / `AddForced` (`router/mac_cache.go:33-75`), through the entry's machine
+ * (`model/entries/mac-cache.ts`): a non-forced add never overwrites another peer's entry; a forced one
+ * always does. The result says what changed: a new MAC, a MAC that moved (`was`), or a refused add.
  */
 export function learnMac(view: RouterView, mac: Mac, peer: string, forced: boolean): LearnResult {
-  const maxAge = view.maxAgeMs ?? MAC_MAX_AGE_MS;
+  const maxAgeMs = view.maxAgeMs ?? MAC_MAX_AGE_MS;
   const cur = lookup(view, mac);
-  if (cur !== undefined && cur !== peer && !forced) return { macs: view.macs, conflict: cur };
   const old = macGet(view.macs, mac);
-  if (cur === peer && old !== undefined && view.now - old.seen < maxAge / 10) return { macs: view.macs };
-  const macs = macSet(view.macs, mac, { peer, seen: view.now });
+  const event: MacCacheEvent = forced
+    ? { type: 'forwarded', peer, now: view.now, maxAgeMs }
+    : { type: 'captured', self: peer, now: view.now, maxAgeMs };
+  const next = stepChild(macCacheMachine, old, { peer, seen: view.now }, event, []) as MacEntry;
+  if (next === old)
+    return cur !== undefined && cur !== peer ? { macs: view.macs, conflict: cur } : { macs: view.macs };
+  const macs = macSet(view.macs, mac, next);
   if (cur === peer) return { macs };
   return { macs, learned: cur === undefined ? { mac, peer } : { mac, peer, was: cur } };
 }

@@ -18,10 +18,10 @@
 import fc from 'fast-check';
 import type { Ip } from '../model/addresses.ts';
 import type { Config } from '../model/config.ts';
-import type { MutantName } from '../model/mutants.ts';
 import type { ContainerSpec, HostSpec, Topology } from '../model/topology.ts';
 import type { Ping, Traffic } from '../model/traffic.ts';
 import type { Case } from './case.ts';
+import type { MutantName } from './mutants.ts';
 
 export const MAX_HOSTS = 6;
 export const MAX_CONTAINERS_PER_HOST = 4;

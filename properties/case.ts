@@ -7,12 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import { configById } from '../model/config.ts';
-import type { MutantName } from '../model/mutants.ts';
 import { choiceScheduler } from '../model/network/scheduler.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import { buildNetwork, type Network } from '../model/network/wiring.ts';
 import type { Topology } from '../model/topology.ts';
 import type { Traffic } from '../model/traffic.ts';
+import { type MutantName, mutantMachines } from './mutants.ts';
 
 export interface Case {
   topology: Topology;
@@ -41,7 +41,9 @@ export interface CaseRun {
 }
 
 export function runCase(c: Case): CaseRun {
-  const network = buildNetwork(c.topology, configById(c.config), { mutants: c.mutants ?? [] });
+  const network = buildNetwork(c.topology, configById(c.config), {
+    machines: mutantMachines(c.mutants ?? []),
+  });
   const run = simulate(network, c.traffic, {
     scheduler: choiceScheduler(c.choices),
     maxSteps: stepBound(c, network),

@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check';
 import { configById } from '../model/config.ts';
-import type { MutantName } from '../model/mutants.ts';
 import { caseArbitrary } from './arbitraries.ts';
 import { type Case, consumedCase, runCase, traceDigest } from './case.ts';
 import { checkRun, PROPERTIES, propertyByName } from './index.ts';
+import type { MutantName } from './mutants.ts';
 
 export type Verdict = 'holds' | 'fails';
 

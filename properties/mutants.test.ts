@@ -1,7 +1,7 @@
 /** The vacuity check: every mutant is caught by some property, and every property catches some mutant. */
 import { describe, expect, it } from 'vitest';
-import { MUTANT_NAMES } from '../model/mutants.ts';
 import { PROPERTY_NAMES } from './index.ts';
+import { MUTANT_NAMES } from './mutants.ts';
 import { runMutants } from './mutation.ts';
 
 describe('mutants', () => {

@@ -5,9 +5,9 @@
  * catch at least one mutant, or the property could be vacuous.
  */
 import { type Config, DEFAULT_CONFIGS } from '../model/config.ts';
-import { MUTANT_NAMES, type MutantName } from '../model/mutants.ts';
 import { PROPERTY_NAMES } from './index.ts';
 import { type ConfigJob, DEFAULT_SEED, type PropertyOutcome, type Verdict } from './matrix.ts';
+import { MATRIX_MUTANTS, type MutantName } from './mutants.ts';
 import { type PoolOptions, runJobs } from './pool.ts';
 
 export const DEFAULT_MUTANT_RUNS = 30;
@@ -21,6 +21,8 @@ export function mutantConfigs(mutant: MutantName, configs: readonly Config[] = D
       return configs.filter((c) => c.plane === 'sleeve' && c.arp === 'proxy');
     case 'datapath-drops-upcalled':
       return configs.filter((c) => c.plane === 'fdp' && c.hypothesis === 'upstream');
+    case 'h1-responder-wrong-mac':
+      return configs.filter((c) => c.plane === 'fdp' && c.hypothesis === 'h1');
     default:
       return [...configs];
   }
@@ -59,7 +61,7 @@ export interface MutantOptions {
 }
 
 export async function runMutants(options: MutantOptions = {}): Promise<MutantReport> {
-  const mutants = options.mutants ?? MUTANT_NAMES;
+  const mutants = options.mutants ?? MATRIX_MUTANTS;
   const runs = options.runs ?? DEFAULT_MUTANT_RUNS;
   const seed = options.seed ?? DEFAULT_SEED;
   const configs = [...new Set(mutants.flatMap((m) => mutantConfigs(m, options.configs)))];

@@ -33,7 +33,10 @@ function tableShaped(rows: readonly Json[]): rows is { [k: string]: Json }[] {
 }
 
 function table(first: string, rows: [string, { [k: string]: Json }][]): string {
-  const columns = [...new Set(rows.flatMap(([, r]) => Object.keys(r)))];
+  // An entry's state (a child machine's, model/machine/child.ts) and MAC read first, as `ip neigh` prints.
+  const keys = new Set(rows.flatMap(([, r]) => Object.keys(r)));
+  const lead = ['state', 'mac'].filter((k) => keys.has(k));
+  const columns = [...lead, ...[...keys].filter((k) => !lead.includes(k))];
   return renderTable(
     [first, ...columns],
     rows.map(([key, r]) => [key, ...columns.map((c) => (c in r ? cell(r[c]!) : ''))]),

@@ -4,11 +4,11 @@
  * port but the ingress one, and ages entries (Linux `ageing_time`, 300 s by default; an expired entry is
  * treated as unknown on lookup, as `br_fdb_find` does).
  */
-import { enqueueActions, setup } from 'xstate';
 import { isGroupMac, type Mac } from '../addresses.ts';
 import { emptyMacTable, type MacTable, macGet, macSet } from '../mac-table.ts';
+import { forwarderMachine } from '../machine/forwarder.ts';
+import type { Output, RecvEvent } from '../machine/io.ts';
 import type { Frame } from '../packets.ts';
-import type { Output, RecvEvent } from './io.ts';
 
 export interface FdbEntry {
   port: string;
@@ -19,17 +19,11 @@ export interface BridgeInput {
   ports: string[];
   /** Linux default 300 s. */
   ageingMs?: number;
-  /** Mutant (tests only): flood back out of the ingress port too. */
-  floodToIngress?: boolean;
-  /** Mutant (tests only): never learn (every unicast is flooded as unknown). */
-  noLearning?: boolean;
 }
 
 export interface BridgeContext {
   ports: string[];
   ageingMs: number;
-  floodToIngress: boolean;
-  noLearning: boolean;
   fdb: MacTable<FdbEntry>;
 }
 
@@ -40,50 +34,51 @@ export function bridgeLookup(ctx: BridgeContext, mac: Mac, now: number): string 
 
 /** What the bridge does with a frame arriving on `inPort`: the ports it goes out of. */
 export function bridgeForward(ctx: BridgeContext, frame: Frame, inPort: string, now: number): string[] {
-  const flood = ctx.ports.filter((p) => p !== inPort || ctx.floodToIngress);
+  const flood = ctx.ports.filter((p) => p !== inPort);
   if (isGroupMac(frame.dst)) return flood;
   const port = bridgeLookup(ctx, frame.dst, now);
   if (port === undefined) return flood;
   return port === inPort ? [] : [port];
 }
 
-export const bridgeMachine = setup({
-  types: {
-    context: {} as BridgeContext,
-    events: {} as RecvEvent,
-    input: {} as BridgeInput,
-    emitted: {} as Output,
-  },
-}).createMachine({
+/** `br_fdb_update`: the source MAC learned on the ingress port (group MACs never). */
+export function bridgeLearn(
+  ctx: BridgeContext,
+  frame: Frame,
+  port: string,
+  now: number,
+  out: Output[],
+): BridgeContext['fdb'] {
+  if (isGroupMac(frame.src)) return ctx.fdb;
+  const old = macGet(ctx.fdb, frame.src);
+  if (old?.port !== port || now - old.seen > ctx.ageingMs)
+    out.push({ type: 'note', text: `learn ${frame.src} on ${port}` });
+  // Copy the table only when the entry changes: frames at the same instant leave it as it is.
+  return old?.port !== port || old.seen !== now ? macSet(ctx.fdb, frame.src, { port, seen: now }) : ctx.fdb;
+}
+
+/** One frame: learn its source, then forward it (`br_handle_frame_finish`). */
+export function bridgeFrame(
+  ctx: BridgeContext,
+  event: RecvEvent,
+  out: Output[],
+): Partial<BridgeContext> | undefined {
+  const frame = event.packet;
+  if (frame.kind !== 'frame') {
+    out.push({ type: 'drop', reason: `not an Ethernet frame: ${frame.kind}` });
+    return undefined;
+  }
+  const fdb = bridgeLearn(ctx, frame, event.port, event.now, out);
+  const ports = bridgeForward(ctx, frame, event.port, event.now);
+  if (ports.length === 0)
+    out.push({ type: 'drop', reason: `${frame.dst} is on the ingress port ${event.port}` });
+  for (const port of ports) out.push({ type: 'send', port, packet: frame });
+  return fdb === ctx.fdb ? undefined : { fdb };
+}
+
+export const bridgeMachine = forwarderMachine<BridgeContext, BridgeInput>({
   id: 'bridge',
-  context: ({ input }) => ({
-    ports: input.ports,
-    ageingMs: input.ageingMs ?? 300_000,
-    floodToIngress: input.floodToIngress ?? false,
-    noLearning: input.noLearning ?? false,
-    fdb: emptyMacTable(),
-  }),
-  on: {
-    recv: {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const frame = event.packet;
-        if (frame.kind !== 'frame') {
-          enqueue.emit({ type: 'drop', reason: `not an Ethernet frame: ${frame.kind}` });
-          return;
-        }
-        const old = macGet(context.fdb, frame.src);
-        if (!isGroupMac(frame.src) && !context.noLearning) {
-          // Copy the table only when the entry changes: frames at the same instant leave it as it is.
-          if (old?.port !== event.port || old.seen !== event.now)
-            enqueue.assign({ fdb: macSet(context.fdb, frame.src, { port: event.port, seen: event.now }) });
-          if (old?.port !== event.port || event.now - old.seen > context.ageingMs)
-            enqueue.emit({ type: 'note', text: `learn ${frame.src} on ${event.port}` });
-        }
-        const out = bridgeForward(context, frame, event.port, event.now);
-        if (out.length === 0)
-          enqueue.emit({ type: 'drop', reason: `${frame.dst} is on the ingress port ${event.port}` });
-        for (const port of out) enqueue.emit({ type: 'send', port, packet: frame });
-      }),
-    },
-  },
+  description: 'a Linux bridge: learn the source MAC, forward known unicast, flood the rest',
+  context: (input) => ({ ports: input.ports, ageingMs: input.ageingMs ?? 300_000, fdb: emptyMacTable() }),
+  forward: bridgeFrame,
 });

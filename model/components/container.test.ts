@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AnyMachineSnapshot } from 'xstate';
 import { BROADCAST_MAC } from '../addresses.ts';
+import type { ComponentEvent, Output, SendOutput } from '../machine/io.ts';
+import type { MachineState } from '../machine/plan.ts';
 import { makeStepper } from '../network/step.ts';
 import { type Arp, arpReply, arpRequest, type Frame, gratuitousArp, type Ipv4 } from '../packets.ts';
 import {
@@ -9,7 +10,6 @@ import {
   containerMachine,
   type NeighEntry,
 } from './container.ts';
-import type { ComponentEvent, Output, SendOutput } from './io.ts';
 
 const stepper = makeStepper(containerMachine);
 
@@ -20,11 +20,11 @@ const KEY = `neigh/${B_IP}`;
 
 /** Feeds events one by one, keeping the snapshot; returns each event's outputs. */
 function run(input: ContainerInput = A) {
-  let snap: AnyMachineSnapshot = stepper.initial(input).snapshot;
+  let snap: MachineState = stepper.initial(input).state;
   return {
     step(event: ComponentEvent): Output[] {
       const r = stepper.step(snap, event);
-      snap = r.snapshot;
+      snap = r.state;
       return r.outputs;
     },
     ping: (dst: string, ping: number, now: number) => ({ type: 'ping', dst, ping, now }) as const,
@@ -303,14 +303,18 @@ describe('container', () => {
     );
   });
 
-  it('mutant neverRetry: sends only the first request, still FAILS at 3 s', () => {
-    const c = run({ ...A, neverRetry: true });
-    expect(sends(c.step(c.ping(B_IP, 1, 0)))).toHaveLength(1);
-    expect(sends(c.step(c.fire(1000)))).toEqual([]);
-    expect(sends(c.step(c.fire(2000)))).toEqual([]);
-    expect(c.entry()?.state).toBe('INCOMPLETE');
-    const last = c.step(c.fire(3000));
-    expect(ofType(last, 'drop')).toHaveLength(1);
-    expect(c.entry()?.state).toBe('FAILED');
+  it('stopped: its neighbour table is gone, it sends and takes nothing; started again: announced, table empty', () => {
+    const c = resolved();
+    expect(c.entry()?.state).toBe('REACHABLE');
+    let st = c.step({ type: 'stop', now: 1000 } as unknown as ComponentEvent);
+    expect(st).toEqual([]);
+    expect(c.entry()).toBeUndefined();
+    st = c.step(c.ping(B_IP, 2, 1100));
+    expect(st).toEqual([{ type: 'drop', reason: 'container stopped: ping 2 not sent' }]);
+    st = c.step(c.recv(bReply, 1200));
+    expect(st).toEqual([{ type: 'drop', reason: 'container stopped: no eth0' }]);
+    st = c.step({ type: 'start', now: 2000 } as unknown as ComponentEvent);
+    expect(st).toEqual([{ type: 'send', port: 'eth0', packet: gratuitousArp(A.mac, A.ip), origin: true }]);
+    expect(sends(c.step(c.ping(B_IP, 3, 2100))).map((s) => s.packet)).toEqual([bRequest]);
   });
 });

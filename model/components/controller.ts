@@ -1,26 +1,35 @@
 /**
  * The Weave Router as the Fast Datapath's controller (SEED-FLOWS.md FD-L, FD-X.2.2, FD-X.3, FD-X.5,
- * FD-X.7 and the upstream section; weave-upstream.md §2–3). It talks to the datapath over the netlink
- * channel, port `datapath`: it installs its standing flows at start (entry actions, so they come out of
- * `initial()`), takes upcalls, and answers with flow installs, flushes and `Execute`s.
+ * FD-X.7 and the upstream section; weave-upstream.md §2–3), one machine per hypothesis. It talks to the
+ * datapath over the netlink channel, port `datapath`: it installs its standing flows at start (entry
+ * effects, so they come out of the initial state), takes upcalls, and answers with flow installs, flushes
+ * and `Execute`s.
  *
- * - `h1`, `h2`, `h3`: the seed's guesses; standing flows and H1's upcall handling in `model/fdp/seed.ts`
- *   (its comment gives the readings chosen where the seed is silent).
- * - `upstream`: upstream fastdp, a learning switch with generic miss upcalls, the missed packet executed
- *   at once and per-flow tunnels (`model/fdp/upstream.ts`, on top of `model/weave-router.ts`). At start it
+ * - H1: ARP requests are punted to it; each target IP has a state of its own (`model/entries/h1-target.ts`).
+ * - H2, H3: standing flows only (`model/fdp/seed.ts`); an upcall has nothing to answer it.
+ * - upstream: upstream fastdp, a learning switch with generic miss upcalls, the missed packet executed at
+ *   once and per-flow tunnels (`model/fdp/upstream.ts`, on top of `model/weave-router.ts`). At start it
  *   deletes every flow, as upstream does (`router/fastdp.go:114-124`). A `routes-update` arriving on port
  *   `mesh` (the mesh's route recalculation) replaces its routes and flushes all flows
  *   (`Routes.OnChange(InvalidateRoutes)`, `router/network_router.go:70`).
  */
-import { enqueueActions, setup } from 'xstate';
-import { h1Upcall, install, standingFlows, standingWarnings } from '../fdp/seed.ts';
+import { type AnyStateMachine, setup } from 'xstate';
+import {
+  type H1TargetData,
+  type H1TargetEvent,
+  type H1TargetState,
+  h1TargetMachine,
+} from '../entries/h1-target.ts';
+import { install, standingFlows, standingWarnings } from '../fdp/seed.ts';
 import type { ControllerContext, ControllerInput } from '../fdp/types.ts';
 import { flush, upstreamUpcall } from '../fdp/upstream.ts';
 import { shortIds } from '../fdp/vni.ts';
 import type { Upcall } from '../flows.ts';
 import { emptyMacTable } from '../mac-table.ts';
+import { type Entry, stepChild } from '../machine/child.ts';
+import { effect } from '../machine/effect.ts';
+import type { Output, RecvEvent } from '../machine/io.ts';
 import { MAC_MAX_AGE_MS } from '../weave-router.ts';
-import type { Output, RecvEvent } from './io.ts';
 
 export type {
   ControllerContext,
@@ -30,69 +39,14 @@ export type {
   FdpHypothesis,
 } from '../fdp/types.ts';
 
-type Plan = { outputs: Output[]; update?: Partial<ControllerContext> };
+type Ctx = ControllerContext;
 
 function drop(reason: string): Output {
   return { type: 'drop', reason };
 }
 
-function startup(ctx: ControllerContext): Output[] {
-  if (ctx.hypothesis === 'upstream')
-    return [{ type: 'note', text: 'upstream: delete all flows at start; every miss is upcalled' }, flush()];
-  const flows = standingFlows(ctx);
-  return [
-    ...standingWarnings(ctx),
-    { type: 'note', text: `${ctx.hypothesis}: install ${flows.length} standing flows` },
-    ...flows.map(install),
-  ];
-}
-
-function onUpcall(ctx: ControllerContext, up: Upcall, now: number): Plan {
-  switch (ctx.hypothesis) {
-    case 'h1':
-      return { outputs: h1Upcall(ctx, up) };
-    case 'h2':
-    case 'h3':
-      return {
-        outputs: [
-          drop(`${ctx.hypothesis}'s controller has no miss handling: the seed's datapath only floods`),
-        ],
-      };
-    case 'upstream': {
-      const r = upstreamUpcall(ctx, up, now);
-      return { outputs: r.outputs, update: { macs: r.macs, sendToMac: r.sendToMac } };
-    }
-  }
-}
-
-function onRecv(ctx: ControllerContext, event: RecvEvent): Plan {
-  const msg = event.packet;
-  if (event.port === 'datapath')
-    return msg.kind === 'upcall'
-      ? onUpcall(ctx, msg, event.now)
-      : { outputs: [drop(`the controller takes only upcalls from the datapath, not ${msg.kind}`)] };
-  if (event.port === 'mesh') {
-    if (msg.kind !== 'routes-update') return { outputs: [drop(`not a routes update on mesh: ${msg.kind}`)] };
-    if (ctx.hypothesis !== 'upstream')
-      return { outputs: [drop("routes are not used by the seed's controller")] };
-    return {
-      outputs: [{ type: 'note', text: 'routes recalculated: flush all flows (InvalidateRoutes)' }, flush()],
-      update: { routes: msg.routes },
-    };
-  }
-  return { outputs: [drop(`no such port: ${event.port}`)] };
-}
-
-export const controllerMachine = setup({
-  types: {
-    context: {} as ControllerContext,
-    events: {} as RecvEvent,
-    input: {} as ControllerInput,
-    emitted: {} as Output,
-  },
-}).createMachine({
-  id: 'controller',
-  context: ({ input }) => ({
+function context(input: ControllerInput): Ctx {
+  return {
     host: input.host,
     address: input.address,
     hypothesis: input.hypothesis,
@@ -105,17 +59,185 @@ export const controllerMachine = setup({
     sendToMac: emptyMacTable(),
     // Upstream packs short ids into the VNI; the seed's hypotheses have none.
     shortIds: input.hypothesis === 'upstream' ? shortIds(Object.keys(input.hosts)) : {},
-  }),
-  entry: enqueueActions(({ context, enqueue }) => {
-    for (const o of startup(context)) enqueue.emit(o);
-  }),
-  on: {
-    recv: {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const plan = onRecv(context, event);
-        if (plan.update) enqueue.assign(plan.update);
-        for (const o of plan.outputs) enqueue.emit(o);
+    h1Targets: {},
+  };
+}
+
+const types = {
+  context: {} as Ctx,
+  events: {} as RecvEvent,
+  input: {} as ControllerInput,
+  emitted: {} as Output,
+};
+
+const upcallOf = (e: RecvEvent): Upcall | undefined =>
+  e.port === 'datapath' && e.packet.kind === 'upcall' ? e.packet : undefined;
+
+/** The guards every controller shares: what arrived on which port. */
+const guards = {
+  upcall: ({ event }: { event: RecvEvent }) => upcallOf(event) !== undefined,
+  routesUpdate: ({ event }: { event: RecvEvent }) =>
+    event.port === 'mesh' && event.packet.kind === 'routes-update',
+};
+
+/** The answer to anything else: the datapath sends only upcalls, the mesh only route updates. */
+const refuse = effect<Ctx, RecvEvent>((_, e, out) => {
+  const msg = e.packet;
+  if (e.port === 'datapath')
+    out.push(drop(`the controller takes only upcalls from the datapath, not ${msg.kind}`));
+  else if (e.port === 'mesh') out.push(drop(`not a routes update on mesh: ${msg.kind}`));
+  else out.push(drop(`no such port: ${e.port}`));
+  return undefined;
+});
+
+/** The seed's controllers install their standing flows at start. */
+const installStanding = effect<Ctx, RecvEvent>((ctx, _, out) => {
+  const flows = standingFlows(ctx);
+  out.push(...standingWarnings(ctx), {
+    type: 'note',
+    text: `${ctx.hypothesis}: install ${flows.length} standing flows`,
+  });
+  for (const f of flows) out.push(install(f));
+  return undefined;
+});
+
+const ignoreRoutes = effect<Ctx, RecvEvent>((_, __, out) => {
+  out.push(drop("routes are not used by the seed's controller"));
+  return undefined;
+});
+
+/** H2 and H3: the datapath only floods; a miss (there is none with their flows) has no handler. */
+function seedController(hypothesis: 'h2' | 'h3') {
+  return setup({
+    types,
+    guards,
+    actions: {
+      installStanding,
+      ignoreRoutes,
+      refuse,
+      noMissHandling: effect<Ctx, RecvEvent>((_, __, out) => {
+        out.push(drop(`${hypothesis}'s controller has no miss handling: the seed's datapath only floods`));
+        return undefined;
       }),
     },
+  }).createMachine({
+    id: `controller-${hypothesis}`,
+    description: `the seed's ${hypothesis.toUpperCase()} controller: standing flows only`,
+    context: ({ input }) => context(input),
+    entry: 'installStanding',
+    on: {
+      recv: [
+        { guard: 'upcall', actions: 'noMissHandling', description: 'an upcall: nothing handles it' },
+        { guard: 'routesUpdate', actions: 'ignoreRoutes', description: 'the seed sends straight to hosts' },
+        { actions: 'refuse' },
+      ],
+    },
+  });
+}
+
+export const h2ControllerMachine = seedController('h2');
+export const h3ControllerMachine = seedController('h3');
+
+type TargetEntry = Entry<H1TargetState, H1TargetData>;
+
+/** H1's controller, with the machine each target IP's state is. */
+export function h1ControllerMachineWith(target: AnyStateMachine) {
+  return setup({
+    types,
+    guards: {
+      ...guards,
+      /** H1 punts ARP requests from the bridge; anything else is not for it. */
+      arpRequestUpcall: ({ event }: { event: RecvEvent }) => {
+        const up = upcallOf(event);
+        return (
+          up?.inPort === 'bridge' && up.frame.payload.kind === 'arp' && up.frame.payload.op === 'request'
+        );
+      },
+    },
+    actions: {
+      installStanding,
+      ignoreRoutes,
+      refuse,
+      /** FD-X.2.2 H1, FD-X.3: a punted request, handled by its target IP's state. */
+      arpUpcall: effect<Ctx, RecvEvent>((ctx, e, out) => {
+        const up = upcallOf(e);
+        if (up?.frame.payload.kind !== 'arp') return undefined;
+        const ip = up.frame.payload.targetIp;
+        const event: H1TargetEvent = { type: 'upcall', ip, host: ctx.host, owner: ctx.directory.ips[ip] };
+        const old = ctx.h1Targets[ip] as TargetEntry | undefined;
+        const next = stepChild<H1TargetState, H1TargetData>(target, old, {}, event, out);
+        return next === old ? undefined : { h1Targets: { ...ctx.h1Targets, [ip]: next } };
+      }),
+      otherUpcall: effect<Ctx, RecvEvent>((_, e, out) => {
+        out.push(
+          drop(
+            `H1's controller only handles ARP requests from the bridge (upcall from ${upcallOf(e)?.inPort})`,
+          ),
+        );
+        return undefined;
+      }),
+    },
+  }).createMachine({
+    id: 'controller-h1',
+    description: "the seed's H1 controller: ARP requests punted to it, responder flows installed",
+    context: ({ input }) => context(input),
+    entry: 'installStanding',
+    on: {
+      recv: [
+        { guard: 'arpRequestUpcall', actions: 'arpUpcall', description: 'FD-X.2.2 H1: a punted ARP request' },
+        { guard: 'upcall', actions: 'otherUpcall', description: 'an upcall H1 has no flow for' },
+        { guard: 'routesUpdate', actions: 'ignoreRoutes', description: 'the seed sends straight to hosts' },
+        { actions: 'refuse' },
+      ],
+    },
+  });
+}
+
+export const h1ControllerMachine = h1ControllerMachineWith(h1TargetMachine);
+
+/** Upstream fastdp's controller. */
+export const upstreamControllerMachine = setup({
+  types,
+  guards,
+  actions: {
+    refuse,
+    /** `router/fastdp.go:114-124`: every flow deleted at start; every miss will be upcalled. */
+    deleteAllFlows: effect<Ctx, RecvEvent>((_, __, out) => {
+      out.push(
+        { type: 'note', text: 'upstream: delete all flows at start; every miss is upcalled' },
+        flush(),
+      );
+      return undefined;
+    }),
+    /** `FastDatapath.Miss` (`router/fastdp.go:1120-1142`). */
+    miss: effect<Ctx, RecvEvent>((ctx, e, out) => {
+      const up = upcallOf(e);
+      if (up === undefined) return undefined;
+      const r = upstreamUpcall(ctx, up, e.now);
+      out.push(...r.outputs);
+      return { macs: r.macs, sendToMac: r.sendToMac };
+    }),
+    /** `Routes.OnChange(InvalidateRoutes)` (`router/network_router.go:70`). */
+    newRoutes: effect<Ctx, RecvEvent>((_, e, out) => {
+      if (e.packet.kind !== 'routes-update') return undefined;
+      out.push({ type: 'note', text: 'routes recalculated: flush all flows (InvalidateRoutes)' }, flush());
+      return { routes: e.packet.routes };
+    }),
+  },
+}).createMachine({
+  id: 'controller-upstream',
+  description: 'upstream fastdp: generic miss upcalls, the missed packet executed at once, per-flow tunnels',
+  context: ({ input }) => context(input),
+  entry: 'deleteAllFlows',
+  on: {
+    recv: [
+      { guard: 'upcall', actions: 'miss', description: 'FastDatapath.Miss: learn, decide, execute, install' },
+      {
+        guard: 'routesUpdate',
+        actions: 'newRoutes',
+        description: 'the mesh recalculated its routes: flush all flows (InvalidateRoutes)',
+      },
+      { actions: 'refuse' },
+    ],
   },
 });

@@ -18,8 +18,9 @@
  * Ties in priority keep install order (a stable sort); an install with the same match and priority
  * replaces the old flow in place.
  */
-import { enqueueActions, setup } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 import type { Ip } from '../addresses.ts';
+import { type FlowEvent, flowEntryMachine } from '../entries/flow-entry.ts';
 import { installFlow, lookupFlow, refreshFlow } from '../flow-table.ts';
 import {
   type ControlMessage,
@@ -29,8 +30,10 @@ import {
   type Tunnel,
   type Upcall,
 } from '../flows.ts';
+import { stepEntry } from '../machine/child.ts';
+import { forwarderMachine } from '../machine/forwarder.ts';
+import type { Output } from '../machine/io.ts';
 import { arpReply, type Frame, type Message, type VxlanPacket } from '../packets.ts';
-import type { Output, RecvEvent } from './io.ts';
 
 export interface DatapathInput {
   ports: string[];
@@ -38,16 +41,12 @@ export interface DatapathInput {
   address?: Ip;
   /** Default idle expiry of flows (upstream: 5 min sweep). Absent: flows never expire. */
   idleMs?: number;
-  /** Mutant (tests only): in the upstream configuration, drop the packet it upcalled instead of executing
-   *  what the controller returns (the first packet of every flow is lost, as the seed's H1 guesses). */
-  dropUpcalled?: boolean;
 }
 
 export interface DatapathContext {
   ports: string[];
   address?: Ip;
   idleMs?: number;
-  dropUpcalled: boolean;
   /** Sorted by priority, highest first; stable. */
   flows: Flow[];
   /** No flow expires before this time (the earliest `lastUsed + idle`); null: none ever expires. Lets a
@@ -169,45 +168,67 @@ function ingress(port: string, packet: Message): { frame: Frame; tunnel?: Tunnel
   return { frame: packet };
 }
 
-type Plan = { outputs: Output[]; flows?: Flow[]; expiresAt?: number | null };
+type Patch = Partial<Pick<DatapathContext, 'flows' | 'expiresAt'>> | undefined;
 
-function onControl(ctx: DatapathContext, msg: ControlMessage, now: number): Plan {
+/** Steps one installed flow (`model/entries/flow-entry.ts`) through `event`, its outputs onto `out`. */
+function flowEvent(flowEntry: AnyStateMachine, flow: Flow, event: FlowEvent, out: Output[]): void {
+  stepEntry(flowEntry, { value: 'installed', context: flow }, event, out);
+}
+
+/** A message from the controller on the netlink channel: install, flush, execute. */
+export function datapathControl(
+  flowEntry: AnyStateMachine,
+  ctx: DatapathContext,
+  msg: ControlMessage,
+  now: number,
+  out: Output[],
+): Patch {
   switch (msg.kind) {
     case 'flow-install': {
       const flow = { ...msg.flow, lastUsed: now };
       const r = installFlow(ctx.flows, flow);
-      const text = `${r.replaced ? 'flow replaced' : 'flow installed'}: ${describeFlow(flow)}`;
+      if (r.replaced) flowEvent(flowEntry, r.replaced, { type: 'replace' }, out);
+      const install: FlowEvent = { type: 'install', replaces: r.replaced !== undefined };
+      stepEntry(flowEntry, { value: 'none', context: flow }, install, out);
       // A replaced flow's expiry may have been the earliest; the bound only has to stay a lower bound.
-      const expiresAt = earlier(ctx.expiresAt, expiry(ctx, flow));
-      return { flows: r.flows, expiresAt, outputs: [{ type: 'note', text }] };
+      return { flows: r.flows, expiresAt: earlier(ctx.expiresAt, expiry(ctx, flow)) };
     }
     case 'flow-flush':
-      return {
-        flows: [],
-        expiresAt: null,
-        outputs: [{ type: 'note', text: `flows flushed (${ctx.flows.length})` }],
-      };
+      for (const f of ctx.flows) flowEvent(flowEntry, f, { type: 'flush' }, out);
+      out.push({ type: 'note', text: `flows flushed (${ctx.flows.length})` });
+      return { flows: [], expiresAt: null };
     case 'execute':
-      if (ctx.dropUpcalled)
-        return { outputs: [drop('Mutant: the upcalled packet is dropped, not executed')] };
-      return { outputs: runActions(ctx, msg.actions, msg.frame, msg.inPort, msg.tunnel) };
+      out.push(...runActions(ctx, msg.actions, msg.frame, msg.inPort, msg.tunnel));
+      return undefined;
     default:
-      return { outputs: [drop(`the datapath does not take ${msg.kind} messages`)] };
+      out.push(drop(`the datapath does not take ${msg.kind} messages`));
+      return undefined;
   }
 }
 
-function onPacket(ctx: DatapathContext, port: string, packet: Message, now: number): Plan {
+/** A packet on a data port: the expiry sweep when due, then the first matching flow's actions, or a
+ *  miss upcalled to the controller. */
+export function datapathPacket(
+  flowEntry: AnyStateMachine,
+  ctx: DatapathContext,
+  port: string,
+  packet: Message,
+  now: number,
+  out: Output[],
+): Patch {
   const got = ingress(port, packet);
-  if (typeof got === 'string') return { outputs: [drop(got)] };
+  if (typeof got === 'string') {
+    out.push(drop(got));
+    return undefined;
+  }
   const { frame, tunnel } = got;
   // The expiry sweep (lazy, like the bridge's ageing) runs only once a flow may have expired.
   let flows = ctx.flows;
   let expiresAt = ctx.expiresAt;
-  const notes: Output[] = [];
   if (expiresAt !== null && now > expiresAt) {
-    for (const f of flows)
-      if (!isLive(ctx, f, now)) notes.push({ type: 'note', text: `flow expired: ${describeFlow(f)}` });
-    if (notes.length > 0) flows = flows.filter((f) => isLive(ctx, f, now));
+    const expired = flows.filter((f) => !isLive(ctx, f, now));
+    for (const f of expired) flowEvent(flowEntry, f, { type: 'expire' }, out);
+    if (expired.length > 0) flows = flows.filter((f) => isLive(ctx, f, now));
     expiresAt = earliestExpiry(ctx, flows);
   }
   // Every flow left is live: the first match in priority order wins (model/flow-table.ts).
@@ -216,59 +237,41 @@ function onPacket(ctx: DatapathContext, port: string, packet: Message, now: numb
     const upcall: Upcall = tunnel
       ? { kind: 'upcall', inPort: port, frame, tunnel }
       : { kind: 'upcall', inPort: port, frame };
-    return {
-      flows,
-      expiresAt,
-      outputs: [
-        ...notes,
-        { type: 'note', text: `miss in_port=${port}` },
-        { type: 'send', port: CONTROLLER, packet: upcall },
-      ],
-    };
+    out.push(
+      { type: 'note', text: `miss in_port=${port}` },
+      { type: 'send', port: CONTROLLER, packet: upcall },
+    );
+  } else {
+    // Copy the table only when the flow's last use changes (packets at the same instant leave it as it is).
+    if (flow.lastUsed !== now) flows = refreshFlow(flows, flow, { ...flow, lastUsed: now });
+    out.push(...runActions(ctx, flow.actions, frame, port, tunnel, flow));
   }
-  // Copy the table only when the flow's last use changes (packets at the same instant leave it as it is).
-  if (flow.lastUsed !== now) flows = refreshFlow(flows, flow, { ...flow, lastUsed: now });
-  return {
-    flows,
-    expiresAt,
-    outputs: [...notes, ...runActions(ctx, flow.actions, frame, port, tunnel, flow)],
-  };
+  return flows === ctx.flows && expiresAt === ctx.expiresAt ? undefined : { flows, expiresAt };
 }
 
-export const datapathMachine = setup({
-  types: {
-    context: {} as DatapathContext,
-    events: {} as RecvEvent,
-    input: {} as DatapathInput,
-    emitted: {} as Output,
-  },
-}).createMachine({
-  id: 'datapath',
-  context: ({ input }) => ({
-    ports: input.ports,
-    ...(input.address !== undefined && { address: input.address }),
-    ...(input.idleMs !== undefined && { idleMs: input.idleMs }),
-    dropUpcalled: input.dropUpcalled ?? false,
-    flows: [],
-    expiresAt: null,
-  }),
-  on: {
-    recv: {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const msg = event.packet;
-        let plan: Plan;
-        if (!context.ports.includes(event.port)) plan = { outputs: [drop(`no such port: ${event.port}`)] };
-        else if (event.port === CONTROLLER)
-          plan =
-            msg.kind === 'frame' || msg.kind === 'vxlan' || msg.kind === 'sleeve'
-              ? { outputs: [drop(`not a control message on ${CONTROLLER}: ${msg.kind}`)] }
-              : onControl(context, msg, event.now);
-        else plan = onPacket(context, event.port, msg, event.now);
-        const { flows, expiresAt = context.expiresAt } = plan;
-        if (flows !== undefined && (flows !== context.flows || expiresAt !== context.expiresAt))
-          enqueue.assign({ flows, expiresAt });
-        for (const o of plan.outputs) enqueue.emit(o);
-      }),
+/** The datapath, with the flow-entry machine it steps its flows with. */
+export function datapathMachineWith(flowEntry: AnyStateMachine) {
+  return forwarderMachine<DatapathContext, DatapathInput>({
+    id: 'datapath',
+    description: 'an OVS kernel datapath: flows matched by priority, misses upcalled to the controller',
+    context: (input) => ({
+      ports: input.ports,
+      ...(input.address !== undefined && { address: input.address }),
+      ...(input.idleMs !== undefined && { idleMs: input.idleMs }),
+      flows: [],
+      expiresAt: null,
+    }),
+    forward: (ctx, event, out) => {
+      const msg = event.packet;
+      if (!ctx.ports.includes(event.port)) out.push(drop(`no such port: ${event.port}`));
+      else if (event.port !== CONTROLLER)
+        return datapathPacket(flowEntry, ctx, event.port, msg, event.now, out);
+      else if (msg.kind === 'frame' || msg.kind === 'vxlan' || msg.kind === 'sleeve')
+        out.push(drop(`not a control message on ${CONTROLLER}: ${msg.kind}`));
+      else return datapathControl(flowEntry, ctx, msg, event.now, out);
+      return undefined;
     },
-  },
-});
+  });
+}
+
+export const datapathMachine = datapathMachineWith(flowEntryMachine);

@@ -10,17 +10,15 @@
  * With `tap: false` (the Linux-native layout, docs/conformance.md) nothing is tapped on: ethbr is the
  * host's own veth on the bridge and only the host kernel sees the frames.
  */
-import { enqueueActions, setup } from 'xstate';
 import type { Ip, Mac } from '../addresses.ts';
+import { forwarderMachine } from '../machine/forwarder.ts';
+import type { Output, RecvEvent } from '../machine/io.ts';
 import { arpReply, type Frame } from '../packets.ts';
-import type { Output, RecvEvent } from './io.ts';
 
 export interface EthbrInput {
   mac: Mac;
   /** The host's own overlay IP (`weave expose`), if any. */
   ip?: Ip;
-  /** Mutant (tests only): the kernel answers ARP for any IP with its own MAC. */
-  answerAnyArp?: boolean;
   /** Whether something is tapped onto ethbr (default true). False in the Linux-native layout, where
    *  ethbr is just the host's veth on the bridge: frames from the bridge go to the host kernel only. */
   tap?: boolean;
@@ -29,15 +27,14 @@ export interface EthbrInput {
 export interface EthbrContext {
   mac: Mac;
   ip: Ip | null;
-  answerAnyArp: boolean;
   tap: boolean;
 }
 
 /** What the host kernel does with a frame the bridge sends to ethbr. */
-function kernel(ctx: EthbrContext, frame: Frame): Output {
+export function hostKernel(ctx: EthbrContext, frame: Frame): Output {
   const p = frame.payload;
   if (p.kind === 'arp') {
-    if (p.op === 'request' && p.senderIp !== p.targetIp && (p.targetIp === ctx.ip || ctx.answerAnyArp))
+    if (p.op === 'request' && p.senderIp !== p.targetIp && p.targetIp === ctx.ip)
       return { type: 'send', port: 'bridge', packet: arpReply(p, ctx.mac), origin: true };
     if (p.op === 'request')
       return {
@@ -56,36 +53,21 @@ function kernel(ctx: EthbrContext, frame: Frame): Output {
   return { type: 'drop', reason: `host kernel: destination MAC ${frame.dst} is not ethbr's (SL-X.5.1)` };
 }
 
-export const ethbrMachine = setup({
-  types: {
-    context: {} as EthbrContext,
-    events: {} as RecvEvent,
-    input: {} as EthbrInput,
-    emitted: {} as Output,
-  },
-}).createMachine({
+/** One frame on either side of ethbr. */
+export function ethbrFrame(ctx: EthbrContext, event: RecvEvent, out: Output[]): undefined {
+  const frame = event.packet;
+  if (frame.kind !== 'frame') out.push({ type: 'drop', reason: `not an Ethernet frame: ${frame.kind}` });
+  else if (event.port === 'tap') out.push({ type: 'send', port: 'bridge', packet: frame });
+  else {
+    if (ctx.tap) out.push({ type: 'send', port: 'tap', packet: frame });
+    out.push(hostKernel(ctx, frame));
+  }
+  return undefined;
+}
+
+export const ethbrMachine = forwarderMachine<EthbrContext, EthbrInput>({
   id: 'ethbr',
-  context: ({ input }) => ({
-    mac: input.mac,
-    ip: input.ip ?? null,
-    answerAnyArp: input.answerAnyArp ?? false,
-    tap: input.tap ?? true,
-  }),
-  on: {
-    recv: {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const frame = event.packet;
-        if (frame.kind !== 'frame') {
-          enqueue.emit({ type: 'drop', reason: `not an Ethernet frame: ${frame.kind}` });
-          return;
-        }
-        if (event.port === 'tap') {
-          enqueue.emit({ type: 'send', port: 'bridge', packet: frame });
-          return;
-        }
-        if (context.tap) enqueue.emit({ type: 'send', port: 'tap', packet: frame });
-        enqueue.emit(kernel(context, frame));
-      }),
-    },
-  },
+  description: "the bridge's host-side port: the tap (pcap or the datapath) and the host kernel behind it",
+  context: (input) => ({ mac: input.mac, ip: input.ip ?? null, tap: input.tap ?? true }),
+  forward: ethbrFrame,
 });

@@ -1,6 +1,7 @@
 /**
- * Every component is an xstate machine that imports no other component and touches no clock, I/O or
- * randomness (DESIGN.md, Components).
+ * Every component and every entry machine is an xstate machine built with `setup()` that imports no
+ * component and touches no clock, I/O or randomness (DESIGN.md, Components); and nothing in model/ knows
+ * of mutants: they are made in properties/ by `machine.provide()`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,52 +10,38 @@ import { seedTopology } from '../../scenarios/seed-topology.ts';
 import { ALL_CONFIGS } from '../config.ts';
 import { simulate } from '../network/simulator.ts';
 import { buildNetwork } from '../network/wiring.ts';
-import * as bridge from './bridge.ts';
-import * as container from './container.ts';
-import * as controller from './controller.ts';
-import * as datapath from './datapath.ts';
-import * as ethbr from './ethbr.ts';
-import * as sleeveRouter from './sleeve-router.ts';
-import * as underlay from './underlay.ts';
-import * as vtep from './vtep.ts';
 
-const dir = new URL('.', import.meta.url).pathname;
-const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'io.ts');
-const modules: Record<string, Record<string, unknown>> = {
-  'bridge.ts': bridge,
-  'container.ts': container,
-  'controller.ts': controller,
-  'datapath.ts': datapath,
-  'ethbr.ts': ethbr,
-  'sleeve-router.ts': sleeveRouter,
-  'underlay.ts': underlay,
-  'vtep.ts': vtep,
-};
+const model = new URL('..', import.meta.url).pathname;
+const sources = (dir: string) =>
+  readdirSync(join(model, dir))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => [`${dir}/${f}`, readFileSync(join(model, dir, f), 'utf8')] as const);
 
-describe.each(files)('%s', (file) => {
-  const source = readFileSync(join(dir, file), 'utf8');
-  it('is listed here, so the checks below cover it', () => {
-    expect(Object.keys(modules)).toContain(file);
+const machineFiles = [...sources('components'), ...sources('entries')];
+
+describe.each(machineFiles)('%s', (_file, source) => {
+  it('builds its machines with setup() or the shared forwarder adapter', () => {
+    expect(source).toMatch(/\bsetup\(|forwarderMachine</);
   });
-  it('exports an xstate machine built with setup()', () => {
-    const machines = Object.values(modules[file] ?? {}).filter(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        (v as { config?: unknown }).config !== undefined &&
-        'transition' in v,
-    );
-    expect(machines.length).toBeGreaterThan(0);
-    expect(source).toMatch(/\bsetup\(/);
-  });
-  it('imports no other component', () => {
-    const imports = [...source.matchAll(/from '(\.\/[^']+)'/g)].map((m) => m[1]);
-    expect(imports.filter((i) => i !== './io.ts')).toEqual([]);
+  it('imports no component', () => {
+    const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
+    expect(imports.filter((i) => i.startsWith('./') || i.includes('components/'))).toEqual([]);
   });
   it('reads no clock, does no I/O, draws no random numbers', () => {
     expect(source).not.toMatch(
-      /Date\.|new Date\b|Math\.random|crypto|globalThis|performance\.|setTimeout|setInterval|process\.|node:|sendTo\(|\bafter:/,
+      /Date\.|new Date\b|Math\.random|crypto|globalThis|performance\.|setTimeout|setInterval|process\.|node:|sendTo\(|\bafter:|\bspawn\b/,
     );
+  });
+});
+
+describe('nothing in model/ mentions a mutant', () => {
+  const all = ['.', 'components', 'entries', 'fdp', 'machine', 'network'].flatMap((dir) =>
+    readdirSync(join(model, dir))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => [`${dir}/${f}`, readFileSync(join(model, dir, f), 'utf8')] as const),
+  );
+  it.each(all)('%s', (_file, source) => {
+    expect(source).not.toMatch(/mutant/i);
   });
 });
 

@@ -11,10 +11,19 @@
  * pcap captures inbound only (`router/pcap.go:49-58`), so the router never sees its own injections:
  * that is the simulator's wiring.
  */
-import { enqueueActions, setup } from 'xstate';
-import { type Ip, ipToInt, isGroupMac, type Mac } from '../addresses.ts';
+import { setup } from 'xstate';
+import { type Ip, isGroupMac, type Mac } from '../addresses.ts';
 import { emptyMacTable } from '../mac-table.ts';
-import { type Arp, arpReply, type Frame, isGratuitous, type SleeveDatagram } from '../packets.ts';
+import { effect } from '../machine/effect.ts';
+import type { Output, RecvEvent } from '../machine/io.ts';
+import {
+  type Arp,
+  arpReply,
+  type Frame,
+  isGratuitous,
+  type Message,
+  type SleeveDatagram,
+} from '../packets.ts';
 import type { MeshRoutes } from '../routing.ts';
 import {
   handleCapturedPacket,
@@ -24,7 +33,6 @@ import {
   type RouterDecision,
   type RouterView,
 } from '../weave-router.ts';
-import type { Output, RecvEvent } from './io.ts';
 
 /** The control plane the seed's router answers from: where every IP and MAC lives. */
 export interface Directory {
@@ -46,8 +54,6 @@ export interface SleeveRouterInput {
   routes: MeshRoutes;
   /** MAC cache ageing (`upstream`); default 10 min as upstream. */
   macAgeMs?: number;
-  /** Mutant (tests only): the proxy ARP reply carries another container's MAC. */
-  wrongProxyMac?: boolean;
 }
 
 /** The input with its defaults filled in, and upstream's MAC cache: MAC -> (peer, last seen), which
@@ -67,24 +73,16 @@ function datagram(ctx: Ctx, dst: Ip, srcPeer: string, dstPeer: string, frame: Fr
   return { kind: 'sleeve', src: ctx.address, dst, srcPeer, dstPeer, frame };
 }
 
-/** The MAC the proxy answers with: the owner's, or under the mutant the first other container's. */
-function proxyMac(ctx: Ctx, target: Ip, ownerMac: Mac): Mac {
-  if (!ctx.wrongProxyMac) return ownerMac;
-  const other = Object.keys(ctx.directory.ips)
-    .filter((ip) => ip !== target)
-    .sort((a, b) => ipToInt(a) - ipToInt(b))[0];
-  return other === undefined ? ownerMac : ctx.directory.ips[other]!.mac;
-}
-
-/** SL-L.2.2.2 / SL-X.2.2.2: a captured ARP request, answered from the directory for remote targets. */
-function proxyArp(ctx: Ctx, arp: Arp): Output[] {
+/** SL-L.2.2.2 / SL-X.2.2.2: a captured ARP request, answered from the directory for remote targets with
+ *  the MAC `answer` picks (the owner's). */
+export function proxyArp(ctx: Ctx, arp: Arp, answer: (owner: { mac: Mac }) => Mac = (o) => o.mac): Output[] {
   // The seed is silent on announcements; they tell the router nothing it needs (it has the directory).
   if (isGratuitous(arp)) return [drop(`gratuitous ARP for ${arp.targetIp}: a local announcement`)];
   const owner = ctx.directory.ips[arp.targetIp];
   if (owner === undefined) return [drop(`nobody owns ${arp.targetIp}: no answer`)];
   if (owner.host === ctx.host)
     return [drop(`target ${arp.targetIp} is on this host: the router does not answer`, 'SL-L.2.2.2')];
-  const reply = arpReply(arp, proxyMac(ctx, arp.targetIp, owner.mac));
+  const reply = arpReply(arp, answer(owner));
   return [{ type: 'send', port: 'pcap', packet: reply, origin: true, seed: 'SL-X.2.2.2' }];
 }
 
@@ -124,43 +122,39 @@ function view(ctx: Ctx, now: number): RouterView {
   return { self: ctx.host, routes: ctx.routes, macs: ctx.macs, now, maxAgeMs: ctx.macAgeMs };
 }
 
-function onCaptured(ctx: Ctx, frame: Frame, now: number): Plan {
-  if (ctx.mode === 'upstream') return act(ctx, handleCapturedPacket(view(ctx, now), frame), frame);
-  const p = frame.payload;
-  if (p.kind === 'arp' && p.op === 'request') return { outputs: proxyArp(ctx, p) };
-  return { outputs: proxyTunnel(ctx, frame) };
+/** Why a packet cannot be taken on its port, or undefined when it can. */
+function refusal(port: string, pkt: Message): string | undefined {
+  if (port === 'pcap') return pkt.kind === 'frame' ? undefined : `not an Ethernet frame on pcap: ${pkt.kind}`;
+  if (port === 'udp') return pkt.kind === 'sleeve' ? undefined : `not a Sleeve datagram on udp: ${pkt.kind}`;
+  return `no such port: ${port}`;
 }
 
-function onDatagram(ctx: Ctx, dg: SleeveDatagram, now: number): Plan {
-  if (ctx.mode === 'upstream') return act(ctx, handleForwardedPacket(view(ctx, now), dg), dg.frame);
-  if (dg.dstPeer !== ctx.host)
-    return { outputs: [drop(`datagram for ${dg.dstPeer}, not this host: proxy-arp uses a full mesh`)] };
-  return { outputs: [{ type: 'send', port: 'pcap', packet: dg.frame, seed: 'SL-X.7' }] };
+type Recv = RecvEvent;
+const isArpRequest = (f: Frame) => f.payload.kind === 'arp' && f.payload.op === 'request';
+/** The outputs of a plan, and the MAC cache if it changed. */
+function apply(ctx: Ctx, plan: Plan, out: Output[]): Partial<Ctx> | undefined {
+  for (const o of plan.outputs) out.push(o);
+  return plan.macs !== undefined && plan.macs !== ctx.macs ? { macs: plan.macs } : undefined;
 }
 
-function onRecv(ctx: Ctx, event: RecvEvent): Plan {
-  const pkt = event.packet;
-  if (event.port === 'pcap')
-    return pkt.kind === 'frame'
-      ? onCaptured(ctx, pkt, event.now)
-      : { outputs: [drop(`not an Ethernet frame on pcap: ${pkt.kind}`)] };
-  if (event.port === 'udp')
-    return pkt.kind === 'sleeve'
-      ? onDatagram(ctx, pkt, event.now)
-      : { outputs: [drop(`not a Sleeve datagram on udp: ${pkt.kind}`)] };
-  return { outputs: [drop(`no such port: ${event.port}`)] };
-}
-
-export const sleeveRouterMachine = setup({
-  types: {
-    context: {} as SleeveRouterContext,
-    events: {} as RecvEvent,
-    input: {} as SleeveRouterInput,
-    emitted: {} as Output,
+/** The guards and actions both modes share: which port a packet came on, and refusing what is not. */
+const common = {
+  guards: {
+    captured: ({ event }: { event: Recv }) =>
+      refusal(event.port, event.packet) === undefined && event.port === 'pcap',
+    capturedArpRequest: ({ event }: { event: Recv }) =>
+      event.port === 'pcap' && event.packet.kind === 'frame' && isArpRequest(event.packet),
+    datagram: ({ event }: { event: Recv }) =>
+      refusal(event.port, event.packet) === undefined && event.port === 'udp',
   },
-}).createMachine({
-  id: 'sleeve-router',
-  context: ({ input }) => ({
+  refuse: effect<Ctx, Recv>((_, e, out) => {
+    out.push(drop(refusal(e.port, e.packet) ?? `nothing to do with ${e.packet.kind} on ${e.port}`));
+    return undefined;
+  }),
+};
+
+function context(input: SleeveRouterInput): Ctx {
+  return {
     host: input.host,
     address: input.address,
     mode: input.mode,
@@ -168,16 +162,96 @@ export const sleeveRouterMachine = setup({
     directory: input.directory,
     routes: input.routes,
     macAgeMs: input.macAgeMs ?? MAC_MAX_AGE_MS,
-    wrongProxyMac: input.wrongProxyMac ?? false,
     macs: emptyMacTable(),
-  }),
+  };
+}
+
+const types = {
+  context: {} as SleeveRouterContext,
+  events: {} as RecvEvent,
+  input: {} as SleeveRouterInput,
+  emitted: {} as Output,
+};
+
+/** The seed's Sleeve router (`sleeve/proxy-arp`). */
+export const sleeveProxyArpMachine = setup({
+  types,
+  guards: common.guards,
+  actions: {
+    refuse: common.refuse,
+    answerArp: effect<Ctx, Recv>((ctx, e, out) => {
+      if (e.packet.kind === 'frame' && e.packet.payload.kind === 'arp')
+        out.push(...proxyArp(ctx, e.packet.payload));
+      return undefined;
+    }),
+    tunnel: effect<Ctx, Recv>((ctx, e, out) => {
+      if (e.packet.kind === 'frame') out.push(...proxyTunnel(ctx, e.packet));
+      return undefined;
+    }),
+    inject: effect<Ctx, Recv>((ctx, e, out) => {
+      if (e.packet.kind !== 'sleeve') return undefined;
+      if (e.packet.dstPeer !== ctx.host)
+        out.push(drop(`datagram for ${e.packet.dstPeer}, not this host: proxy-arp uses a full mesh`));
+      else out.push({ type: 'send', port: 'pcap', packet: e.packet.frame, seed: 'SL-X.7' });
+      return undefined;
+    }),
+  },
+}).createMachine({
+  id: 'sleeve-proxy-arp',
+  description: "the seed's Sleeve router: proxy ARP from a directory, unicast tunnelled to the owner's host",
+  context: ({ input }) => context(input),
   on: {
-    recv: {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const plan = onRecv(context, event);
-        if (plan.macs !== undefined && plan.macs !== context.macs) enqueue.assign({ macs: plan.macs });
-        for (const o of plan.outputs) enqueue.emit(o);
-      }),
-    },
+    recv: [
+      {
+        guard: 'capturedArpRequest',
+        actions: 'answerArp',
+        description: 'SL-X.2.2.2: a captured ARP request',
+      },
+      {
+        guard: 'captured',
+        actions: 'tunnel',
+        description: 'SL-X.5.2: a captured frame, tunnelled if remote',
+      },
+      { guard: 'datagram', actions: 'inject', description: 'SL-X.7: a datagram from a peer, injected' },
+      { actions: 'refuse', description: 'not a packet for this port' },
+    ],
+  },
+});
+
+/** Upstream Weave's Sleeve router (`sleeve/upstream`). */
+export const sleeveUpstreamMachine = setup({
+  types,
+  guards: common.guards,
+  actions: {
+    refuse: common.refuse,
+    handleCaptured: effect<Ctx, Recv>((ctx, e, out) =>
+      e.packet.kind === 'frame'
+        ? apply(ctx, act(ctx, handleCapturedPacket(view(ctx, e.now), e.packet), e.packet), out)
+        : undefined,
+    ),
+    handleForwarded: effect<Ctx, Recv>((ctx, e, out) =>
+      e.packet.kind === 'sleeve'
+        ? apply(ctx, act(ctx, handleForwardedPacket(view(ctx, e.now), e.packet), e.packet.frame), out)
+        : undefined,
+    ),
+  },
+}).createMachine({
+  id: 'sleeve-upstream',
+  description: 'upstream Weave Sleeve: a distributed learning switch over mesh routes',
+  context: ({ input }) => context(input),
+  on: {
+    recv: [
+      {
+        guard: 'captured',
+        actions: 'handleCaptured',
+        description: 'handleCapturedPacket (network_router.go:88-130)',
+      },
+      {
+        guard: 'datagram',
+        actions: 'handleForwarded',
+        description: 'handleForwardedPacket (network_router.go:132-180)',
+      },
+      { actions: 'refuse', description: 'not a packet for this port' },
+    ],
   },
 });

@@ -4,9 +4,9 @@
  * every member but the sender. It does not lose, duplicate or reorder on its own: faults are the
  * scheduler's choices.
  */
-import { enqueueActions, setup } from 'xstate';
 import type { Ip } from '../addresses.ts';
-import type { Output, RecvEvent } from './io.ts';
+import { forwarderMachine } from '../machine/forwarder.ts';
+import type { Output, RecvEvent } from '../machine/io.ts';
 
 export interface UnderlayInput {
   /** Host name (the port) to its underlay address. */
@@ -21,35 +21,27 @@ export interface UnderlayContext {
   groups: Record<Ip, string[]>;
 }
 
-export const underlayMachine = setup({
-  types: {
-    context: {} as UnderlayContext,
-    events: {} as RecvEvent,
-    input: {} as UnderlayInput,
-    emitted: {} as Output,
-  },
-}).createMachine({
+/** One datagram: to the host that has its destination address, or to every member of its group. */
+export function underlayPacket(ctx: UnderlayContext, event: RecvEvent, out: Output[]): undefined {
+  const packet = event.packet;
+  if (packet.kind !== 'sleeve' && packet.kind !== 'vxlan') {
+    out.push({ type: 'drop', reason: `not an underlay packet: ${packet.kind}` });
+    return undefined;
+  }
+  const members = ctx.groups[packet.dst];
+  const ports = members ? members.filter((h) => h !== event.port) : [ctx.ports[packet.dst]];
+  if (ports[0] === undefined && !members)
+    out.push({ type: 'drop', reason: `no host has underlay address ${packet.dst}` });
+  else for (const port of ports) if (port !== undefined) out.push({ type: 'send', port, packet });
+  return undefined;
+}
+
+export const underlayMachine = forwarderMachine<UnderlayContext, UnderlayInput>({
   id: 'underlay',
-  context: ({ input }) => ({
+  description: 'the IP network between hosts: unicast by outer destination, multicast to the group',
+  context: (input) => ({
     ports: Object.fromEntries(Object.entries(input.hosts).map(([host, ip]) => [ip, host])),
     groups: input.groups ?? {},
   }),
-  on: {
-    recv: {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const packet = event.packet;
-        if (packet.kind !== 'sleeve' && packet.kind !== 'vxlan') {
-          enqueue.emit({ type: 'drop', reason: `not an underlay packet: ${packet.kind}` });
-          return;
-        }
-        const members = context.groups[packet.dst];
-        const ports = members ? members.filter((h) => h !== event.port) : [context.ports[packet.dst]];
-        if (ports[0] === undefined && !members) {
-          enqueue.emit({ type: 'drop', reason: `no host has underlay address ${packet.dst}` });
-          return;
-        }
-        for (const port of ports) if (port !== undefined) enqueue.emit({ type: 'send', port, packet });
-      }),
-    },
-  },
+  forward: underlayPacket,
 });

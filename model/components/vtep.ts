@@ -30,11 +30,11 @@
  * `ageingMs` counts as absent, as `vxlan_cleanup` would have deleted it. Only receiving refreshes an entry
  * (`f->updated`); transmit lookups do not. Static entries never age.
  */
-import { enqueueActions, setup } from 'xstate';
 import { type Ip, isGroupMac, type Mac } from '../addresses.ts';
 import { type MacTable, macGet, macSet, macTableOf } from '../mac-table.ts';
-import type { Frame, VxlanPacket } from '../packets.ts';
-import type { Output, RecvEvent } from './io.ts';
+import { forwarderMachine } from '../machine/forwarder.ts';
+import type { Output, RecvEvent } from '../machine/io.ts';
+import type { Frame, Message, VxlanPacket } from '../packets.ts';
 
 export type VtepVariant = 'multicast' | 'unicast' | 'zero-mac' | 'remote';
 
@@ -60,8 +60,6 @@ export interface VtepInput {
   ageingMs?: number;
   /** Static unicast FDB entries (`bridge fdb add MAC dev vxlan0 dst IP`); none in the seed. */
   staticFdb?: Record<Mac, Ip>;
-  /** Mutant (tests only): also re-send frames that came from the underlay back into it. */
-  reflood?: boolean;
 }
 
 export interface VtepContext {
@@ -72,7 +70,6 @@ export interface VtepContext {
   remotes: Ip[];
   learning: boolean;
   ageingMs: number;
-  reflood: boolean;
   /** Unicast entries, learned or static, one remote each. Never holds the all-zero MAC. */
   fdb: MacTable<VtepFdbEntry>;
   /** The remotes of the all-zero-MAC entry (`fdb 00:00:00:00:00:00`): where unknown and group MACs go. */
@@ -108,16 +105,102 @@ export function vtepDestinations(ctx: VtepContext, frame: Frame, now: number): I
   return e !== undefined ? [e.remote] : ctx.defaults;
 }
 
-export const vtepMachine = setup({
-  types: {
-    context: {} as VtepContext,
-    events: {} as RecvEvent,
-    input: {} as VtepInput,
-    emitted: {} as Output,
-  },
-}).createMachine({
+/** FD-X.6, `vxlan_xmit`: encapsulate `frame` once per destination (its FDB entry's remote, else the
+ *  defaults). */
+export function vtepTransmit(ctx: VtepContext, frame: Frame, now: number, out: Output[]): void {
+  const dsts = vtepDestinations(ctx, frame, now);
+  if (dsts.length === 0) {
+    out.push({
+      type: 'drop',
+      reason: `vxlan: no FDB entry for ${frame.dst} and no default destination`,
+      seed: 'FD-X.6',
+    });
+    return;
+  }
+  for (const dst of dsts) {
+    const packet: VxlanPacket = { kind: 'vxlan', src: ctx.address, dst, vni: ctx.vni, frame };
+    out.push({ type: 'send', port: 'udp', packet, seed: 'FD-X.6' });
+  }
+}
+
+/** Why a packet from the underlay is not taken (`vxlan_rcv`), or undefined when it is. */
+function refused(ctx: VtepContext, packet: Message): string | undefined {
+  if (packet.kind !== 'vxlan') return `vxlan: not a VXLAN packet on udp: ${packet.kind}`;
+  if (packet.vni !== ctx.vni) return `vxlan: VNI ${packet.vni} is not ours (${ctx.vni})`;
+  if (packet.dst !== ctx.address && packet.dst !== ctx.group)
+    return `vxlan: outer destination ${packet.dst} is not this vtep`;
+  if (packet.src === ctx.address) return 'vxlan: our own packet looped back';
+  return undefined;
+}
+
+/** `vxlan_snoop`: learn (or move) the inner source MAC at the outer source; undefined when a static entry
+ *  contradicts it (the packet is dropped). */
+function snoop(
+  ctx: VtepContext,
+  packet: VxlanPacket,
+  now: number,
+  out: Output[],
+): VtepContext['fdb'] | undefined {
+  const frame = packet.frame;
+  if (!ctx.learning || isGroupMac(frame.src)) return ctx.fdb;
+  const old = macGet(ctx.fdb, frame.src);
+  if (old?.static === true) {
+    if (old.remote === packet.src) return ctx.fdb;
+    out.push({
+      type: 'drop',
+      reason: `vxlan: ${frame.src} from ${packet.src} contradicts its static entry to ${old.remote}`,
+    });
+    return undefined;
+  }
+  const live = vtepLookup(ctx, frame.src, now);
+  if (live === undefined)
+    out.push({ type: 'note', text: `vxlan learn ${frame.src} at ${packet.src}`, seed: 'FD-X.7' });
+  else if (live.remote !== packet.src)
+    out.push({
+      type: 'note',
+      text: `vxlan move ${frame.src} from ${live.remote} to ${packet.src}`,
+      seed: 'FD-X.7',
+    });
+  // Copy the table only when the entry changes: packets at the same instant leave it as it is.
+  return old?.remote !== packet.src || old.seen !== now
+    ? macSet(ctx.fdb, frame.src, { remote: packet.src, seen: now, static: false })
+    : ctx.fdb;
+}
+
+/** One packet: a frame from `dp` is encapsulated; a VXLAN packet from `udp` is checked, snooped and its
+ *  inner frame handed to `dp` (FD-X.7). A frame from the underlay never goes back into it: Linux hands it
+ *  up and never re-transmits it into the tunnel (split horizon). */
+export function vtepPacket(
+  ctx: VtepContext,
+  event: RecvEvent,
+  out: Output[],
+): Partial<VtepContext> | undefined {
+  const packet = event.packet;
+  if (event.port === 'dp') {
+    if (packet.kind !== 'frame')
+      out.push({ type: 'drop', reason: `vxlan: not an Ethernet frame on dp: ${packet.kind}` });
+    else vtepTransmit(ctx, packet, event.now, out);
+    return undefined;
+  }
+  if (event.port !== 'udp') {
+    out.push({ type: 'drop', reason: `vxlan: no port ${event.port}` });
+    return undefined;
+  }
+  const why = refused(ctx, packet);
+  if (why !== undefined || packet.kind !== 'vxlan') {
+    out.push({ type: 'drop', reason: why ?? 'vxlan: not a VXLAN packet' });
+    return undefined;
+  }
+  const fdb = snoop(ctx, packet, event.now, out);
+  if (fdb === undefined) return undefined;
+  out.push({ type: 'send', port: 'dp', packet: packet.frame, seed: 'FD-X.7' });
+  return fdb === ctx.fdb ? undefined : { fdb };
+}
+
+export const vtepMachine = forwarderMachine<VtepContext, VtepInput>({
   id: 'vtep',
-  context: ({ input }) => ({
+  description: 'a Linux vxlan device: FDB lookup or the default destinations out, snooping in',
+  context: (input) => ({
     address: input.address,
     vni: input.vni,
     variant: input.variant,
@@ -125,102 +208,10 @@ export const vtepMachine = setup({
     remotes: [...(input.remotes ?? [])],
     learning: input.learning,
     ageingMs: input.ageingMs ?? 300_000,
-    reflood: input.reflood ?? false,
     fdb: macTableOf<VtepFdbEntry>(
       Object.entries(input.staticFdb ?? {}).map(([mac, remote]) => [mac, { remote, seen: 0, static: true }]),
     ),
     defaults: defaultsFor(input),
   }),
-  on: {
-    recv: {
-      actions: enqueueActions(({ context, event, enqueue }) => {
-        const packet = event.packet;
-
-        /** FD-X.6: encapsulate `frame` once per destination. */
-        const transmit = (frame: Frame, fdb: MacTable<VtepFdbEntry>) => {
-          const dsts = vtepDestinations({ ...context, fdb }, frame, event.now);
-          if (dsts.length === 0) {
-            enqueue.emit({
-              type: 'drop',
-              reason: `vxlan: no FDB entry for ${frame.dst} and no default destination`,
-              seed: 'FD-X.6',
-            });
-            return;
-          }
-          for (const dst of dsts) {
-            const out: VxlanPacket = { kind: 'vxlan', src: context.address, dst, vni: context.vni, frame };
-            enqueue.emit({ type: 'send', port: 'udp', packet: out, seed: 'FD-X.6' });
-          }
-        };
-
-        if (event.port === 'dp') {
-          if (packet.kind !== 'frame') {
-            enqueue.emit({ type: 'drop', reason: `vxlan: not an Ethernet frame on dp: ${packet.kind}` });
-            return;
-          }
-          transmit(packet, context.fdb);
-          return;
-        }
-
-        if (event.port !== 'udp') {
-          enqueue.emit({ type: 'drop', reason: `vxlan: no port ${event.port}` });
-          return;
-        }
-        if (packet.kind !== 'vxlan') {
-          enqueue.emit({ type: 'drop', reason: `vxlan: not a VXLAN packet on udp: ${packet.kind}` });
-          return;
-        }
-        if (packet.vni !== context.vni) {
-          enqueue.emit({ type: 'drop', reason: `vxlan: VNI ${packet.vni} is not ours (${context.vni})` });
-          return;
-        }
-        if (packet.dst !== context.address && packet.dst !== context.group) {
-          enqueue.emit({ type: 'drop', reason: `vxlan: outer destination ${packet.dst} is not this vtep` });
-          return;
-        }
-        if (packet.src === context.address) {
-          enqueue.emit({ type: 'drop', reason: 'vxlan: our own packet looped back' });
-          return;
-        }
-
-        const frame = packet.frame;
-        let fdb = context.fdb;
-        if (context.learning && !isGroupMac(frame.src)) {
-          // vxlan_snoop
-          const old = macGet(context.fdb, frame.src);
-          if (old?.static === true) {
-            if (old.remote !== packet.src) {
-              enqueue.emit({
-                type: 'drop',
-                reason: `vxlan: ${frame.src} from ${packet.src} contradicts its static entry to ${old.remote}`,
-              });
-              return;
-            }
-          } else {
-            // Copy the table only when the entry changes: packets at the same instant leave it as it is.
-            if (old?.remote !== packet.src || old.seen !== event.now) {
-              fdb = macSet(context.fdb, frame.src, { remote: packet.src, seen: event.now, static: false });
-              enqueue.assign({ fdb });
-            }
-            const live = vtepLookup(context, frame.src, event.now);
-            if (live === undefined)
-              enqueue.emit({
-                type: 'note',
-                text: `vxlan learn ${frame.src} at ${packet.src}`,
-                seed: 'FD-X.7',
-              });
-            else if (live.remote !== packet.src)
-              enqueue.emit({
-                type: 'note',
-                text: `vxlan move ${frame.src} from ${live.remote} to ${packet.src}`,
-                seed: 'FD-X.7',
-              });
-          }
-        }
-        enqueue.emit({ type: 'send', port: 'dp', packet: frame, seed: 'FD-X.7' });
-        // Split horizon: Linux hands the frame up and never re-transmits it into the tunnel.
-        if (context.reflood) transmit(frame, fdb);
-      }),
-    },
-  },
+  forward: vtepPacket,
 });

@@ -27,8 +27,8 @@
  *   (FD-X.3 note); the remote datapath floods it into its bridge and the owner answers.
  */
 import { ipToInt } from '../addresses.ts';
-import type { Output } from '../components/io.ts';
-import { describeFlow, type Flow, type FlowInstall, type Upcall } from '../flows.ts';
+import type { Flow, FlowInstall } from '../flows.ts';
+import type { Output } from '../machine/io.ts';
 import type { ControllerContext } from './types.ts';
 
 /** Priorities: flood < ARP punt < per-IP responders, drops and rewrites. */
@@ -39,10 +39,6 @@ export const PRIO_PER_IP = 20;
 export function install(flow: Flow): Output {
   const msg: FlowInstall = { kind: 'flow-install', flow };
   return { type: 'send', port: 'datapath', packet: msg, origin: true };
-}
-
-function drop(reason: string, seed?: string): Output {
-  return seed ? { type: 'drop', reason, seed } : { type: 'drop', reason };
 }
 
 function sortedIps(ctx: ControllerContext): string[] {
@@ -134,47 +130,4 @@ export function standingWarnings(ctx: ControllerContext): Output[] {
           text: `H2: no fake MAC for ${missing.join(', ')}: no responder or rewrite flows for them`,
         },
       ];
-}
-
-/** H1: an ARP request punted by the standing flow (FD-X.2.2 H1, FD-X.3). */
-export function h1Upcall(ctx: ControllerContext, up: Upcall): Output[] {
-  const p = up.frame.payload;
-  if (up.inPort !== 'bridge' || p.kind !== 'arp' || p.op !== 'request')
-    return [drop(`H1's controller only handles ARP requests from the bridge (upcall from ${up.inPort})`)];
-  const tpa = p.targetIp;
-  const owner = ctx.directory.ips[tpa];
-  const base = { inPort: 'bridge', ethType: 'arp', arpOp: 'request', arpTpa: tpa } as const;
-  if (owner === undefined)
-    return [
-      drop(`first request consumed by the controller; nobody owns ${tpa}, nothing installed`, 'FD-X.3'),
-    ];
-  if (owner.host === ctx.host) {
-    const flow: Flow = {
-      match: base,
-      actions: [],
-      priority: PRIO_PER_IP,
-      label: `H1: ${tpa} is local`,
-      seed: 'FD-L.2.2',
-    };
-    return [
-      { type: 'note', text: `upcall who-has ${tpa}: local, install ${describeFlow(flow)}` },
-      install(flow),
-      drop(
-        `request for local ${tpa} consumed by the controller; the bridge delivered it to the owner`,
-        'FD-L.2.2',
-      ),
-    ];
-  }
-  const flow: Flow = {
-    match: base,
-    actions: [{ type: 'arp-respond', mac: owner.mac }],
-    priority: PRIO_PER_IP,
-    label: `H1: answer who-has ${tpa} with ${owner.mac}`,
-    seed: 'FD-X.3',
-  };
-  return [
-    { type: 'note', text: `upcall who-has ${tpa}: on ${owner.host}, install ${describeFlow(flow)}` },
-    install(flow),
-    drop('first request consumed by the controller', 'FD-X.3'),
-  ];
 }

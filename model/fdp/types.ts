@@ -54,4 +54,6 @@ export interface ControllerContext extends Required<ControllerInput> {
   sendToMac: MacTable<PortEntry>;
   /** Upstream: every peer's short id (`model/fdp/vni.ts`), fixed for the run; empty for H1, H2, H3. */
   shortIds: Record<string, number>;
+  /** H1: the state of each target IP a request was punted for (`model/entries/h1-target.ts`). */
+  h1Targets: Record<Ip, unknown>;
 }

@@ -25,7 +25,6 @@
  *   (`:1093-1110`); fastdp's MAC table is aged lazily, 10 min after learning (upstream: 10–20 min sweeps).
  */
 import { isGroupMac, type Mac } from '../addresses.ts';
-import type { Output } from '../components/io.ts';
 import {
   describeFlow,
   type Execute,
@@ -36,6 +35,7 @@ import {
   type Upcall,
 } from '../flows.ts';
 import { type MacTable, macGet, macSet } from '../mac-table.ts';
+import type { Output } from '../machine/io.ts';
 import type { Frame } from '../packets.ts';
 import {
   handleCapturedPacket,

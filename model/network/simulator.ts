@@ -11,11 +11,11 @@
  * the clock never scans every timer. The order of steps is exactly the one of the plain "sort the
  * timers, splice the picked delivery" formulation (`bench/reference-simulator.ts`); a test pins it.
  */
-import type { AnyMachineSnapshot } from 'xstate';
-import type { ComponentEvent } from '../components/io.ts';
+import type { ComponentEvent } from '../machine/io.ts';
+import type { MachineState } from '../machine/plan.ts';
 import type { Traffic } from '../traffic.ts';
 import { fifoScheduler, type Scheduler } from './scheduler.ts';
-import { makeStepper, type Stepper } from './step.ts';
+import { type Engine, makeStepper, type Stepper } from './step.ts';
 import type { CopyInfo, Endpoint, TraceInput, TraceOutput, TraceStep } from './trace.ts';
 import type { ComponentDef, Network } from './wiring.ts';
 
@@ -31,6 +31,8 @@ export interface RunOptions {
   record?: boolean;
   /** Told every step as it is taken. */
   onStep?: (step: TraceStep) => void;
+  /** How machines are stepped: their plan (default), or xstate's own `transition` (tests compare both). */
+  engine?: Engine;
 }
 
 export interface Run {
@@ -38,6 +40,8 @@ export interface Run {
   copies: CopyInfo[];
   /** Each component's final context. */
   contexts: Record<string, unknown>;
+  /** Each component's final state ('' for a machine without states). */
+  values: Record<string, string>;
   /** Virtual time of the last step. */
   end: number;
   truncated: boolean;
@@ -49,7 +53,7 @@ export interface Run {
 interface Slot {
   def: ComponentDef;
   stepper: Stepper;
-  snapshot: AnyMachineSnapshot;
+  state: MachineState;
   links: Map<string, { slot: Slot; from: Endpoint; to: Endpoint }>;
 }
 
@@ -86,12 +90,12 @@ interface Timer {
   dead: boolean;
 }
 
-const steppers = new WeakMap<object, Stepper>();
-function stepperOf(machine: Network['components'][number]['machine']): Stepper {
-  let s = steppers.get(machine);
+const steppers: Record<Engine, WeakMap<object, Stepper>> = { plan: new WeakMap(), xstate: new WeakMap() };
+function stepperOf(machine: Network['components'][number]['machine'], engine: Engine): Stepper {
+  let s = steppers[engine].get(machine);
   if (!s) {
-    s = makeStepper(machine);
-    steppers.set(machine, s);
+    s = makeStepper(machine, engine);
+    steppers[engine].set(machine, s);
   }
   return s;
 }
@@ -172,8 +176,8 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
   for (const def of network.components) {
     slots.set(def.id, {
       def,
-      stepper: stepperOf(def.machine),
-      snapshot: undefined as unknown as AnyMachineSnapshot,
+      stepper: stepperOf(def.machine, options.engine ?? 'plan'),
+      state: undefined as unknown as MachineState,
       links: new Map(),
     });
   }
@@ -253,8 +257,8 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
   };
 
   for (const [id, slot] of slots) {
-    const { snapshot, outputs } = slot.stepper.initial(slot.def.input);
-    slot.snapshot = snapshot;
+    const { state, outputs } = slot.stepper.initial(slot.def.input);
+    slot.state = state;
     if (outputs.length > 0) {
       const input: TraceInput = { type: 'start' };
       const step: TraceStep = { n: steps, at: 0, component: id, input, outputs: [] };
@@ -300,16 +304,20 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
       head = 0;
     }
     const slot = d.slot;
-    const { snapshot, outputs } = slot.stepper.step(slot.snapshot, eventOf(d.input, now));
-    slot.snapshot = snapshot;
+    const { state, outputs } = slot.stepper.step(slot.state, eventOf(d.input, now));
+    slot.state = state;
     const step: TraceStep = { n: steps, at: now, component: slot.def.id, input: d.input, outputs: [] };
     step.outputs = route(slot, d.input, outputs);
     took(step);
   }
 
   const contexts: Record<string, unknown> = {};
-  for (const [id, slot] of slots) contexts[id] = slot.snapshot.context;
-  return { trace, copies, contexts, end: now, truncated, choices: [...scheduler.used] };
+  const values: Record<string, string> = {};
+  for (const [id, slot] of slots) {
+    contexts[id] = slot.state.context;
+    values[id] = slot.state.value;
+  }
+  return { trace, copies, contexts, values, end: now, truncated, choices: [...scheduler.used] };
 }
 
 /** The ports of a component that are linked, from the network's link table (built once per network). */

@@ -1,9 +1,10 @@
 /**
- * The one place that touches xstate's internals: `step(snapshot, event) -> {snapshot, outputs}` for a
- * component machine. It calls `machine.transition(snapshot, event, scope)` with one reused actor scope
- * per machine, whose action executor collects what the machine `emit`s. This is about ten times cheaper
- * than xstate's exported `transition()`, which builds a throw-away actor on every call
- * (docs/architecture.md, "Stepping"; ../shared/reference/xstate-speed.md).
+ * A component's stepping function, `step(state, event) -> {state, outputs}`, the one thing the simulator
+ * asks of a machine. The initial state comes from xstate (`getInitialSnapshot`, running the initial
+ * state's entry effects, whose outputs are collected); every later event goes through the machine's plan
+ * (`model/machine/plan.ts`). The `xstate` engine steps with xstate's own `machine.transition` instead, with
+ * one reused actor scope per machine: slower, and kept so that a test can demand that both give the same
+ * trace (docs/architecture.md, "Stepping").
  */
 import {
   type AnyActorScope,
@@ -12,24 +13,29 @@ import {
   createActor,
   createMachine,
 } from 'xstate';
-import type { ComponentEvent, Output } from '../components/io.ts';
+import type { ComponentEvent, Output } from '../machine/io.ts';
+import { type MachineState, plan, step as planStep } from '../machine/plan.ts';
+
+export type Engine = 'plan' | 'xstate';
 
 export interface StepResult {
-  snapshot: AnyMachineSnapshot;
+  state: MachineState;
   outputs: Output[];
 }
 
 export interface Stepper {
   readonly machine: AnyStateMachine;
-  /** The initial snapshot for `input`, with the outputs of the initial state's entry actions. */
+  /** The initial state for `input`, with the outputs of the initial state's entry effects. */
   initial(input: unknown): StepResult;
-  step(snapshot: AnyMachineSnapshot, event: ComponentEvent): StepResult;
+  step(state: MachineState, event: ComponentEvent): StepResult;
 }
 
 /** Stands in for `self` and `system`: component machines never use them (no sendTo, no spawn). */
 const inert = createActor(createMachine({}));
 
-export function makeStepper(machine: AnyStateMachine): Stepper {
+const stateValue = (s: AnyMachineSnapshot): string => (typeof s.value === 'string' ? s.value : '');
+
+export function makeStepper(machine: AnyStateMachine, engine: Engine = 'plan'): Stepper {
   let collected: Output[] = [];
   const scope: AnyActorScope = {
     self: inert,
@@ -52,11 +58,22 @@ export function makeStepper(machine: AnyStateMachine): Stepper {
     const outputs = collected;
     collected = [];
     if (snapshot.status === 'error') throw snapshot.error;
-    return { snapshot, outputs };
+    return { state: { value: stateValue(snapshot), context: snapshot.context }, outputs };
   };
-  return {
-    machine,
-    initial: (input) => take(machine.getInitialSnapshot(scope, input)),
-    step: (snapshot, event) => take(machine.transition(snapshot, event, scope)),
-  };
+  const initial = (input: unknown) => take(machine.getInitialSnapshot(scope, input));
+  if (engine === 'xstate')
+    return {
+      machine,
+      initial,
+      step: (state, event) =>
+        take(
+          machine.transition(
+            machine.resolveState({ value: state.value === '' ? {} : state.value, context: state.context }),
+            event,
+            scope,
+          ),
+        ),
+    };
+  const p = plan(machine);
+  return { machine, initial, step: (state, event) => planStep(p, state, event) };
 }

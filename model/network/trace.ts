@@ -2,7 +2,7 @@
  * The trace of a run: every step (time, component, input, outputs), and for every message sent a copy
  * id with the id of the copy it came from, so that a property can follow one frame's family tree.
  */
-import type { Output } from '../components/io.ts';
+import type { Output } from '../machine/io.ts';
 import type { Message } from '../packets.ts';
 
 export interface Endpoint {

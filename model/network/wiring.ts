@@ -16,14 +16,18 @@ import { FAKE_MAC_PREFIX, type Ip, type Mac } from '../addresses.ts';
 import { bridgeMachine } from '../components/bridge.ts';
 import type { NeighParams } from '../components/container.ts';
 import { containerMachine } from '../components/container.ts';
-import { controllerMachine } from '../components/controller.ts';
+import {
+  h1ControllerMachine,
+  h2ControllerMachine,
+  h3ControllerMachine,
+  upstreamControllerMachine,
+} from '../components/controller.ts';
 import { datapathMachine } from '../components/datapath.ts';
 import { ethbrMachine } from '../components/ethbr.ts';
-import { sleeveRouterMachine } from '../components/sleeve-router.ts';
+import { sleeveProxyArpMachine, sleeveUpstreamMachine } from '../components/sleeve-router.ts';
 import { underlayMachine } from '../components/underlay.ts';
 import { vtepMachine } from '../components/vtep.ts';
 import type { Config, FdpSeedConfig, FdpUpstreamConfig, LinuxConfig } from '../config.ts';
-import type { MutantName } from '../mutants.ts';
 import { allMeshRoutes, type MeshRoutes, peerGraph } from '../routing.ts';
 import { containersOn, type HostSpec, peerLinks, type Topology, validateTopology } from '../topology.ts';
 import type { Endpoint } from './trace.ts';
@@ -59,10 +63,11 @@ export interface Network {
 }
 
 export interface WiringOptions {
-  mutants?: readonly MutantName[];
+  /** Machines to use instead of the model's own, by machine id (properties/ swaps in broken ones). */
+  machines?: Readonly<Record<string, AnyStateMachine>>;
   /** Every container's neighbour settings (default: Weave's, see container.ts). */
   neigh?: Partial<NeighParams>;
-  /** Mutant topology (tests only): on this host, two extra bridge ports `loopA` and `loopB` cabled to
+  /** A looped topology (tests only): on this host, two extra bridge ports `loopA` and `loopB` cabled to
    *  each other, a Layer-2 loop (a veth whose two ends are both on the bridge). */
   bridgeLoop?: string;
 }
@@ -89,7 +94,8 @@ export function componentId(host: string, name: string): string {
 
 export function buildNetwork(topology: Topology, config: Config, options: WiringOptions = {}): Network {
   validateTopology(topology);
-  const mutant = new Set(options.mutants ?? []);
+  /** The model's machine, or the one the options put in its place. */
+  const use = (machine: AnyStateMachine): AnyStateMachine => options.machines?.[machine.id] ?? machine;
   const components: ComponentDef[] = [];
   const linkPairs: [Endpoint, Endpoint][] = [];
   const add = (def: ComponentDef) => components.push(def);
@@ -115,7 +121,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
       id: id('bridge'),
       kind: 'bridge',
       host: host.name,
-      machine: bridgeMachine,
+      machine: use(bridgeMachine),
       input: {
         ports: [
           ...containers.map((c) => c.name),
@@ -123,7 +129,6 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
           ...(linux ? ['vxlan'] : []),
           ...(looped ? ['loopA', 'loopB'] : []),
         ],
-        floodToIngress: mutant.has('bridge-floods-ingress'),
       },
     });
     for (const c of containers) {
@@ -132,13 +137,12 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
         id: id(c.name),
         kind: 'container',
         host: host.name,
-        machine: containerMachine,
+        machine: use(containerMachine),
         input: {
           name: c.name,
           mac: c.mac,
           ip: c.ip,
           subnet: c.subnet,
-          neverRetry: mutant.has('container-never-retries'),
           ...(options.neigh ? { neigh: options.neigh } : {}),
         },
       });
@@ -148,13 +152,8 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
       id: id('ethbr'),
       kind: 'ethbr',
       host: host.name,
-      machine: ethbrMachine,
-      input: {
-        mac: host.mac,
-        ip: host.ip,
-        answerAnyArp: mutant.has('kernel-answers-any-arp'),
-        tap: !linux,
-      },
+      machine: use(ethbrMachine),
+      input: { mac: host.mac, ip: host.ip, tap: !linux },
     });
     link({ component: id('bridge'), port: 'ethbr' }, { component: id('ethbr'), port: 'bridge' });
     if (looped) link({ component: id('bridge'), port: 'loopA' }, { component: id('bridge'), port: 'loopB' });
@@ -163,7 +162,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
     const peers = Object.fromEntries(Object.entries(addresses).filter(([h]) => h !== host.name));
     const toUnderlay = (e: Endpoint) => link(e, { component: UNDERLAY, port: host.name });
     if (config.plane === 'linux') {
-      add(linuxVtep(topology, config, host, mutant));
+      add(linuxVtep(topology, config, host, use));
       link({ component: id('bridge'), port: 'vxlan' }, { component: id('vtep'), port: 'dp' });
       toUnderlay({ component: id('vtep'), port: 'udp' });
       return;
@@ -173,7 +172,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
         id: id('router'),
         kind: 'sleeve-router',
         host: host.name,
-        machine: sleeveRouterMachine,
+        machine: use(config.arp === 'proxy' ? sleeveProxyArpMachine : sleeveUpstreamMachine),
         input: {
           host: host.name,
           address: host.address,
@@ -181,14 +180,13 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
           peers,
           directory,
           routes,
-          wrongProxyMac: mutant.has('proxy-wrong-mac'),
         },
       });
       link({ component: id('ethbr'), port: 'tap' }, { component: id('router'), port: 'pcap' });
       toUnderlay({ component: id('router'), port: 'udp' });
       return;
     }
-    for (const c of wireFdpHost(topology, config, host, routes, directory, mutant)) add(c);
+    for (const c of wireFdpHost(topology, config, host, routes, directory, use)) add(c);
     link({ component: id('ethbr'), port: 'tap' }, { component: id('datapath'), port: 'bridge' });
     link(
       { component: id('datapath'), port: 'controller' },
@@ -208,7 +206,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
     id: UNDERLAY,
     kind: 'underlay',
     host: null,
-    machine: underlayMachine,
+    machine: use(underlayMachine),
     input: { hosts: addresses, groups: multicast ? { [VTEP_GROUP]: hostNames } : {} },
   });
 
@@ -241,12 +239,9 @@ export function ringNext(topology: Topology, host: string): HostSpec {
   return topology.hosts[(i + 1) % topology.hosts.length]!;
 }
 
-function linuxVtep(
-  topology: Topology,
-  config: LinuxConfig,
-  host: HostSpec,
-  mutant: Set<MutantName>,
-): ComponentDef {
+type Use = (machine: AnyStateMachine) => AnyStateMachine;
+
+function linuxVtep(topology: Topology, config: LinuxConfig, host: HostSpec, use: Use): ComponentDef {
   const others = topology.hosts.filter((h) => h.name !== host.name).map((h) => h.address);
   const remotes =
     config.vtep === 'multicast'
@@ -258,7 +253,7 @@ function linuxVtep(
     id: componentId(host.name, 'vtep'),
     kind: 'vtep',
     host: host.name,
-    machine: vtepMachine,
+    machine: use(vtepMachine),
     input: {
       address: host.address,
       vni: LINUX_VNI,
@@ -266,10 +261,17 @@ function linuxVtep(
       group: config.vtep === 'multicast' ? VTEP_GROUP : undefined,
       remotes,
       learning: config.learning,
-      reflood: mutant.has('vtep-refloods'),
     },
   };
 }
+
+/** The controller machine of each Fast Datapath hypothesis. */
+const CONTROLLERS = {
+  h1: h1ControllerMachine,
+  h2: h2ControllerMachine,
+  h3: h3ControllerMachine,
+  upstream: upstreamControllerMachine,
+} as const;
 
 /** The Fast Datapath components of one host: datapath, controller and, for the seed's guesses, a vtep. */
 function wireFdpHost(
@@ -278,7 +280,7 @@ function wireFdpHost(
   host: HostSpec,
   routes: MeshRoutes,
   directory: { ips: Record<Ip, { mac: Mac; host: string }>; macs: Record<Mac, string> },
-  mutant: Set<MutantName>,
+  use: Use,
 ): ComponentDef[] {
   const id = (name: string) => componentId(host.name, name);
   const upstream = config.hypothesis === 'upstream';
@@ -288,20 +290,19 @@ function wireFdpHost(
       id: id('datapath'),
       kind: 'datapath',
       host: host.name,
-      machine: datapathMachine,
+      machine: use(datapathMachine),
       input: {
         ports: upstream ? ['bridge', 'vxlan', 'controller'] : ['bridge', 'vtep', 'controller'],
         address: host.address,
         // Upstream sweeps flows unused for 5 min (router/fastdp.go:1043-1091); the seed's standing flows never expire.
         idleMs: upstream ? 300_000 : undefined,
-        dropUpcalled: mutant.has('datapath-drops-upcalled'),
       },
     },
     {
       id: id('controller'),
       kind: 'controller',
       host: host.name,
-      machine: controllerMachine,
+      machine: use(CONTROLLERS[config.hypothesis]),
       input: {
         host: host.name,
         address: host.address,
@@ -320,7 +321,7 @@ function wireFdpHost(
       id: id('vtep'),
       kind: 'vtep',
       host: host.name,
-      machine: vtepMachine,
+      machine: use(vtepMachine),
       input: {
         address: host.address,
         vni: SEED_VNI,
@@ -328,7 +329,6 @@ function wireFdpHost(
         group: config.vtep === 'multicast' ? VTEP_GROUP : undefined,
         remotes: config.vtep === 'multicast' ? [] : others,
         learning: config.learning,
-        reflood: mutant.has('vtep-refloods'),
       },
     });
   }

@@ -1,0 +1,130 @@
+/**
+ * What the seed's H1 controller knows of one target IP (FD-X.2.2 H1, FD-X.3; the reading chosen in
+ * `model/fdp/seed.ts`): nothing yet, until a punted ARP request for it arrives; then, by the directory, a
+ * container on another host (the controller installs an ARP responder flow with the owner's MAC: the
+ * retry is answered by the datapath), one on this host (a flow that drops the requests: the bridge already
+ * delivered them to the owner, FD-L.2.2), or nobody (nothing installed). Each punted request is consumed:
+ * the first one is never answered. A request punted again (flows lost, or a second requester before the
+ * flow landed) is handled the same way again.
+ */
+import { setup } from 'xstate';
+import type { Ip, Mac } from '../addresses.ts';
+import { install, PRIO_PER_IP } from '../fdp/seed.ts';
+import { describeFlow, type Flow } from '../flows.ts';
+import { effect } from '../machine/effect.ts';
+import type { Output } from '../machine/io.ts';
+
+export type H1TargetState = 'unknown' | 'answering' | 'local' | 'unowned';
+
+export interface H1TargetData {
+  /** The IP's owner as the directory has it; absent when nobody owns the IP. */
+  owner?: { mac: Mac; host: string };
+}
+
+export type H1TargetEvent = {
+  type: 'upcall';
+  /** The target IP of the punted request. */
+  ip: Ip;
+  /** This controller's host. */
+  host: string;
+  owner?: { mac: Mac; host: string };
+};
+
+type D = H1TargetData;
+type E = H1TargetEvent;
+
+const base = (ip: Ip) => ({ inPort: 'bridge', ethType: 'arp', arpOp: 'request', arpTpa: ip }) as const;
+
+/** The flow that answers who-has `ip` with `mac` in the datapath. */
+export function responderFlow(ip: Ip, mac: Mac): Flow {
+  return {
+    match: base(ip),
+    actions: [{ type: 'arp-respond', mac }],
+    priority: PRIO_PER_IP,
+    label: `H1: answer who-has ${ip} with ${mac}`,
+    seed: 'FD-X.3',
+  };
+}
+
+export const h1TargetMachine = setup({
+  types: { context: {} as H1TargetData, events: {} as H1TargetEvent, emitted: {} as Output },
+  guards: {
+    ownerRemote: ({ event }) => event.owner !== undefined && event.owner.host !== event.host,
+    ownerLocal: ({ event }) => event.owner !== undefined && event.owner.host === event.host,
+  },
+  actions: {
+    installResponder: effect<D, E>((_, e, out) => {
+      const owner = e.owner!;
+      const flow = responderFlow(e.ip, owner.mac);
+      out.push({
+        type: 'note',
+        text: `upcall who-has ${e.ip}: on ${owner.host}, install ${describeFlow(flow)}`,
+      });
+      out.push(install(flow));
+      out.push({ type: 'drop', reason: 'first request consumed by the controller', seed: 'FD-X.3' });
+      return { owner };
+    }),
+    installLocalDrop: effect<D, E>((_, e, out) => {
+      const flow: Flow = {
+        match: base(e.ip),
+        actions: [],
+        priority: PRIO_PER_IP,
+        label: `H1: ${e.ip} is local`,
+        seed: 'FD-L.2.2',
+      };
+      out.push({ type: 'note', text: `upcall who-has ${e.ip}: local, install ${describeFlow(flow)}` });
+      out.push(install(flow));
+      out.push({
+        type: 'drop',
+        reason: `request for local ${e.ip} consumed by the controller; the bridge delivered it to the owner`,
+        seed: 'FD-L.2.2',
+      });
+      return e.owner ? { owner: e.owner } : undefined;
+    }),
+    consumeUnowned: effect<D, E>((_, e, out) => {
+      out.push({
+        type: 'drop',
+        reason: `first request consumed by the controller; nobody owns ${e.ip}, nothing installed`,
+        seed: 'FD-X.3',
+      });
+      return undefined;
+    }),
+  },
+}).createMachine({
+  id: 'h1-target',
+  description: "the seed's H1 controller's state for one target IP",
+  context: {},
+  initial: 'unknown',
+  states: {
+    unknown: {
+      on: {
+        upcall: [
+          {
+            guard: 'ownerRemote',
+            target: 'answering',
+            actions: 'installResponder',
+            description: 'FD-X.3: the first request consumed, a responder flow installed for the retry',
+          },
+          {
+            guard: 'ownerLocal',
+            target: 'local',
+            actions: 'installLocalDrop',
+            description: 'FD-L.2.2: the owner is here and answers; requests for it are dropped',
+          },
+          { target: 'unowned', actions: 'consumeUnowned', description: 'FD-X.3: nobody owns the IP' },
+        ],
+      },
+    },
+    answering: {
+      on: {
+        upcall: { actions: 'installResponder', description: 'punted again: the responder installed again' },
+      },
+    },
+    local: {
+      on: { upcall: { actions: 'installLocalDrop', description: 'punted again: the drop installed again' } },
+    },
+    unowned: {
+      on: { upcall: { actions: 'consumeUnowned', description: 'punted again: consumed again' } },
+    },
+  },
+});

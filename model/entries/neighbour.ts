@@ -1,0 +1,487 @@
+/**
+ * One entry of a container's IPv4 neighbour (ARP) table, with Linux's NUD states, modelled on
+ * `net/core/neighbour.c` (`__neigh_event_send`, `neigh_timer_handler`, `__neigh_update`) and
+ * `net/ipv4/arp.c` (`arp_process`, `arp_solicit`), with Weave's neighbour settings (upstream `net/arp.go`:
+ * base_reachable_time 5 s, delay_first_probe_time 2 s, ucast_solicit 1).
+ *
+ * NONE is an entry not yet made (the container keeps no NONE entries). The events:
+ * - `send`: the container sends an IPv4 packet to this neighbour (`neigh_resolve_output`);
+ * - `timer`: the entry's timer came due (`neigh_timer_handler`);
+ * - `reply`: an ARP reply from this neighbour (`arp_process`, `__neigh_update` to REACHABLE);
+ * - `update`: an ARP request or announcement names this neighbour as its sender (`__neigh_update` to
+ *   STALE; `create` when the request is for our address, arp_accept=0 otherwise).
+ *
+ * Linux draws reachable_time at random in [base/2, 3·base/2]; the model uses exactly base, so that runs
+ * replay exactly. A REACHABLE entry whose reachable time has passed counts as STALE when it is used, as
+ * the kernel's lazy check in `neigh_event_send` does, even if its timer has not fired at that instant.
+ */
+import { setup } from 'xstate';
+import type { Ip, Mac } from '../addresses.ts';
+import { effect } from '../machine/effect.ts';
+import type { Output } from '../machine/io.ts';
+import { arpRequest, type Frame, type Ipv4 } from '../packets.ts';
+
+export type NeighState = 'NONE' | 'INCOMPLETE' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'FAILED';
+
+/** Neighbour-table settings, in ms and counts (Linux `/proc/sys/net/ipv4/neigh/eth0/*`). */
+export interface NeighParams {
+  /** Broadcast solicits while INCOMPLETE (mcast_solicit). */
+  mcastSolicit: number;
+  /** Unicast solicits while PROBE (ucast_solicit). */
+  ucastSolicit: number;
+  /** Time between solicits (retrans_time_ms). */
+  retransMs: number;
+  /** How long a confirmation keeps an entry REACHABLE (base_reachable_time_ms). */
+  baseReachableMs: number;
+  /** How long DELAY waits for a confirmation before probing (delay_first_probe_time). */
+  delayFirstProbeMs: number;
+  /** Packets queued per unresolved neighbour (unres_qlen). */
+  queueLen: number;
+}
+
+/** Linux's defaults (mcast_solicit 3, retrans_time 1 s, unres_qlen 101) with Weave's settings
+ *  (upstream `net/arp.go`: ucast_solicit 1, base_reachable_time 5 s, delay_first_probe_time 2 s). */
+export const DEFAULT_NEIGH_PARAMS: NeighParams = {
+  mcastSolicit: 3,
+  ucastSolicit: 1,
+  retransMs: 1000,
+  baseReachableMs: 5000,
+  delayFirstProbeMs: 2000,
+  queueLen: 101,
+};
+
+/** An entry's data besides its state: one row of `ip neigh`. */
+export interface NeighData {
+  /** The neighbour's MAC; absent while INCOMPLETE and once FAILED (a failed MAC is never used). */
+  mac?: Mac;
+  /** Solicits sent in the current INCOMPLETE (broadcast) or PROBE (unicast) round. */
+  probes: number;
+  /** When a reply last confirmed the neighbour reachable (virtual ms); null before any. */
+  confirmed: number | null;
+  /** When the state or MAC last changed (virtual ms); for DELAY, when it entered DELAY. */
+  updated: number;
+  /** Packets waiting for the MAC, oldest first (INCOMPLETE only). */
+  queue: Ipv4[];
+}
+
+export type NeighEntry = NeighData & { state: Exclude<NeighState, 'NONE'> };
+
+/** The data of an entry not yet made. */
+export const NEW_NEIGHBOUR: NeighData = { probes: 0, confirmed: null, updated: 0, queue: [] };
+
+/** The container an entry belongs to: what its solicits and frames are sent from. */
+export interface NeighHost {
+  mac: Mac;
+  ip: Ip;
+  params: NeighParams;
+}
+
+interface Common {
+  now: number;
+  /** The neighbour's IP: the entry's key. */
+  ip: Ip;
+  host: NeighHost;
+}
+
+export type NeighEvent =
+  | (Common & { type: 'send'; packet: Ipv4 })
+  | (Common & { type: 'timer' })
+  | (Common & { type: 'reply'; mac: Mac })
+  | (Common & { type: 'update'; mac: Mac; create: boolean });
+
+type D = NeighData;
+type E = NeighEvent;
+
+const TIMER_PREFIX = 'neigh/';
+/** The key of an entry's timer in the container. */
+export const neighTimerKey = (ip: Ip): string => `${TIMER_PREFIX}${ip}`;
+/** The neighbour IP a timer key belongs to, or undefined for another timer. */
+export const neighOfTimer = (key: string): Ip | undefined =>
+  key.startsWith(TIMER_PREFIX) ? key.slice(TIMER_PREFIX.length) : undefined;
+
+/** A new entry starts unconfirmed: Linux sets confirmed to now - 2 * base_reachable_time. */
+const unconfirmed = (e: E) => e.now - 2 * e.host.params.baseReachableMs;
+const reachableUntil = (d: D, e: E) => (d.confirmed ?? unconfirmed(e)) + e.host.params.baseReachableMs;
+
+function macOf(d: D, e: E): Mac {
+  if (d.mac === undefined) throw new Error(`neighbour ${e.ip} has no MAC`);
+  return d.mac;
+}
+
+function arm(out: Output[], e: E, at: number): void {
+  out.push({ type: 'timer.set', key: neighTimerKey(e.ip), at });
+}
+
+/** `arp_solicit`: who-has, broadcast, or unicast to the cached MAC when probing. */
+function solicit(out: Output[], e: E, to?: Mac): void {
+  out.push({ type: 'send', port: 'eth0', packet: arpRequest(e.host.mac, e.host.ip, e.ip, to), origin: true });
+}
+
+function sendFrame(out: Output[], e: E, dst: Mac, payload: Ipv4): void {
+  const frame: Frame = { kind: 'frame', src: e.host.mac, dst, payload };
+  out.push({ type: 'send', port: 'eth0', packet: frame, origin: true });
+}
+
+/** The trace's line for a state change, `neigh IP FROM -> TO MAC`, written after the change's data. */
+function moved(from: NeighState, to: NeighState) {
+  return effect<D, E>((d, e, out) => {
+    out.push({ type: 'note', text: `neigh ${e.ip} ${from} -> ${to}${d.mac ? ` ${d.mac}` : ''}` });
+    return undefined;
+  });
+}
+
+/** Give up (`neigh_invalidate`): FAILED, the MAC forgotten, every queued packet dropped. */
+function fail(from: 'INCOMPLETE' | 'PROBE', reason: (d: D, e: E) => string) {
+  return effect<D, E>((d, e, out) => {
+    out.push({ type: 'note', text: `neigh ${e.ip} ${from} -> FAILED` });
+    for (const p of d.queue) out.push({ type: 'drop', reason: `${reason(d, e)} (ping ${p.ping} dropped)` });
+    return { mac: undefined, updated: e.now, queue: [] };
+  });
+}
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+const noAction = effect<D, E>(() => undefined);
+
+export const neighbourMachine = setup({
+  types: { context: {} as NeighData, events: {} as NeighEvent, emitted: {} as Output },
+  guards: {
+    /** The entry's reachable time has run out (`neigh_timer_handler`, and the lazy check on use). */
+    reachableExpired: ({ context, event }) => event.now >= reachableUntil(context, event),
+    /** Broadcast solicits left in this INCOMPLETE round (mcast_solicit). */
+    broadcastProbesLeft: ({ context, event }) => context.probes < event.host.params.mcastSolicit,
+    /** Unicast probes left in this PROBE round (ucast_solicit). */
+    unicastProbesLeft: ({ context, event }) => context.probes < event.host.params.ucastSolicit,
+    /** Something confirmed the neighbour since the entry entered DELAY (Linux: `neigh_confirm` from an
+     *  upper layer, such as TCP; nothing in the model confirms outside an ARP reply). */
+    confirmedSinceDelay: ({ context }) => context.confirmed !== null && context.confirmed >= context.updated,
+    /** The ARP packet names the MAC the entry already has. */
+    sameMac: ({ context, event }) => 'mac' in event && context.mac === event.mac,
+    /** An ARP request for our own address may create an entry for its sender (arp_accept=0). */
+    mayCreate: ({ event }) => event.type === 'update' && event.create,
+  },
+  actions: {
+    noAction,
+    // ---- output path: __neigh_event_send, neigh_resolve_output ----
+    /** INCOMPLETE: queue the packet, one solicit sent. A new entry starts unconfirmed. */
+    startResolution: effect<D, E>((d, e) =>
+      e.type === 'send'
+        ? { probes: 1, confirmed: d.confirmed ?? unconfirmed(e), updated: e.now, queue: [e.packet] }
+        : undefined,
+    ),
+    noteNoneIncomplete: moved('NONE', 'INCOMPLETE'),
+    noteFailedIncomplete: moved('FAILED', 'INCOMPLETE'),
+    solicitBroadcast: effect<D, E>((_, e, out) => {
+      solicit(out, e);
+      return undefined;
+    }),
+    armRetrans: effect<D, E>((_, e, out) => {
+      arm(out, e, e.now + e.host.params.retransMs);
+      return undefined;
+    }),
+    /** INCOMPLETE: queue the packet; when unres_qlen is reached Linux drops the oldest. */
+    enqueue: effect<D, E>((d, e, out) => {
+      if (e.type !== 'send') return undefined;
+      let queue = [...d.queue, e.packet];
+      const max = e.host.params.queueLen;
+      while (queue.length > max) {
+        const [oldest, ...rest] = queue;
+        out.push({
+          type: 'drop',
+          reason: `neighbour ${e.ip} queue full (unres_qlen ${max}): dropped oldest ping ${oldest?.ping}`,
+        });
+        queue = rest;
+      }
+      return { queue };
+    }),
+    touch: effect<D, E>((_, e) => ({ updated: e.now })),
+    noteReachableStale: moved('REACHABLE', 'STALE'),
+    noteStaleDelay: moved('STALE', 'DELAY'),
+    armDelay: effect<D, E>((_, e, out) => {
+      arm(out, e, e.now + e.host.params.delayFirstProbeMs);
+      return undefined;
+    }),
+    sendPacket: effect<D, E>((d, e, out) => {
+      if (e.type === 'send') sendFrame(out, e, macOf(d, e), e.packet);
+      return undefined;
+    }),
+    // ---- timers: neigh_timer_handler ----
+    resolicit: effect<D, E>((d, e, out) => {
+      solicit(out, e);
+      return { probes: d.probes + 1 };
+    }),
+    failUnanswered: fail(
+      'INCOMPLETE',
+      (d, e) => `neighbour ${e.ip} FAILED: no ARP reply after ${plural(d.probes, 'request')}`,
+    ),
+    armReachable: effect<D, E>((d, e, out) => {
+      arm(out, e, reachableUntil(d, e));
+      return undefined;
+    }),
+    noteDelayReachable: moved('DELAY', 'REACHABLE'),
+    beginProbe: effect<D, E>((_, e) => ({ probes: 1, updated: e.now })),
+    noteDelayProbe: moved('DELAY', 'PROBE'),
+    solicitUnicast: effect<D, E>((d, e, out) => {
+      solicit(out, e, macOf(d, e));
+      return undefined;
+    }),
+    reprobe: effect<D, E>((d, e, out) => {
+      solicit(out, e, macOf(d, e));
+      return { probes: d.probes + 1 };
+    }),
+    failUnprobed: fail(
+      'PROBE',
+      (d, e) => `neighbour ${e.ip} FAILED: no reply to ${d.probes} unicast probe(s)`,
+    ),
+    // ---- ARP input: arp_process, __neigh_update ----
+    dropUnsolicited: effect<D, E>((_, e, out) => {
+      if (e.type === 'reply')
+        out.push({
+          type: 'drop',
+          reason: `unsolicited ARP reply ${e.ip} is-at ${e.mac}: no neighbour entry (arp_accept=0)`,
+        });
+      return undefined;
+    }),
+    /** A reply confirms the neighbour on the replied MAC. */
+    confirm: effect<D, E>((_, e) =>
+      e.type === 'reply' ? { mac: e.mac, probes: 0, confirmed: e.now, updated: e.now } : undefined,
+    ),
+    noteIncompleteReachable: moved('INCOMPLETE', 'REACHABLE'),
+    noteReachableReachable: moved('REACHABLE', 'REACHABLE'),
+    noteStaleReachable: moved('STALE', 'REACHABLE'),
+    noteProbeReachable: moved('PROBE', 'REACHABLE'),
+    noteFailedReachable: moved('FAILED', 'REACHABLE'),
+    armConfirmed: effect<D, E>((_, e, out) => {
+      arm(out, e, e.now + e.host.params.baseReachableMs);
+      return undefined;
+    }),
+    /** What waited for the MAC goes out to it. */
+    sendQueued: effect<D, E>((d, e, out) => {
+      for (const p of d.queue) sendFrame(out, e, macOf(d, e), p);
+      return d.queue.length > 0 ? { queue: [] } : undefined;
+    }),
+    /** The sender's MAC, as STALE (a new entry is unconfirmed). */
+    adoptMac: effect<D, E>((d, e) =>
+      e.type === 'update'
+        ? { mac: e.mac, probes: 0, confirmed: d.confirmed ?? unconfirmed(e), updated: e.now }
+        : undefined,
+    ),
+    noteNoneStale: moved('NONE', 'STALE'),
+    noteIncompleteStale: moved('INCOMPLETE', 'STALE'),
+    noteReachableStaleMac: moved('REACHABLE', 'STALE'),
+    noteStaleStale: moved('STALE', 'STALE'),
+    noteDelayStale: moved('DELAY', 'STALE'),
+    noteProbeStale: moved('PROBE', 'STALE'),
+    noteFailedStale: moved('FAILED', 'STALE'),
+    clearTimer: effect<D, E>((_, e, out) => {
+      out.push({ type: 'timer.clear', key: neighTimerKey(e.ip) });
+      return undefined;
+    }),
+  },
+}).createMachine({
+  id: 'neighbour',
+  description: 'a neighbour (ARP) table entry with Linux NUD states',
+  context: NEW_NEIGHBOUR,
+  initial: 'NONE',
+  states: {
+    NONE: {
+      on: {
+        send: {
+          target: 'INCOMPLETE',
+          actions: ['startResolution', 'noteNoneIncomplete', 'solicitBroadcast', 'armRetrans'],
+          description: '__neigh_event_send: a new entry, the packet queued, the first broadcast solicit',
+        },
+        reply: {
+          actions: 'dropUnsolicited',
+          description: 'arp_process, arp_accept=0: a reply without an entry creates none',
+        },
+        update: {
+          guard: 'mayCreate',
+          target: 'STALE',
+          actions: ['adoptMac', 'noteNoneStale'],
+          description: 'arp_process: a request for our address creates a STALE entry for its sender',
+        },
+      },
+    },
+    INCOMPLETE: {
+      on: {
+        send: {
+          actions: 'enqueue',
+          description: '__neigh_event_send: queued, oldest dropped past unres_qlen',
+        },
+        timer: [
+          {
+            guard: 'broadcastProbesLeft',
+            actions: ['resolicit', 'armRetrans'],
+            description: 'neigh_timer_handler: another broadcast solicit, up to mcast_solicit',
+          },
+          {
+            target: 'FAILED',
+            actions: 'failUnanswered',
+            description: 'neigh_timer_handler: mcast_solicit solicits unanswered; the queue is dropped',
+          },
+        ],
+        reply: {
+          target: 'REACHABLE',
+          actions: ['confirm', 'noteIncompleteReachable', 'armConfirmed', 'sendQueued'],
+          description: '__neigh_update: the reply resolves the entry; the queue goes out',
+        },
+        update: {
+          target: 'DELAY',
+          actions: [
+            'adoptMac',
+            'noteIncompleteStale',
+            'clearTimer',
+            'noteStaleDelay',
+            'armDelay',
+            'sendQueued',
+          ],
+          description: '__neigh_update to STALE releases the queue through neigh_resolve_output: DELAY',
+        },
+      },
+    },
+    REACHABLE: {
+      on: {
+        send: [
+          {
+            guard: 'reachableExpired',
+            target: 'DELAY',
+            actions: ['touch', 'noteReachableStale', 'noteStaleDelay', 'armDelay', 'sendPacket'],
+            description: 'neigh_event_send: reachable time over, so STALE, and used: DELAY',
+          },
+          { actions: 'sendPacket', description: 'neigh_resolve_output: sent to the cached MAC' },
+        ],
+        timer: [
+          {
+            guard: 'reachableExpired',
+            target: 'STALE',
+            actions: ['touch', 'noteReachableStale'],
+            description: 'neigh_timer_handler: reachable time over',
+          },
+          { actions: 'armReachable', description: 'neigh_timer_handler: confirmed since; re-armed' },
+        ],
+        reply: [
+          {
+            guard: 'sameMac',
+            actions: ['confirm', 'armConfirmed', 'sendQueued'],
+            description: '__neigh_update: confirmed again',
+          },
+          {
+            actions: ['confirm', 'noteReachableReachable', 'armConfirmed', 'sendQueued'],
+            description: '__neigh_update: confirmed on another MAC',
+          },
+        ],
+        update: [
+          { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
+          {
+            target: 'STALE',
+            actions: ['adoptMac', 'noteReachableStaleMac', 'clearTimer'],
+            description: '__neigh_update: another MAC, unconfirmed',
+          },
+        ],
+      },
+    },
+    STALE: {
+      on: {
+        send: {
+          target: 'DELAY',
+          actions: ['touch', 'noteStaleDelay', 'armDelay', 'sendPacket'],
+          description: 'neigh_event_send: used while STALE; wait delay_first_probe_time for a confirmation',
+        },
+        reply: {
+          target: 'REACHABLE',
+          actions: ['confirm', 'noteStaleReachable', 'armConfirmed', 'sendQueued'],
+          description: '__neigh_update: confirmed',
+        },
+        update: [
+          { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
+          {
+            target: 'STALE',
+            actions: ['adoptMac', 'noteStaleStale'],
+            description: '__neigh_update: another MAC',
+          },
+        ],
+      },
+    },
+    DELAY: {
+      on: {
+        send: { actions: 'sendPacket', description: 'neigh_resolve_output: sent to the cached MAC' },
+        timer: [
+          {
+            guard: 'confirmedSinceDelay',
+            target: 'REACHABLE',
+            actions: ['touch', 'noteDelayReachable', 'armReachable'],
+            description: 'neigh_timer_handler: confirmed meanwhile (neigh_confirm)',
+          },
+          {
+            target: 'PROBE',
+            actions: ['beginProbe', 'noteDelayProbe', 'solicitUnicast', 'armRetrans'],
+            description: 'neigh_timer_handler: no confirmation; probe the cached MAC by unicast',
+          },
+        ],
+        reply: {
+          target: 'REACHABLE',
+          actions: ['confirm', 'noteDelayReachable', 'armConfirmed', 'sendQueued'],
+          description: '__neigh_update: confirmed',
+        },
+        update: [
+          { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
+          {
+            target: 'STALE',
+            actions: ['adoptMac', 'noteDelayStale', 'clearTimer'],
+            description: '__neigh_update: another MAC',
+          },
+        ],
+      },
+    },
+    PROBE: {
+      on: {
+        send: { actions: 'sendPacket', description: 'neigh_resolve_output: sent to the cached MAC' },
+        timer: [
+          {
+            guard: 'unicastProbesLeft',
+            actions: ['reprobe', 'armRetrans'],
+            description: 'neigh_timer_handler: another unicast probe, up to ucast_solicit',
+          },
+          {
+            target: 'FAILED',
+            actions: 'failUnprobed',
+            description: 'neigh_timer_handler: ucast_solicit probes unanswered',
+          },
+        ],
+        reply: {
+          target: 'REACHABLE',
+          actions: ['confirm', 'noteProbeReachable', 'armConfirmed', 'sendQueued'],
+          description: '__neigh_update: the probe is answered',
+        },
+        update: [
+          { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
+          {
+            target: 'STALE',
+            actions: ['adoptMac', 'noteProbeStale', 'clearTimer'],
+            description: '__neigh_update: another MAC',
+          },
+        ],
+      },
+    },
+    FAILED: {
+      on: {
+        send: {
+          target: 'INCOMPLETE',
+          actions: ['startResolution', 'noteFailedIncomplete', 'solicitBroadcast', 'armRetrans'],
+          description: '__neigh_event_send: resolve again',
+        },
+        reply: {
+          target: 'REACHABLE',
+          actions: ['confirm', 'noteFailedReachable', 'armConfirmed', 'sendQueued'],
+          description: '__neigh_update: a late reply still resolves the entry',
+        },
+        update: {
+          target: 'STALE',
+          actions: ['adoptMac', 'noteFailedStale'],
+          description: '__neigh_update: the sender is back',
+        },
+      },
+    },
+  },
+});

@@ -10,6 +10,8 @@ export default defineConfig({
       'scenarios/**/*.test.ts',
       'cli/**/*.test.ts',
       'conformance/**/*.test.ts',
+      'scale/**/*.test.ts',
+      'workers/**/*.test.ts',
     ],
     pool: 'threads',
     // Several tests run the real CLI or the kernel in namespaces; on a loaded 2-core CI machine a run can

@@ -5,8 +5,9 @@
  *   node --cpu-prof --cpu-prof-dir=prof --import tsx bench/profile-scale.ts fdp/h2/unicast 128
  *   node --import tsx bench/profile-summary.ts prof
  */
-import { DEFAULT_CONTAINERS, measureScale } from '../cli/scale.ts';
+
 import { configById } from '../model/config.ts';
+import { DEFAULT_CONTAINERS, measureScale } from '../scale/measure.ts';
 
 const [id = 'fdp/h2/unicast', hosts = '64'] = process.argv.slice(2);
 const t = performance.now();

@@ -11,6 +11,8 @@ import type { Traffic } from '../model/traffic.ts';
 
 /** The overlay subnet: room for 65,534 containers. */
 export const OVERLAY = '198.18.0.0/16';
+/** Host addresses in the overlay (a /16 less its network and broadcast addresses). */
+export const OVERLAY_SIZE = 65_534;
 /** Traffic starts once the containers' gratuitous ARPs at start-up have settled (as in the scenarios). */
 export const START = 1000;
 
@@ -18,7 +20,8 @@ const CONTAINER_BASE = ipToInt('198.18.0.1');
 const HOST_BASE = ipToInt('198.19.0.1');
 
 export function gridTopology(hosts: number, perHost: number): Topology {
-  if (hosts * perHost > 65_534) throw new Error(`${hosts * perHost} containers do not fit in ${OVERLAY}`);
+  if (hosts * perHost > OVERLAY_SIZE)
+    throw new Error(`${hosts * perHost} containers do not fit in ${OVERLAY}`);
   const hostSpecs: HostSpec[] = [];
   const containers: ContainerSpec[] = [];
   for (let h = 0; h < hosts; h++) {

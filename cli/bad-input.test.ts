@@ -43,14 +43,14 @@ function counterexample(edit: (cx: Record<string, unknown>) => void = () => {}) 
 }
 
 const out = () => join(dir, 'out');
+/** `check` with its output in the case's folder, and one case unless a traffic file is the case. */
 const check = (...args: string[]) => [
   'check',
   '--config',
   'sleeve/upstream',
-  '--runs',
-  '1',
   '--out',
   out(),
+  ...(args.includes('--traffic') ? [] : ['--runs', '1']),
   ...args,
 ];
 
@@ -60,7 +60,7 @@ const CASES: [string, () => string[], string][] = [
   [
     'an unknown configuration id',
     () => ['matrix', '--config', 'fdp/h4/unicast'],
-    'unknown configuration id "fdp/h4/unicast"; valid ids: sleeve/proxy-arp, …',
+    '--config: unknown configuration id "fdp/h4/unicast"; valid ids: sleeve/proxy-arp, …',
   ],
   [
     'an unknown property',
@@ -398,6 +398,129 @@ const CASES: [string, () => string[], string][] = [
     () => ['replay', counterexample(), '--step', '100000'],
     '--step 100000: the run has steps 0 to …',
   ],
+  [
+    'a --step that is not a step number',
+    () => ['replay', counterexample(), '--step', '1e3'],
+    '--step must be a whole number >= 0 (a step of the trace), not "1e3"',
+  ],
+  [
+    '--step with the Mermaid format',
+    () => ['replay', counterexample(), '--step', '1', '--format', 'mermaid'],
+    '--step prints tables (or --format json): --format mermaid does not apply',
+  ],
+  [
+    'a format marker that is not a string',
+    () => [
+      'replay',
+      counterexample((cx) => {
+        cx.format = 2;
+      }),
+    ],
+    'cx.json: format: 2 is not a format marker: expected weave-spec/counterexample/2',
+  ],
+  [
+    '--runs with a traffic file',
+    () =>
+      check('--topology', topo(), '--traffic', traffic([{ at: 1000, from: 'A', to: D.ip }]), '--runs', '5'),
+    '--runs does not apply with --traffic: the traffic file is the one case to run',
+  ],
+  [
+    '--containers of scale out of range',
+    () => ['scale', '--hosts', '2', '--containers', '65', '--out', out()],
+    '--containers: "65" is not a whole number of containers per host from 1 to 64',
+  ],
+  [
+    'a scale run larger than its overlay subnet',
+    () => ['scale', '--hosts', '4096', '--containers', '64', '--out', out()],
+    "--hosts 4096 × --containers 64 is 262144 containers: the workload's overlay subnet holds 65534",
+  ],
+  [
+    'an unknown configuration for scale',
+    () => ['scale', '--hosts', '2', '--config', 'fdp/nope', '--out', out()],
+    '--config: unknown configuration id "fdp/nope"; valid ids: …',
+  ],
+  [
+    'a scale --out that is not a folder of its own',
+    () => ['scale', '--hosts', '2', '--out', '.'],
+    '--out ".": name a folder of its own (its page is written beside it as <folder>.md)',
+  ],
+  [
+    'a scale page whose name is a folder',
+    () => {
+      mkdirSync(join(dir, 'page.md'));
+      return ['scale', '--hosts', '2', '--out', join(dir, 'page')];
+    },
+    '--out: page.md is a folder, not a file',
+  ],
+  [
+    'a traffic file that is not a list',
+    () => check('--topology', topo(), '--traffic', traffic({ at: 0 })),
+    'traffic.json: must be array',
+  ],
+  [
+    'a time that is not whole milliseconds',
+    () => check('--topology', topo(), '--traffic', traffic([{ at: 1.5, from: 'A', to: D.ip }])),
+    'traffic.json: [0].at: must be integer',
+  ],
+  [
+    'a topology without hosts',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.hosts = [];
+          t.containers = [];
+        }),
+      ),
+    'topology.json: hosts: needs at least one host',
+  ],
+  [
+    'a topology without containers',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers = [];
+        }),
+      ),
+    'topology.json: containers: needs at least one container: nothing would send or receive',
+  ],
+  [
+    'a subnet written with host bits',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers[0]!.subnet = '198.18.0.5/24';
+        }),
+      ),
+    'topology.json: containers[0].subnet: 198.18.0.5/24 is not a prefix: its network address is 198.18.0.0/24',
+  ],
+  [
+    'a subnet outside 198.18.0.0/15',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.containers[0]!.subnet = '0.0.0.0/0';
+        }),
+      ),
+    'topology.json: containers[0].subnet: 0.0.0.0/0 is not inside 198.18.0.0/15',
+  ],
+  [
+    'a duplicate peer link',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.peers = [
+            ['h1', 'h2'],
+            ['h2', 'h1'],
+          ];
+        }),
+      ),
+    'topology.json: peers[1]: duplicate peer link h1 - h2, first at peers[0]',
+  ],
 ];
 
 /** A message as docs/files.md shows it: the test's folder left out; a trailing `…` matches any rest. */
@@ -427,6 +550,8 @@ describe('bad input: exit 2, the field named, nothing written', () => {
       [...page.matchAll(/^\| (.+?) \| `(.+)` \|$/gm)].map((m) => [m[1]!, m[2]!.replace(/\\\|/g, '|')]),
     );
     for (const [what, , message] of CASES) expect(rows.get(what), what).toBe(message);
+    // And no row the tests do not run: every documented refusal is one a test makes.
+    expect([...rows.keys()].sort()).toEqual(CASES.map(([what]) => what).sort());
   });
 });
 

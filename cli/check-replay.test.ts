@@ -1,12 +1,12 @@
 /** `check`, `replay` and `schema` as a user runs them: a new process for the main path, the rest in this
  *  process (`runMain`), which runs the same `main` with its output captured. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { counterexampleFile } from '../formats/counterexample.ts';
+import { caseOf, counterexampleFile, inputDigests } from '../formats/counterexample.ts';
 import { checkRun, propertyByName, runCase, traceDigest } from '../properties/index.ts';
 import { A, D, seedTopology } from '../scenarios/seed-topology.ts';
 import { type CheckFinding, checkExitCode, checkSummary, findingLine } from './check.ts';
@@ -103,7 +103,9 @@ describe('check then replay', () => {
     const r = await runMain('replay', edited);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('DIFFERS from the recorded');
-    expect(r.stdout).toMatch(/NOT reproduced: the same inputs now give another trace: the model has changed/);
+    expect(r.stdout).toMatch(
+      /NOT reproduced: the recorded inputs give another trace than the recorded digest: the model has changed since this file was written, or traceDigest was edited/,
+    );
   });
 
   it('names the input that was changed since the file was written', async () => {
@@ -113,7 +115,7 @@ describe('check then replay', () => {
     const r = await runMain('replay', edited);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(
-      /NOT reproduced: traffic differ from the run that wrote this file; the trace differs/,
+      /NOT reproduced: traffic differs from the run that wrote this file, and the trace differs/,
     );
   });
 
@@ -165,6 +167,33 @@ describe('replaying a recorded interleaving', () => {
     expect(replay.trace).toEqual(JSON.parse(JSON.stringify(run.run.trace)));
   });
 
+  it('choices edited into others that pick the same deliveries: reproduced, with a note', async () => {
+    const { file, run } = write('cx-same.json', [1, 0, 1]);
+    const cx = JSON.parse(readFileSync(file, 'utf8'));
+    // A choice is taken modulo the deliveries due, so adding a large multiple of every count changes nothing.
+    writeFileSync(file, JSON.stringify({ ...cx, choices: [1 + 720720, 0, 1] }));
+    const r = await runMain('replay', file);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /\nnote: choices differs from what the file recorded \(inputs\), but give the same run\nreproduced\n$/,
+    );
+    expect(traceDigest(run.run)).toBe(cx.traceDigest);
+  });
+
+  it('an unedited file whose run now consumes fewer choices is a model that changed, not bad input', async () => {
+    const { file } = write('cx-fewer.json', [1, 0, 1]);
+    const cx = JSON.parse(readFileSync(file, 'utf8'));
+    // As a file written by a model that consulted more choices would be: the extra ones are in its inputs.
+    const choices = [1, 0, 1, ...new Array<number>(500).fill(0)];
+    const inputs = inputDigests({ ...caseOf(cx), choices });
+    writeFileSync(file, JSON.stringify({ ...cx, choices, inputs }));
+    const r = await runMain('replay', file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /NOT reproduced: the run consumes only \d+ of the 503 choices: the model has changed/,
+    );
+  });
+
   it('a file whose choices were edited is not reproduced, and the choices are named', async () => {
     const { file } = write('cx-edit.json', [1, 0, 1]);
     const cx = JSON.parse(readFileSync(file, 'utf8'));
@@ -172,7 +201,7 @@ describe('replaying a recorded interleaving', () => {
     const r = await runMain('replay', file);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(
-      /NOT reproduced: choices differ from the run that wrote this file; the trace differs/,
+      /NOT reproduced: choices differs from the run that wrote this file, and the trace differs/,
     );
   });
 });
@@ -240,7 +269,7 @@ describe('check of the default scope', () => {
       /^VIOLATED {3}fdp\/upstream delivery \(UNEXPECTED: the matrix expects it to hold\): ping 1/,
     );
     expect(checkSummary([unexpected, expected], opts)).toMatch(
-      /: 2 violations, 1 NOT expected; counterexamples in cx\/\n$/,
+      /: 2 violations, 1 NOT expected; counterexamples in cx\n$/,
     );
     expect(checkExitCode([unexpected, expected])).toBe(1);
     expect(checkExitCode([expected])).toBe(0);
@@ -278,6 +307,7 @@ describe('the documented example files', () => {
 describe('signals', () => {
   it('a long check stops at once on SIGINT, leaving no temporary file', async () => {
     const out = join(tmp(), 'out');
+    mkdirSync(out);
     const child = spawn(
       process.execPath,
       [join(ROOT, 'bin/weave-spec.js'), 'check', '--runs', '1000000', '--out', out],
@@ -300,4 +330,29 @@ describe('signals', () => {
     expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
     expect(existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.tmp')) : []).toEqual([]);
   }, 90_000);
+});
+
+describe('a result that cannot be written after the work', () => {
+  it('keeps every finding, names the file it could not write, and exits 3', async () => {
+    const out = join(tmp(), 'out');
+    // A folder (not empty) where the counterexample file goes: the rename onto it fails.
+    mkdirSync(join(out, 'fdp-h2-unicast--arp-strict.json', 'inside'), { recursive: true });
+    const r = await runMain('check', '--config', 'fdp/h2/unicast', '--runs', '20', '--out', out);
+    expect(r.status).toBe(3);
+    expect(r.stdout.match(/^(holds|VIOLATED) /gm)).toHaveLength(8);
+    expect(r.stdout).toMatch(
+      /arp-strict \(expected, .*\n {11}counterexample NOT written: cannot write .*fdp-h2-unicast--arp-strict\.json: E/,
+    );
+    expect(r.stdout).toMatch(/^check: 1 configuration × 8 properties/m);
+    expect(r.stderr).toMatch(/^weave-spec: cannot write .*fdp-h2-unicast--arp-strict\.json: E[A-Z]+/m);
+    // The other counterexample and run.json, which names only what was written, are there.
+    expect(readdirSync(out).sort()).toEqual([
+      'fdp-h2-unicast--arp-strict.json',
+      'fdp-h2-unicast--broadcast-once.json',
+      'run.json',
+    ]);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).files).toEqual([
+      'fdp-h2-unicast--broadcast-once.json',
+    ]);
+  });
 });

@@ -4,7 +4,7 @@
  * matrix expects (`properties/expectations.ts`, explained in docs/verdicts.md). Exit 0 when every
  * violation is expected. Every option and file is checked before any case runs.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { counterexampleFile, counterexampleName } from '../formats/counterexample.ts';
 import { loadTopology, loadTraffic } from '../formats/load.ts';
@@ -26,7 +26,7 @@ import {
 } from '../properties/index.ts';
 import { ModelError, type Verdict } from '../properties/matrix.ts';
 import { anchorOf } from '../properties/verdicts-page.ts';
-import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
+import { EXIT_FAIL, EXIT_IO, EXIT_OK, isFsError, UsageError } from './errors.ts';
 import { checkOutDir, writeFileAtomic } from './files.ts';
 import { checkSize, runsOption, seedOption, selectConfigs } from './options.ts';
 import { type Io, type Progress, plural, progress } from './progress.ts';
@@ -68,6 +68,8 @@ export interface CheckFinding {
   runs: number;
   file?: string;
   message?: string;
+  /** Why the counterexample file could not be written (the run went on). */
+  writeError?: string;
 }
 
 export function selectProperties(name: string | undefined): readonly Property[] {
@@ -121,9 +123,14 @@ function caseSource(config: Config, opts: CheckOptions): fc.Arbitrary<Case> {
 }
 
 /** Runs every selected (configuration, property) pair; writes a counterexample file per violation and,
- *  when it wrote any, `run.json` naming the command, the seed and the files. */
-export function runCheck(opts: CheckOptions, bar: Progress): CheckFinding[] {
+ *  when it wrote any, `run.json` naming the command, the seed and the files. Returns the findings and why
+ *  any file could not be written. */
+export function runCheck(
+  opts: CheckOptions,
+  bar: Progress,
+): { findings: CheckFinding[]; unwritten: string[] } {
   const findings: CheckFinding[] = [];
+  const unwritten: string[] = [];
   const runs = opts.topology && opts.traffic ? 1 : opts.runs;
   let job = 0;
   for (const config of opts.configs) {
@@ -171,22 +178,37 @@ export function runCheck(opts: CheckOptions, bar: Progress): CheckFinding[] {
         throw new Error(`${config.id} ${property.name}: the shrunk counterexample does not reproduce`);
       const file = join(opts.out, counterexampleName(config.id, property.name));
       const cx = counterexampleFile(run, property.name, verdict, { command: opts.command, seed: opts.seed });
-      writeFileAtomic(file, `${JSON.stringify(cx, null, 2)}\n`);
-      findings.push({ ...cell, observed: 'fails', runs: result.numRuns, file, message: verdict.message });
+      const finding: CheckFinding = {
+        ...cell,
+        observed: 'fails',
+        runs: result.numRuns,
+        file,
+        message: verdict.message,
+      };
+      // A file that cannot be written (a disk filled, a folder removed meanwhile) loses that file, not the run.
+      const error = tryWrite(file, `${JSON.stringify(cx, null, 2)}\n`);
+      findings.push(error === undefined ? finding : { ...finding, file: undefined, writeError: error });
+      if (error !== undefined) unwritten.push(error);
     }
   }
   bar.end();
-  const files = findings.flatMap((f) => (f.file ? [f.file] : []));
+  const files = findings.flatMap((f) => (f.file ? [basename(f.file)] : []));
   if (files.length > 0) {
-    const record = {
-      command: opts.command,
-      seed: opts.seed,
-      runs,
-      files: files.map((f) => f.slice(opts.out.length + 1)),
-    };
-    writeFileAtomic(join(opts.out, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+    const record = { command: opts.command, seed: opts.seed, runs, files };
+    const error = tryWrite(join(opts.out, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+    if (error !== undefined) unwritten.push(error);
   }
-  return findings;
+  return { findings, unwritten };
+}
+
+function tryWrite(file: string, text: string): string | undefined {
+  try {
+    writeFileAtomic(file, text);
+    return undefined;
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    return e.message;
+  }
 }
 
 export function findingLine(f: CheckFinding): string {
@@ -199,7 +221,8 @@ export function findingLine(f: CheckFinding): string {
     f.expected === 'fails'
       ? `expected, see docs/verdicts.md#${anchorOf(f.config, f.property)}`
       : 'UNEXPECTED: the matrix expects it to hold';
-  return `VIOLATED   ${f.config} ${f.property} (${mark}): ${f.message}\n           counterexample: ${f.file}\n`;
+  const where = f.file ? `counterexample: ${f.file}` : `counterexample NOT written: ${f.writeError}`;
+  return `VIOLATED   ${f.config} ${f.property} (${mark}): ${f.message}\n           ${where}\n`;
 }
 
 export function checkSummary(findings: readonly CheckFinding[], opts: CheckOptions): string {
@@ -208,7 +231,7 @@ export function checkSummary(findings: readonly CheckFinding[], opts: CheckOptio
   const runs = opts.topology && opts.traffic ? 'your traffic' : `${plural(opts.runs, 'case')} each`;
   const head = `check: ${plural(opts.configs.length, 'configuration')} × ${plural(opts.properties.length, 'property', 'properties')}, ${runs}, seed ${opts.seed}`;
   if (violations.length === 0) return `${head}: no violation\n`;
-  const tail = `counterexamples in ${opts.out}/`;
+  const tail = `counterexamples in ${join(opts.out, '.')}`;
   return unexpected.length === 0
     ? `${head}: ${plural(violations.length, 'violation')}, all expected (docs/verdicts.md explains each); ${tail}\n`
     : `${head}: ${plural(violations.length, 'violation')}, ${unexpected.length} NOT expected; ${tail}\n`;
@@ -218,6 +241,8 @@ export function checkSummary(findings: readonly CheckFinding[], opts: CheckOptio
 export function runCheckCommand(raw: CheckCommandOptions, io: Io, command: string): number {
   if (raw.traffic && !raw.topology)
     throw new UsageError('--traffic needs --topology: traffic names the containers of a topology');
+  if (raw.traffic && raw.runs !== undefined)
+    throw new UsageError('--runs does not apply with --traffic: the traffic file is the one case to run');
   const configs = selectConfigs(raw.config);
   const properties = selectProperties(raw.property);
   const runs = runsOption(raw.runs, DEFAULT_CHECK_RUNS);
@@ -229,13 +254,15 @@ export function runCheckCommand(raw: CheckCommandOptions, io: Io, command: strin
   checkOutDir('--out', out);
   const opts: CheckOptions = { configs, properties, runs, seed, topology, traffic, out, command };
   const jobs = configs.length * properties.length;
-  const findings = runCheck(opts, progress(io, 'check', jobs, topology && traffic ? 1 : runs));
-  if (raw.json) io.out(`${JSON.stringify({ seed, runs, findings }, null, 2)}\n`);
+  const cases = topology && traffic ? 1 : runs;
+  const { findings, unwritten } = runCheck(opts, progress(io, 'check', jobs, cases));
+  if (raw.json) io.out(`${JSON.stringify({ seed, runs: cases, findings }, null, 2)}\n`);
   else {
     for (const f of findings) io.out(findingLine(f));
     io.out(checkSummary(findings, opts));
   }
-  return checkExitCode(findings);
+  for (const e of unwritten) io.err(`weave-spec: ${e}\n`);
+  return unwritten.length > 0 ? EXIT_IO : checkExitCode(findings);
 }
 
 /** 0 when every violation is one the matrix expects. */

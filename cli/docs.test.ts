@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatedPages } from './docs.ts';
@@ -16,4 +18,16 @@ describe('generated docs', () => {
     const extra = readdirSync(join(root, 'docs/scenarios')).filter((f) => !(`docs/scenarios/${f}` in pages));
     expect(extra).toEqual([]);
   });
+  it("`weave-spec docs` run from another folder writes the package's own pages, nothing there", () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'weave-spec-docs-'));
+    writeFileSync(join(elsewhere, 'README.md'), '# my own project\n');
+    const r = spawnSync(process.execPath, [join(root, 'bin/weave-spec.js'), 'docs'], {
+      cwd: elsewhere,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.status).toBe(0);
+    expect(readdirSync(elsewhere)).toEqual(['README.md']);
+    expect(readFileSync(join(elsewhere, 'README.md'), 'utf8')).toBe('# my own project\n');
+  }, 120_000);
 });

@@ -43,7 +43,12 @@ export function makeDirs(path: string): string[] {
   for (const dir of levels(path)) {
     const k = kind(dir);
     if (k === 'dir') continue;
-    if (k === 'other') throw Object.assign(new Error(`${dir} is a file, not a folder`), { code: 'ENOTDIR' });
+    if (k === 'other')
+      throw Object.assign(new Error(`ENOTDIR: ${dir} is a file, not a folder`), {
+        code: 'ENOTDIR',
+        syscall: 'mkdir',
+        path: dir,
+      });
     mkdirSync(dir);
     made.push(dir);
   }
@@ -87,14 +92,20 @@ export function checkOutFile(option: string, path: string): void {
   checkOutDir(option, dirname(path));
 }
 
+/** Writes `text` to `path` whole or not at all; a failure is a file-system error naming `path`. */
 export function writeFileAtomic(path: string, text: string): void {
-  makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.tmp`;
   try {
+    makeDirs(dirname(path));
     writeFileSync(tmp, text);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw Object.assign(new Error(`cannot write ${path}: ${describeFsError(err)}`), {
+      code: err.code ?? 'EIO',
+      syscall: err.syscall ?? 'write',
+      path,
+    });
   }
 }

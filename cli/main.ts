@@ -1,7 +1,10 @@
 /** The `weave-spec` command line. Each subcommand's module does the work; this file parses arguments. */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { describeFsError, FileError } from '../formats/load.ts';
+import { DEFAULT_RUNS, DEFAULT_SEED } from '../properties/matrix.ts';
+import { DEFAULT_MUTANT_RUNS } from '../properties/mutation.ts';
 import { runCheckCommand } from './check.ts';
 import { writeDocs } from './docs.ts';
 import { EXIT_IO, EXIT_USAGE, isFsError, UsageError } from './errors.ts';
@@ -32,7 +35,7 @@ export function commandLine(args: readonly string[]): string {
   return ['weave-spec', ...args.map(quote)].join(' ');
 }
 
-const SEED_HELP = 'fast-check seed, a 32-bit integer (default: the one seed every command uses)';
+const SEED_HELP = `fast-check seed, a 32-bit integer (default ${DEFAULT_SEED}, the one seed every command uses)`;
 const CONFIG_HELP = 'a configuration id, "default" (the default scope, the default) or "all" (every one)';
 
 function program(io: Io, args: readonly string[], setCode: (code: number) => void): Command {
@@ -55,7 +58,7 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
 
   p.command('matrix')
     .description('every configuration x every property: the verdict table (exit 0 when all are as expected)')
-    .option('--runs <n>', 'generated cases per configuration')
+    .option('--runs <n>', `generated cases per configuration (default ${DEFAULT_RUNS})`)
     .option('--seed <s>', SEED_HELP)
     .option('--config <id>', CONFIG_HELP)
     .option('--workers <n>', 'worker threads (default: one per core)')
@@ -67,7 +70,7 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
 
   p.command('mutants')
     .description('the matrix against each named mutant: which property catches it')
-    .option('--runs <n>', 'generated cases per configuration and mutant')
+    .option('--runs <n>', `generated cases per configuration and mutant (default ${DEFAULT_MUTANT_RUNS})`)
     .option('--seed <s>', SEED_HELP)
     .option('--workers <n>', 'worker threads (default: one per core)')
     .option('--json', 'print the report as JSON and nothing else on stdout')
@@ -109,7 +112,7 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     .option('--step <n>', "print every component's state after step n (as tables; --format json for JSON)")
     .option('--large', 'replay a topology above 64 hosts or 512 containers')
     .action((file: string, opts: { format?: TraceFormat; step?: string; large?: boolean }) =>
-      setCode(runReplay(file, opts, out)),
+      setCode(runReplay(file, opts, out, io.err)),
     );
 
   p.command('schema')
@@ -150,10 +153,14 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     );
 
   p.command('docs')
-    .description('regenerate the generated pages under docs/ and the generated parts of README.md')
+    .description(
+      "regenerate weave-spec's own generated pages under docs/ and the generated parts of README.md",
+    )
     .action(() => {
-      const written = writeDocs(process.cwd());
-      out(`wrote ${written.length} generated files\n`);
+      // Always the package's own folder, wherever it is run from: it rewrites the package's README.
+      const root = fileURLToPath(new URL('..', import.meta.url));
+      const written = writeDocs(root);
+      out(`wrote ${written.length} generated files under ${root}\n`);
       setCode(0);
     });
   return p;
@@ -175,7 +182,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return EXIT_USAGE;
     }
     if (isFsError(e)) {
-      io.err(`weave-spec: ${e.path ? `${e.path}: ` : ''}${describeFsError(e)}\n`);
+      const text = describeFsError(e);
+      io.err(`weave-spec: ${e.path && !text.includes(e.path) ? `${e.path}: ` : ''}${text}\n`);
       return EXIT_IO;
     }
     throw e;

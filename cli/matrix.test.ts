@@ -1,6 +1,9 @@
 /** `weave-spec matrix`, run as a user runs it. */
+
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli as cli } from './run-cli.ts';
+import { runCli as cli, ROOT } from './run-cli.ts';
 
 describe('weave-spec matrix', () => {
   it('--json prints only the cells, with a counterexample for each failing cell', () => {
@@ -42,4 +45,21 @@ describe('weave-spec matrix', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown configuration id "fdp\/h9"/);
   });
+  it('stops at once on SIGTERM, its worker threads with it', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/weave-spec.js'), 'matrix', '--runs', '1000000'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
+    const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    const deadline = Date.now() + 60_000;
+    while (!/matrix: 0\/12 jobs/.test(err) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(err).toMatch(/matrix: 0\/12 jobs/);
+    child.kill('SIGTERM');
+    expect(await exited).toEqual({ code: null, signal: 'SIGTERM' });
+  }, 90_000);
 });

@@ -46,16 +46,22 @@ export function seedOption(value: string | undefined, fallback: number = DEFAULT
   return n;
 }
 
-/** `default` (the default scope: the seed's guesses and upstream), `all` (every configuration), or one id. */
-export function selectConfigs(value: string | undefined): readonly Config[] {
+/** `default` (the default scope: the seed's guesses and upstream), `all` (every configuration), or ids,
+ *  comma-separated; each configuration once, in the order given. */
+export function selectConfigs(value: string | undefined, option = '--config'): readonly Config[] {
   if (value === undefined || value === 'default') return DEFAULT_CONFIGS;
   if (value === 'all') return ALL_CONFIGS;
-  try {
-    return [configById(value)];
-  } catch (e) {
-    if (e instanceof UnknownConfigError) throw new UsageError(`${e.message}, or default, or all`);
-    throw e;
-  }
+  const ids = value.split(',').map((s) => s.trim());
+  if (ids.some((id) => id === '')) throw new UsageError(`${option}: empty item in "${value}"`);
+  return [...new Set(ids)].map((id) => {
+    try {
+      return configById(id);
+    } catch (e) {
+      if (e instanceof UnknownConfigError)
+        throw new UsageError(`${option}: ${e.message}, or default, or all`);
+      throw e;
+    }
+  });
 }
 
 /** Above this a topology is refused unless `--large` is given: one case of it takes minutes. */

@@ -59,8 +59,6 @@ export function progress(io: Io, what: string, jobs: number, runsPerJob: number)
   };
 }
 
-export const silentProgress: Progress = { resize() {}, onRun() {}, end() {} };
-
 /** `n thing` or `n things`. */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

@@ -39,18 +39,27 @@ function statesAfter(c: Case, n: number): Record<string, unknown> {
   return simulate(network, c.traffic, { scheduler: choiceScheduler(c.choices), maxSteps: n + 1 }).contexts;
 }
 
-/** Why the replay is not the recorded run; empty when it is. */
-export function whyNotReproduced(cx: CounterexampleFile, r: CaseRun, verdict: CheckResult): string[] {
+const differ = (names: readonly string[]) =>
+  `${names.join(', ')} ${names.length === 1 ? 'differs' : 'differ'}`;
+
+/**
+ * Why the replay is not the recorded run (empty when it is: the same trace, the same verdict), and notes
+ * that do not change that (inputs edited in a way that gives the same run).
+ */
+export function whyNotReproduced(
+  cx: CounterexampleFile,
+  r: CaseRun,
+  verdict: CheckResult,
+): { why: string[]; notes: string[] } {
   const why: string[] = [];
   const changed = changedInputs(caseOf(cx), cx.inputs);
-  if (changed.length > 0) why.push(`${changed.join(', ')} differ from the run that wrote this file`);
   const digest = traceDigest(r.run);
   if (digest !== cx.traceDigest) {
-    if (changed.length === 0)
-      why.push('the same inputs now give another trace: the model has changed since this file was written');
+    if (changed.length > 0)
+      why.push(`${differ(changed)} from the run that wrote this file, and the trace differs`);
     else
       why.push(
-        `the trace differs (digest ${digest.slice(0, 12)}…, recorded ${cx.traceDigest.slice(0, 12)}…)`,
+        'the recorded inputs give another trace than the recorded digest: the model has changed since this file was written, or traceDigest was edited',
       );
   } else if (r.run.trace.length !== cx.steps)
     why.push(`steps: the run has ${r.run.trace.length} steps, the file says ${cx.steps}`);
@@ -61,38 +70,55 @@ export function whyNotReproduced(cx: CounterexampleFile, r: CaseRun, verdict: Ch
     if (JSON.stringify(verdict.steps) !== JSON.stringify(cx.verdict.steps))
       why.push(`verdict.steps: the run's violation is at steps ${verdict.steps.join(', ')}`);
   }
-  return why;
+  const notes =
+    why.length === 0 && changed.length > 0
+      ? [`${differ(changed)} from what the file recorded (inputs), but give the same run`]
+      : [];
+  return { why, notes };
 }
 
 export function runReplay(
   file: string,
   opts: { format?: TraceFormat; step?: string; large?: boolean },
   out: (s: string) => void,
+  err: (s: string) => void = () => {},
 ): number {
+  if (opts.step !== undefined && opts.format === 'mermaid')
+    throw new UsageError('--step prints tables (or --format json): --format mermaid does not apply');
+  if (opts.step !== undefined && !/^\d+$/.test(opts.step))
+    throw new UsageError(`--step must be a whole number >= 0 (a step of the trace), not "${opts.step}"`);
   const cx = loadCounterexample(file, PROPERTY_NAMES);
   checkSize(file, cx.topology, opts.large === true);
   const c = caseOf(cx);
   const r = runCase(c);
   const consumed = r.run.choices.length;
-  if (consumed < cx.choices.length)
+  // A hand-edited file with choices its run never uses is bad input; an unedited file whose run now uses
+  // fewer is a model that changed (below: not reproduced).
+  const unused =
+    consumed < cx.choices.length
+      ? `the run consumes only ${consumed} of the ${cx.choices.length} choices`
+      : undefined;
+  if (unused && changedInputs(c, cx.inputs).length > 0)
     throw new FileError(file, [
       {
         path: `choices[${consumed}]`,
-        message: `the run consumes only ${consumed} of the ${cx.choices.length} choices; the rest would never be used (check writes only the choices its run consumes)`,
+        message: `${unused}; the rest would never be used (check writes only the choices its run consumes)`,
       },
     ]);
   const digest = traceDigest(r.run);
   const verdict = checkRun(r, propertyByName(cx.property));
-  const why = whyNotReproduced(cx, r, verdict);
+  const { why, notes } = whyNotReproduced(cx, r, verdict);
+  if (unused) why.push(`${unused}: the model has changed since this file was written`);
   const reproduced = why.length === 0;
+  for (const n of notes) err(`weave-spec: note: ${n}\n`);
   const code = reproduced ? EXIT_OK : EXIT_FAIL;
   const violating = verdict.holds ? [] : verdict.steps;
   const labels = new Map(violating.map((n) => [n, [`violates ${cx.property}`]]));
 
   if (opts.step !== undefined) {
     const last = r.run.trace.length - 1;
-    if (!/^\d+$/.test(opts.step) || Number(opts.step) > last)
-      throw new UsageError(`--step ${opts.step}: the run has steps 0 to ${last}`);
+    if (Number(opts.step) > last) throw new UsageError(`--step ${opts.step}: the run has steps 0 to ${last}`);
+    if (!reproduced) err(`weave-spec: NOT reproduced: ${why.join('; ')}\n`);
     const step = r.run.trace[Number(opts.step)]!;
     const states = statesAfter(c, step.n);
     if (opts.format === 'json') {
@@ -108,7 +134,7 @@ export function runReplay(
   }
   if (opts.format === 'json') {
     out(
-      `${JSON.stringify({ reproduced, why, traceDigest: digest, expectedDigest: cx.traceDigest, verdict, trace: r.run.trace })}\n`,
+      `${JSON.stringify({ reproduced, why, notes, traceDigest: digest, expectedDigest: cx.traceDigest, verdict, trace: r.run.trace })}\n`,
     );
     return code;
   }
@@ -130,6 +156,7 @@ export function runReplay(
     `trace digest: ${digest} ${digest === cx.traceDigest ? '(same run)' : `(DIFFERS from the recorded ${cx.traceDigest})`}\n\n`,
   );
   out(renderText(r.run.trace, labels));
+  for (const n of notes) out(`note: ${n}\n`);
   out(reproduced ? 'reproduced\n' : `NOT reproduced: ${why.join('; ')}\n`);
   return code;
 }

@@ -4,20 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configById } from '../model/config.ts';
+import { measureScale } from '../scale/measure.ts';
+import { CHARTS, renderCsv } from '../scale/render.ts';
 import { UsageError } from './errors.ts';
+import { selectConfigs } from './options.ts';
 import { ROOT } from './run-cli.ts';
-import { CHARTS, measureScale, parseConfigs, parseHosts, renderCsv, runScaleCommand } from './scale.ts';
+import { parseHosts, runScaleCommand } from './scale.ts';
 
 describe('weave-spec scale', () => {
   it('validates --hosts and --config with a usage error', () => {
     expect(parseHosts('8,2,4,4')).toEqual([2, 4, 8]);
     for (const bad of ['1', '2,,4', 'x', '2.5', '-4', '99999'])
       expect(() => parseHosts(bad)).toThrow(UsageError);
-    expect(parseConfigs('fdp/upstream,sleeve/upstream').map((c) => c.id)).toEqual([
+    expect(selectConfigs('fdp/upstream,sleeve/upstream,fdp/upstream').map((c) => c.id)).toEqual([
       'fdp/upstream',
       'sleeve/upstream',
     ]);
-    expect(() => parseConfigs('fdp/nope')).toThrow(/unknown configuration id "fdp\/nope"/);
+    expect(() => selectConfigs('fdp/nope')).toThrow(/unknown configuration id "fdp\/nope"/);
   });
 
   it('counts every ping delivered, and Sleeve’s crossings and copies per packet', () => {

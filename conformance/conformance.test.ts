@@ -138,7 +138,7 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
       const end = await run.exited;
       expect(end).toEqual({ code, signal: null });
       expect(run.output()).toMatch(
-        new RegExp(`interrupted by ${signal}: stopped 1 worker\\(s\\), removed [1-9]\\d* namespaces`),
+        new RegExp(`interrupted by ${signal}: stopped 1 worker, removed [1-9]\\d* namespaces?`),
       );
       // Nothing of the run is left: no namespace, no process naming one, no interface in the root namespace.
       expect(listNamespaces().filter((n) => n.startsWith(run.prefix))).toEqual([]);
@@ -185,6 +185,20 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
       timeout: 30_000,
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^conformance: --runs must be a whole number from 1 to 100000, not "0"$/m);
+    expect(r.stderr).toMatch(/^conformance: --runs must be a whole number from 1 to 1000000, not "0"$/m);
+  }, 30_000);
+});
+
+describe('conformance options (no kernel needed)', () => {
+  it('refuses an unknown mutant with exit 2, before touching the kernel', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'conformance/main.ts', '--mutant', 'bogus'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^conformance: --mutant: unknown mutant "bogus"; valid: bridge-floods-ingress, /m,
+    );
   }, 30_000);
 });

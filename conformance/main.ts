@@ -14,8 +14,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { UsageError } from '../cli/errors.ts';
+import { countOption, MAX_RUNS, seedOption } from '../cli/options.ts';
+import { plural } from '../cli/progress.ts';
 import { LINUX_CONFIGS, type LinuxConfig } from '../model/config.ts';
-import { DEFAULT_SEED } from '../properties/matrix.ts';
+import { isMutant, MUTANT_NAMES } from '../properties/mutants.ts';
 import { buildCase } from './case.ts';
 import { runDifferential } from './differential.ts';
 import {
@@ -36,8 +39,6 @@ export const LOOP_CASE = buildCase({ containers: [2, 1, 1], pings: [{ from: 0, t
 const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 type StopSignal = keyof typeof SIGNAL_EXIT;
 
-class ArgumentError extends Error {}
-
 interface Options {
   runs: number;
   seed: number;
@@ -51,40 +52,36 @@ function parse(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
     options: {
-      runs: { type: 'string', default: '10' },
+      runs: { type: 'string' },
       seed: { type: 'string' },
       config: { type: 'string' },
       mutant: { type: 'string' },
       'no-loops': { type: 'boolean', default: false },
-      jobs: { type: 'string', default: '1' },
+      jobs: { type: 'string' },
       // Worker processes only.
       worker: { type: 'string' },
       parent: { type: 'string' },
     },
   });
-  const whole = (name: string, text: string, min: number, max: number) => {
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
-      throw new ArgumentError(`--${name} must be a whole number from ${min} to ${max}, not "${text}"`);
-    return Number(text);
-  };
-  const seed = values.seed ?? String(DEFAULT_SEED);
-  if (!/^-?\d+$/.test(seed) || Number(seed) < -(2 ** 31) || Number(seed) >= 2 ** 31)
-    throw new ArgumentError(`--seed must be an integer from -2147483648 to 2147483647, not "${seed}"`);
+  const mutants = values.mutant?.split(',') ?? [];
+  for (const m of mutants)
+    if (!isMutant(m))
+      throw new UsageError(`--mutant: unknown mutant "${m}"; valid: ${MUTANT_NAMES.join(', ')}`);
   const configs = (values.config?.split(',') ?? LINUX_CONFIGS.map((c) => c.id)).map((id) => {
     const c = LINUX_CONFIGS.find((x) => x.id === id);
     if (!c)
-      throw new ArgumentError(
+      throw new UsageError(
         `--config: unknown Linux configuration "${id}"; valid: ${LINUX_CONFIGS.map((x) => x.id).join(', ')}`,
       );
     return c;
   });
   const options: Options = {
-    runs: whole('runs', values.runs, 1, 100_000),
-    seed: Number(seed),
+    runs: countOption('--runs', values.runs, 10, 1, MAX_RUNS),
+    seed: seedOption(values.seed),
     configs,
-    mutants: (values.mutant?.split(',') ?? []) as ConformanceMutant[],
+    mutants: mutants as ConformanceMutant[],
     loops: !values['no-loops'],
-    jobs: whole('jobs', values.jobs, 1, 64),
+    jobs: countOption('--jobs', values.jobs, 1, 1, 64),
   };
   return { options, worker: values.worker, parent: values.parent };
 }
@@ -173,7 +170,7 @@ async function orchestrate(o: Options): Promise<number> {
   if (stale.length > 0) console.log(`swept ${stale.length} stale namespaces of killed runs`);
   const t0 = Date.now();
   console.log(
-    `conformance: ${o.runs} cases × ${o.configs.length} configurations (${o.configs.map((c) => c.id).join(', ')})` +
+    `conformance: ${plural(o.runs, 'case')} × ${plural(o.configs.length, 'configuration')} (${o.configs.map((c) => c.id).join(', ')})` +
       (o.mutants.length ? `, model mutants: ${o.mutants.join(', ')}` : ''),
   );
   const groups = Array.from({ length: o.jobs }, (_, j) =>
@@ -218,8 +215,10 @@ async function orchestrate(o: Options): Promise<number> {
 function stop(signal: StopSignal): never {
   for (const child of workers.values()) child.kill('SIGKILL');
   const removed = removeRunsOf(started);
+  const left = listNamespaces().filter((n) => started.some((pid) => n.startsWith(`wsc-${pid}-`)));
   console.log(
-    `conformance: interrupted by ${signal}: stopped ${started.length} worker(s), removed ${removed.length} namespaces; nothing left behind`,
+    `conformance: interrupted by ${signal}: stopped ${plural(started.length, 'worker')}, removed ${plural(removed.length, 'namespace')}; ` +
+      (left.length === 0 ? 'nothing left behind' : `LEFT BEHIND: ${left.join(' ')}`),
   );
   process.exit(SIGNAL_EXIT[signal]);
 }
@@ -229,7 +228,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (e) {
-    if (!(e instanceof ArgumentError) && !(e instanceof TypeError)) throw e;
+    if (!(e instanceof UsageError) && !(e instanceof TypeError)) throw e;
     console.error(`conformance: ${e.message}`);
     return 2;
   }

@@ -14,7 +14,7 @@ import { COUNTEREXAMPLE_FORMAT, type CounterexampleFile, type FormatName } from 
 /** A file-system error in one line: `ENOENT: no such file or directory` without the call and path. */
 export function describeFsError(e: NodeJS.ErrnoException): string {
   const text = e.message.replace(/, \w+ '[^']*'(?: -> '[^']*')?$/, '');
-  return e.code && !text.startsWith(e.code) ? `${e.code}: ${text}` : text;
+  return e.code && !text.includes(e.code) ? `${e.code}: ${text}` : text;
 }
 
 export class FileError extends Error {
@@ -127,7 +127,12 @@ function formatVersion(data: unknown): TopologyIssue | null {
       path: '',
       message: `missing field "format": not a counterexample file (${COUNTEREXAMPLE_FORMAT})`,
     };
-  if (typeof format !== 'string' || format === COUNTEREXAMPLE_FORMAT) return null;
+  if (format === COUNTEREXAMPLE_FORMAT) return null;
+  if (typeof format !== 'string')
+    return {
+      path: 'format',
+      message: `${JSON.stringify(format)} is not a format marker: expected ${COUNTEREXAMPLE_FORMAT}`,
+    };
   return {
     path: 'format',
     message: format.startsWith('weave-spec/counterexample/')

@@ -104,6 +104,11 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
 
   if (!Array.isArray(t.hosts) || t.hosts.length === 0)
     issues.push({ path: 'hosts', message: 'needs at least one host' });
+  if (!Array.isArray(t.containers) || t.containers.length === 0)
+    issues.push({
+      path: 'containers',
+      message: 'needs at least one container: nothing would send or receive',
+    });
   (t.hosts ?? []).forEach((h, i) => {
     const p = `hosts[${i}]`;
     checkName(h.name, `${p}.name`);
@@ -127,6 +132,13 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
     checkIp(c.ip, `${p}.ip`);
     if (!isCidr(c.subnet))
       issues.push({ path: `${p}.subnet`, message: `not a CIDR prefix: ${JSON.stringify(c.subnet)}` });
+    else if (c.subnet.split('/')[0] !== networkOf(c.subnet))
+      issues.push({
+        path: `${p}.subnet`,
+        message: `${c.subnet} is not a prefix: its network address is ${networkOf(c.subnet)}/${prefixLength(c.subnet)}`,
+      });
+    else if (prefixLength(c.subnet) < prefixLength(TEST_RANGE) || !inSubnet(networkOf(c.subnet), TEST_RANGE))
+      issues.push({ path: `${p}.subnet`, message: `${c.subnet} is not inside ${TEST_RANGE}` });
     else if (isIp(c.ip) && !inSubnet(c.ip, c.subnet))
       issues.push({ path: `${p}.ip`, message: `${c.ip} is outside its subnet ${c.subnet}` });
     else if (isIp(c.ip) && prefixLength(c.subnet) <= 30) {
@@ -137,7 +149,13 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
         issues.push({ path: `${p}.ip`, message: `${c.ip} is the broadcast address of ${c.subnet}` });
     }
   });
+  const links = new Map<string, number>();
   (t.peers ?? []).forEach((pair, i) => {
+    const key = [...pair].sort().join(' - ');
+    const first = links.get(key);
+    if (first !== undefined)
+      issues.push({ path: `peers[${i}]`, message: `duplicate peer link ${key}, first at peers[${first}]` });
+    else links.set(key, i);
     pair.forEach((name, end) => {
       if (!hostNames.has(name))
         issues.push({ path: `peers[${i}][${end}]`, message: `unknown host ${JSON.stringify(name)}` });

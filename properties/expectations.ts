@@ -81,3 +81,16 @@ export function expectedFailure(config: string, property: string): ExpectedFailu
 export function expectedVerdict(config: string, property: string): Verdict {
   return expectedFailure(config, property) ? 'fails' : 'holds';
 }
+
+/** Every (configuration, property) of `configs` expected to fail, in configuration then property order. */
+export function expectedFailuresIn(
+  configs: readonly string[],
+  properties: readonly string[],
+): { config: string; property: string; why: string }[] {
+  return configs.flatMap((config) =>
+    properties.flatMap((property) => {
+      const f = expectedFailure(config, property);
+      return f ? [{ config, property, why: f.why }] : [];
+    }),
+  );
+}

@@ -128,3 +128,7 @@ function shrink(
   if (!out.failed || out.counterexample === null) return null;
   return { case: out.counterexample[0], path: out.counterexamplePath ?? String(index) };
 }
+
+/** The matrix's module for the worker pool (`workers/pool.ts`): one configuration job per call. */
+export const handle = runConfigJob;
+export const MATRIX_MODULE = new URL('./matrix.ts', import.meta.url);

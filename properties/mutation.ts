@@ -5,10 +5,10 @@
  * catch at least one mutant, or the property could be vacuous.
  */
 import { type Config, DEFAULT_CONFIGS } from '../model/config.ts';
+import { type PoolOptions, runPool } from '../workers/pool.ts';
 import { PROPERTY_NAMES } from './index.ts';
-import { type ConfigJob, DEFAULT_SEED, type PropertyOutcome, type Verdict } from './matrix.ts';
+import { type ConfigJob, DEFAULT_SEED, MATRIX_MODULE, type PropertyOutcome, type Verdict } from './matrix.ts';
 import { MATRIX_MUTANTS, type MutantName } from './mutants.ts';
-import { type PoolOptions, runJobs } from './pool.ts';
 
 export const DEFAULT_MUTANT_RUNS = 30;
 
@@ -55,7 +55,7 @@ export interface MutantOptions {
   runs?: number;
   seed?: number;
   workers?: number;
-  onRun?: PoolOptions['onRun'];
+  onRun?: PoolOptions['onProgress'];
   /** Called once the baseline is known, with the number of jobs in all. */
   onJobs?: (jobs: number) => void;
 }
@@ -69,7 +69,10 @@ export async function runMutants(options: MutantOptions = {}): Promise<MutantRep
   const holdsAt = new Map<string, string[]>();
   const mutated: { mutant: MutantName; job: ConfigJob }[] = [];
   options.onJobs?.(base.length);
-  const baseOut = await runJobs(base, { workers: options.workers, onRun: options.onRun });
+  const baseOut = await runPool<ConfigJob, PropertyOutcome[]>(MATRIX_MODULE, base, {
+    workers: options.workers,
+    onProgress: options.onRun,
+  });
   for (const [i, j] of base.entries())
     holdsAt.set(
       j.config,
@@ -89,11 +92,12 @@ export async function runMutants(options: MutantOptions = {}): Promise<MutantRep
         },
       });
   options.onJobs?.(base.length + mutated.length);
-  const out = await runJobs(
+  const out = await runPool<ConfigJob, PropertyOutcome[]>(
+    MATRIX_MODULE,
     mutated.map((x) => x.job),
     {
       workers: options.workers,
-      onRun: (job, done) => options.onRun?.(base.length + job, done),
+      onProgress: (job, done) => options.onRun?.(base.length + job, done),
     },
   );
   const cells: MutantCell[] = mutated.flatMap(({ mutant, job }, i) =>

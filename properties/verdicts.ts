@@ -3,10 +3,19 @@
  * verdict, the runs behind it and, where it fails, the shrunk counterexample.
  */
 import { DEFAULT_CONFIGS } from '../model/config.ts';
+import { runPool } from '../workers/pool.ts';
 import { expectedVerdict } from './expectations.ts';
 import { PROPERTIES } from './index.ts';
-import { type Counterexample, DEFAULT_RUNS, DEFAULT_SEED, runConfigJob, type Verdict } from './matrix.ts';
-import { runJobs } from './pool.ts';
+import {
+  type ConfigJob,
+  type Counterexample,
+  DEFAULT_RUNS,
+  DEFAULT_SEED,
+  MATRIX_MODULE,
+  type PropertyOutcome,
+  runConfigJob,
+  type Verdict,
+} from './matrix.ts';
 
 export interface Cell {
   config: string;
@@ -51,7 +60,10 @@ function cellsOf(configs: readonly string[], outcomes: ReturnType<typeof runConf
 
 export async function runMatrix(options: MatrixOptions = {}): Promise<Cell[]> {
   const jobs = jobsOf(options);
-  const outcomes = await runJobs(jobs, { workers: options.workers, onRun: options.onRun });
+  const outcomes = await runPool<ConfigJob, PropertyOutcome[]>(MATRIX_MODULE, jobs, {
+    workers: options.workers,
+    onProgress: options.onRun,
+  });
   return cellsOf(
     jobs.map((j) => j.config),
     outcomes,

@@ -68,3 +68,43 @@ describe('weave-spec', () => {
     }
   });
 });
+
+describe('weave-spec coverage', () => {
+  it('--json prints only the machines and the exercise', async () => {
+    const r = await runMain(
+      'coverage',
+      '--config',
+      'fdp/h1/unicast',
+      '--runs',
+      '5',
+      '--workers',
+      '1',
+      '--json',
+    );
+    const report = JSON.parse(r.stdout) as {
+      machines: {
+        id: string;
+        states: string[];
+        transitions: string[];
+        reachedTransitions: string[];
+        unreachable: unknown[];
+      }[];
+      exercise: Record<string, number | null>;
+    };
+    expect(Object.keys(report)).toEqual(['machines', 'exercise']);
+    const h1 = report.machines.find((m) => m.id === 'h1-target')!;
+    expect(h1.states).toEqual(['unknown', 'answering', 'local', 'unowned']);
+    expect(h1.reachedTransitions.length).toBeGreaterThan(0);
+    expect(report.exercise.cases).toBe(5);
+    expect(Object.keys(report.exercise)).toEqual([
+      'cases',
+      'pings',
+      'pingsChecked',
+      'crossHostOfChecked',
+      'selfOfChecked',
+      'casesWithArpMiss',
+      'casesWithDatapathMiss',
+      'choicesAfterFirstPing',
+    ]);
+  });
+});

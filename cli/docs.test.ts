@@ -14,8 +14,8 @@ describe('generated docs', () => {
     expect(existsSync(file), `${path} is missing`).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe(pages[path]);
   });
-  it('docs/scenarios holds no page that is no longer generated', () => {
-    const extra = readdirSync(join(root, 'docs/scenarios')).filter((f) => !(`docs/scenarios/${f}` in pages));
+  it.each(['docs/scenarios', 'docs/machines'])('%s holds no page that is no longer generated', (dir) => {
+    const extra = readdirSync(join(root, dir)).filter((f) => !(`${dir}/${f}` in pages));
     expect(extra).toEqual([]);
   });
   it("`weave-spec docs` run from another folder writes the package's own pages, nothing there", () => {

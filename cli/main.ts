@@ -6,6 +6,7 @@ import { describeFsError, FileError } from '../formats/load.ts';
 import { DEFAULT_RUNS, DEFAULT_SEED } from '../properties/matrix.ts';
 import { DEFAULT_MUTANT_RUNS } from '../properties/mutation.ts';
 import { runCheckCommand } from './check.ts';
+import { runCoverageCommand } from './coverage.ts';
 import { writeDocs } from './docs.ts';
 import { EXIT_IO, EXIT_USAGE, isFsError, UsageError } from './errors.ts';
 import { listing, renderListing } from './list.ts';
@@ -121,6 +122,17 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     )
     .argument('[name]', 'topology, traffic or counterexample')
     .action((name: string | undefined) => setCode(runSchema(name, out)));
+
+  p.command('coverage')
+    .description(
+      'per machine, the states and transitions the property runs reach (and those no run can, and why); what the runs exercise',
+    )
+    .option('--config <id>', CONFIG_HELP)
+    .option('--runs <n>', `generated cases per configuration (default ${DEFAULT_RUNS}, as the matrix)`)
+    .option('--seed <s>', SEED_HELP)
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--json', 'print { "machines": [...], "exercise": {...} } and nothing else on stdout')
+    .action(async (opts) => setCode(await runCoverageCommand(opts, io)));
 
   p.command('list')
     .description('the configurations (with what each models), properties, scenarios and mutants')

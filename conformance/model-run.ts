@@ -88,7 +88,7 @@ export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
       .sort();
     const v = run.contexts[componentId(h.name, 'vtep')] as VtepContext;
     vxlan[h.name] = macEntries(v.fdb)
-      .filter(([, e]) => !e.static)
+      .filter(([, e]) => e.state !== 'PERMANENT')
       .map(([mac, e]) => `${mac} ${e.remote}`)
       .sort();
     underlay[h.name] = { sent: 0, received: 0 };

@@ -62,7 +62,7 @@ const EXPECTED_FAILURES: readonly ExpectedFailure[] = [
   { config: 'fdp/h2/', property: 'arp-strict', why: H2_STRICT },
   { config: 'fdp/h2/', property: 'broadcast-once', why: H2_BROADCAST },
   { config: 'linux/remote', property: 'delivery', why: LINUX_REMOTE },
-  { config: 'linux/remote/no-learning', property: 'arp-functional', why: LINUX_REMOTE },
+  { config: 'linux/remote', property: 'arp-functional', why: LINUX_REMOTE },
   { config: 'linux/remote', property: 'arp-answered', why: LINUX_REMOTE },
   { config: 'linux/remote', property: 'broadcast-once', why: LINUX_REMOTE },
 ];

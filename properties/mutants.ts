@@ -25,6 +25,7 @@ import {
   responderFlow,
 } from '../model/entries/h1-target.ts';
 import { type NeighData, type NeighEvent, neighbourMachine } from '../model/entries/neighbour.ts';
+import { vxlanFdbMachine } from '../model/entries/vxlan-fdb.ts';
 import { install } from '../model/fdp/seed.ts';
 import { describeFlow } from '../model/flows.ts';
 import { type EffectFn, effect, effectOf } from '../model/machine/effect.ts';
@@ -63,7 +64,7 @@ function mutate(): Record<MutantName, Record<string, AnyStateMachine>> {
       vtep: vtepMachine.provide({
         actions: {
           forward: effect((ctx, e, out) => {
-            const patch = vtepPacket(ctx, e, out);
+            const patch = vtepPacket(vxlanFdbMachine, ctx, e, out);
             // No split horizon: what came from the underlay and went up is sent back into it.
             const up = out.find((o) => o.type === 'send' && o.port === 'dp');
             if (e.port === 'udp' && up?.type === 'send' && up.packet.kind === 'frame')

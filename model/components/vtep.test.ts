@@ -102,7 +102,7 @@ describe('vtep receive and learning (FD-X.7)', () => {
       expect(macGet((r.state.context as VtepContext).fdb, D)).toEqual({
         remote: H3,
         seen: 10,
-        static: false,
+        state: 'REACHABLE',
       });
       expect(underlayDsts(recv(r.state, 'dp', ping(A, D), 20).outputs)).toEqual([H3]);
     }

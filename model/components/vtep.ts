@@ -30,21 +30,25 @@
  * `ageingMs` counts as absent, as `vxlan_cleanup` would have deleted it. Only receiving refreshes an entry
  * (`f->updated`); transmit lookups do not. Static entries never age.
  */
+
+import type { AnyStateMachine } from 'xstate';
 import { type Ip, isGroupMac, type Mac } from '../addresses.ts';
+import {
+  type VtepFdbEntry,
+  type VxlanFdbData,
+  type VxlanFdbState,
+  type VxlanSnoop,
+  vxlanFdbMachine,
+} from '../entries/vxlan-fdb.ts';
 import { type MacTable, macGet, macSet, macTableOf } from '../mac-table.ts';
+import { stepChild } from '../machine/child.ts';
 import { forwarderMachine } from '../machine/forwarder.ts';
 import type { Output, RecvEvent } from '../machine/io.ts';
 import type { Frame, Message, VxlanPacket } from '../packets.ts';
 
 export type VtepVariant = 'multicast' | 'unicast' | 'zero-mac' | 'remote';
 
-export interface VtepFdbEntry {
-  remote: Ip;
-  /** Virtual ms the entry was last learned or refreshed. */
-  seen: number;
-  /** Added by configuration (`bridge fdb add ... permanent`): never ages, never moves by learning. */
-  static: boolean;
-}
+export type { VtepFdbEntry };
 
 export interface VtepInput {
   /** This host's underlay address: the outer source of every packet sent. */
@@ -95,7 +99,7 @@ function defaultsFor(input: VtepInput): Ip[] {
 /** The live FDB entry for `mac`, if any (an aged learned entry counts as absent). */
 export function vtepLookup(ctx: VtepContext, mac: Mac, now: number): VtepFdbEntry | undefined {
   const e = macGet(ctx.fdb, mac);
-  return e !== undefined && (e.static || now - e.seen <= ctx.ageingMs) ? e : undefined;
+  return e !== undefined && (e.state === 'PERMANENT' || now - e.seen <= ctx.ageingMs) ? e : undefined;
 }
 
 /** The underlay addresses a frame from `dp` is sent to: its FDB entry's remote, else the defaults. */
@@ -133,44 +137,38 @@ function refused(ctx: VtepContext, packet: Message): string | undefined {
   return undefined;
 }
 
-/** `vxlan_snoop`: learn (or move) the inner source MAC at the outer source; undefined when a static entry
- *  contradicts it (the packet is dropped). */
+/** `vxlan_snoop`, through the entry's machine (`model/entries/vxlan-fdb.ts`): learn or move the inner
+ *  source MAC at the outer source; undefined when a configured entry contradicts it (the packet is
+ *  dropped). */
 function snoop(
+  vxlanFdb: AnyStateMachine,
   ctx: VtepContext,
   packet: VxlanPacket,
   now: number,
   out: Output[],
 ): VtepContext['fdb'] | undefined {
-  const frame = packet.frame;
-  if (!ctx.learning || isGroupMac(frame.src)) return ctx.fdb;
-  const old = macGet(ctx.fdb, frame.src);
-  if (old?.static === true) {
-    if (old.remote === packet.src) return ctx.fdb;
-    out.push({
-      type: 'drop',
-      reason: `vxlan: ${frame.src} from ${packet.src} contradicts its static entry to ${old.remote}`,
-    });
-    return undefined;
-  }
-  const live = vtepLookup(ctx, frame.src, now);
-  if (live === undefined)
-    out.push({ type: 'note', text: `vxlan learn ${frame.src} at ${packet.src}`, seed: 'FD-X.7' });
-  else if (live.remote !== packet.src)
-    out.push({
-      type: 'note',
-      text: `vxlan move ${frame.src} from ${live.remote} to ${packet.src}`,
-      seed: 'FD-X.7',
-    });
+  const mac = packet.frame.src;
+  if (!ctx.learning || isGroupMac(mac)) return ctx.fdb;
+  const old = macGet(ctx.fdb, mac);
+  const event: VxlanSnoop = { type: 'snoop', mac, remote: packet.src, now, ageingMs: ctx.ageingMs };
+  const before = out.length;
+  const next = stepChild<VxlanFdbState, VxlanFdbData>(
+    vxlanFdb,
+    old,
+    { remote: packet.src, seen: now },
+    event,
+    out,
+  );
+  if (out.slice(before).some((o) => o.type === 'drop')) return undefined;
   // Copy the table only when the entry changes: packets at the same instant leave it as it is.
-  return old?.remote !== packet.src || old.seen !== now
-    ? macSet(ctx.fdb, frame.src, { remote: packet.src, seen: now, static: false })
-    : ctx.fdb;
+  return next === old ? ctx.fdb : macSet(ctx.fdb, mac, next as VtepFdbEntry);
 }
 
 /** One packet: a frame from `dp` is encapsulated; a VXLAN packet from `udp` is checked, snooped and its
  *  inner frame handed to `dp` (FD-X.7). A frame from the underlay never goes back into it: Linux hands it
  *  up and never re-transmits it into the tunnel (split horizon). */
 export function vtepPacket(
+  vxlanFdb: AnyStateMachine,
   ctx: VtepContext,
   event: RecvEvent,
   out: Output[],
@@ -191,27 +189,35 @@ export function vtepPacket(
     out.push({ type: 'drop', reason: why ?? 'vxlan: not a VXLAN packet' });
     return undefined;
   }
-  const fdb = snoop(ctx, packet, event.now, out);
+  const fdb = snoop(vxlanFdb, ctx, packet, event.now, out);
   if (fdb === undefined) return undefined;
   out.push({ type: 'send', port: 'dp', packet: packet.frame, seed: 'FD-X.7' });
   return fdb === ctx.fdb ? undefined : { fdb };
 }
 
-export const vtepMachine = forwarderMachine<VtepContext, VtepInput>({
-  id: 'vtep',
-  description: 'a Linux vxlan device: FDB lookup or the default destinations out, snooping in',
-  context: (input) => ({
-    address: input.address,
-    vni: input.vni,
-    variant: input.variant,
-    ...(input.group !== undefined ? { group: input.group } : {}),
-    remotes: [...(input.remotes ?? [])],
-    learning: input.learning,
-    ageingMs: input.ageingMs ?? 300_000,
-    fdb: macTableOf<VtepFdbEntry>(
-      Object.entries(input.staticFdb ?? {}).map(([mac, remote]) => [mac, { remote, seen: 0, static: true }]),
-    ),
-    defaults: defaultsFor(input),
-  }),
-  forward: vtepPacket,
-});
+/** The vtep, with the machine its FDB's unicast entries are. */
+export function vtepMachineWith(vxlanFdb: AnyStateMachine) {
+  return forwarderMachine<VtepContext, VtepInput>({
+    id: 'vtep',
+    description: 'a Linux vxlan device: FDB lookup or the default destinations out, snooping in',
+    context: (input) => ({
+      address: input.address,
+      vni: input.vni,
+      variant: input.variant,
+      ...(input.group !== undefined ? { group: input.group } : {}),
+      remotes: [...(input.remotes ?? [])],
+      learning: input.learning,
+      ageingMs: input.ageingMs ?? 300_000,
+      fdb: macTableOf<VtepFdbEntry>(
+        Object.entries(input.staticFdb ?? {}).map(([mac, remote]) => [
+          mac,
+          { remote, seen: 0, state: 'PERMANENT' },
+        ]),
+      ),
+      defaults: defaultsFor(input),
+    }),
+    forward: (ctx, event, out) => vtepPacket(vxlanFdb, ctx, event, out),
+  });
+}
+
+export const vtepMachine = vtepMachineWith(vxlanFdbMachine);

@@ -46,6 +46,29 @@ export function responderFlow(ip: Ip, mac: Mac): Flow {
   };
 }
 
+/** Every punted request is handled by the directory's answer at that moment, whatever came before. */
+function byOwner(when: string) {
+  return [
+    {
+      guard: 'ownerRemote' as const,
+      target: 'answering' as const,
+      actions: 'installResponder' as const,
+      description: `FD-X.3, ${when}: consumed; a responder flow installed for the retry`,
+    },
+    {
+      guard: 'ownerLocal' as const,
+      target: 'local' as const,
+      actions: 'installLocalDrop' as const,
+      description: `FD-L.2.2, ${when}: the owner is here and answers; requests for it are dropped`,
+    },
+    {
+      target: 'unowned' as const,
+      actions: 'consumeUnowned' as const,
+      description: `FD-X.3, ${when}: nobody owns it`,
+    },
+  ];
+}
+
 export const h1TargetMachine = setup({
   types: { context: {} as H1TargetData, events: {} as H1TargetEvent, emitted: {} as Output },
   guards: {
@@ -96,35 +119,9 @@ export const h1TargetMachine = setup({
   context: {},
   initial: 'unknown',
   states: {
-    unknown: {
-      on: {
-        upcall: [
-          {
-            guard: 'ownerRemote',
-            target: 'answering',
-            actions: 'installResponder',
-            description: 'FD-X.3: the first request consumed, a responder flow installed for the retry',
-          },
-          {
-            guard: 'ownerLocal',
-            target: 'local',
-            actions: 'installLocalDrop',
-            description: 'FD-L.2.2: the owner is here and answers; requests for it are dropped',
-          },
-          { target: 'unowned', actions: 'consumeUnowned', description: 'FD-X.3: nobody owns the IP' },
-        ],
-      },
-    },
-    answering: {
-      on: {
-        upcall: { actions: 'installResponder', description: 'punted again: the responder installed again' },
-      },
-    },
-    local: {
-      on: { upcall: { actions: 'installLocalDrop', description: 'punted again: the drop installed again' } },
-    },
-    unowned: {
-      on: { upcall: { actions: 'consumeUnowned', description: 'punted again: consumed again' } },
-    },
+    unknown: { on: { upcall: byOwner('the first request for the IP') } },
+    answering: { on: { upcall: byOwner('the IP punted again (flows lost, or a second requester first)') } },
+    local: { on: { upcall: byOwner('the IP punted again (flows lost, or a second requester first)') } },
+    unowned: { on: { upcall: byOwner('the IP punted again') } },
   },
 });

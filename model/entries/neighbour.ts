@@ -152,8 +152,9 @@ export const neighbourMachine = setup({
     broadcastProbesLeft: ({ context, event }) => context.probes < event.host.params.mcastSolicit,
     /** Unicast probes left in this PROBE round (ucast_solicit). */
     unicastProbesLeft: ({ context, event }) => context.probes < event.host.params.ucastSolicit,
-    /** Something confirmed the neighbour since the entry entered DELAY (Linux: `neigh_confirm` from an
-     *  upper layer, such as TCP; nothing in the model confirms outside an ARP reply). */
+    /** The neighbour was confirmed at or after the moment the entry entered DELAY (Linux: `neigh_confirm`
+     *  from an upper layer such as TCP; in the model, an ARP reply in the same instant, as when a request
+     *  from the neighbour with another MAC follows the reply that confirmed it). */
     confirmedSinceDelay: ({ context }) => context.confirmed !== null && context.confirmed >= context.updated,
     /** The ARP packet names the MAC the entry already has. */
     sameMac: ({ context, event }) => 'mac' in event && context.mac === event.mac,

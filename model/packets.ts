@@ -4,7 +4,6 @@
  * All plain data, so that traces can be stored, compared and replayed.
  */
 import { BROADCAST_MAC, type Ip, type Mac, ZERO_MAC } from './addresses.ts';
-import type { ControlMessage } from './flows.ts';
 
 export interface Arp {
   kind: 'arp';
@@ -56,8 +55,6 @@ export interface VxlanPacket {
 
 export type UnderlayPacket = SleeveDatagram | VxlanPacket;
 export type Packet = Frame | UnderlayPacket;
-/** Anything that crosses a link between two components. */
-export type Message = Packet | ControlMessage;
 
 export function arpRequest(senderMac: Mac, senderIp: Ip, targetIp: Ip, dst: Mac = BROADCAST_MAC): Frame {
   return {

@@ -102,16 +102,6 @@ describe('handleCapturedPacket', () => {
 });
 
 describe('handleForwardedPacket', () => {
-  it("the middle of a line injects h1's broadcast and relays it to h3; h3 relays it nowhere", () => {
-    const mid = handleForwardedPacket(at('h2'), { srcPeer: 'h1', dstPeer: 'h2', frame: who });
-    expect(mid.inject).toBe(true);
-    expect(mid.learned).toEqual({ mac: A, peer: 'h1' });
-    expect(mid.relay).toEqual([{ hop: 'h3', srcPeer: 'h1', dstPeer: 'h3' }]);
-    const end = handleForwardedPacket(at('h3'), { srcPeer: 'h1', dstPeer: 'h3', frame: who });
-    expect(end.inject).toBe(true);
-    expect(end.relay).toEqual([]);
-  });
-
   it('relays a frame for another peer unchanged, without learning', () => {
     const fwd = { srcPeer: 'h3', dstPeer: 'h1', frame: reply };
     const d = handleForwardedPacket(at('h2'), fwd);

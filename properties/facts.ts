@@ -3,9 +3,9 @@
  * families of copies, and the container steps. Computed once per run and shared (memoised by run).
  */
 import type { Ip, Mac } from '../model/addresses.ts';
+import type { Message } from '../model/messages.ts';
 import type { Endpoint, TraceOutput, TraceStep } from '../model/network/trace.ts';
 import { componentId } from '../model/network/wiring.ts';
-import type { Message } from '../model/packets.ts';
 import type { ContainerSpec } from '../model/topology.ts';
 import type { CaseRun } from './case.ts';
 

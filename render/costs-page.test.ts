@@ -42,13 +42,15 @@ describe('costs on the standard workload', () => {
     const h2 = costsOf('fdp/h2/unicast');
     const h3 = costsOf('fdp/h3/unicast');
     expect(h2.underlaySent.ipv4).toBeGreaterThan(h3.underlaySent.ipv4);
-    expect(h2.otherhost).toBeGreaterThan(0);
+    // Frames H2 floods (its vtep never learns the fake MACs) reach containers they are not for.
+    expect(h2.otherhost).toBe(6);
   });
 
   it('upstream FDP upcalls on misses only, and keeps no vtep FDB', () => {
     const c = costsOf('fdp/upstream');
-    expect(c.upcalls).toBeGreaterThan(0);
-    expect(c.flowsInstalled).toBeGreaterThan(0);
+    // Eight misses, each upcalled once and each given a flow: nothing misses twice.
+    expect(c.upcalls).toBe(8);
+    expect(c.flowsInstalled).toBe(8);
     expect(Object.values(c.tables).every((t) => t.vtepFdb === 0)).toBe(true);
     expect(c.crossings).toBeLessThan(costsOf('sleeve/upstream').crossings);
   });

@@ -3,8 +3,9 @@
  * message sent, a note for each drop and delivery. Arrows carry the seed step IDs of their step.
  */
 
+import type { Message } from '../model/messages.ts';
 import type { TraceStep } from '../model/network/trace.ts';
-import { label, type Message } from '../model/packets.ts';
+import { label } from '../model/packets.ts';
 import { describeMessage, type StepLabels, seedIds } from './text.ts';
 
 function alias(component: string): string {

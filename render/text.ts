@@ -4,8 +4,9 @@
  */
 
 import { describeControl } from '../model/flows.ts';
+import type { Message } from '../model/messages.ts';
 import type { TraceInput, TraceOutput, TraceStep } from '../model/network/trace.ts';
-import { describe, type Message } from '../model/packets.ts';
+import { describe } from '../model/packets.ts';
 
 /** Seed step IDs attached to step numbers, e.g. by a scenario's expectations. */
 export type StepLabels = ReadonlyMap<number, readonly string[]>;

@@ -4,10 +4,11 @@
  * from the seed on purpose (upstream Weave), the expectation says how.
  */
 import { configById } from '../model/config.ts';
+import type { Message } from '../model/messages.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import type { TraceStep } from '../model/network/trace.ts';
 import { buildNetwork, type Network } from '../model/network/wiring.ts';
-import type { Frame, Message } from '../model/packets.ts';
+import type { Frame } from '../model/packets.ts';
 import type { Topology } from '../model/topology.ts';
 import type { Traffic } from '../model/traffic.ts';
 

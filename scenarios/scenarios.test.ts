@@ -7,9 +7,6 @@ describe.each(SCENARIOS.map((s) => [`${s.name} under ${s.config}`, s] as const))
     const r = runScenario(scenario);
     expect(r.missing?.says ?? null).toBeNull();
     expect(r.run.truncated).toBe(false);
-    // Matched steps are strictly increasing: the trace shows them in the listed order.
-    expect(r.matched).toEqual([...r.matched].sort((a, b) => a - b));
-    expect(new Set(r.matched).size).toBe(r.matched.length);
   });
 
   it('gives the identical trace when run twice', () => {

@@ -34,15 +34,8 @@ import {
 import { stepChild } from '../machine/child.ts';
 import { effect } from '../machine/effect.ts';
 import type { ComponentEvent, Output } from '../machine/io.ts';
-import {
-  type Arp,
-  arpReply,
-  type Frame,
-  gratuitousArp,
-  type Ipv4,
-  isGratuitous,
-  type Message,
-} from '../packets.ts';
+import type { Message } from '../messages.ts';
+import { type Arp, arpReply, type Frame, gratuitousArp, type Ipv4, isGratuitous } from '../packets.ts';
 
 export { DEFAULT_NEIGH_PARAMS, type NeighEntry, type NeighParams, type NeighState };
 

@@ -4,8 +4,9 @@ import type { ControlMessage, FlowInstall } from '../flows.ts';
 import { macGet } from '../mac-table.ts';
 import type { Output } from '../machine/io.ts';
 import type { MachineState } from '../machine/plan.ts';
+import type { Message } from '../messages.ts';
 import { makeStepper } from '../network/step.ts';
-import { arpReply, arpRequest, type Frame, type Message, type VxlanPacket } from '../packets.ts';
+import { arpReply, arpRequest, type Frame, type VxlanPacket } from '../packets.ts';
 import { meshRoutes, peerGraph } from '../routing.ts';
 import {
   type ControllerContext,

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ControlMessage, Flow, Upcall } from '../flows.ts';
 import type { Output } from '../machine/io.ts';
 import type { MachineState } from '../machine/plan.ts';
+import type { Message } from '../messages.ts';
 import { makeStepper } from '../network/step.ts';
-import { arpRequest, type Frame, type Message, type VxlanPacket } from '../packets.ts';
+import { arpRequest, type Frame, type VxlanPacket } from '../packets.ts';
 import { type DatapathContext, type DatapathInput, datapathMachine } from './datapath.ts';
 
 const dp = makeStepper(datapathMachine);

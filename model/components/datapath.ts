@@ -33,7 +33,8 @@ import {
 import { stepEntry } from '../machine/child.ts';
 import { forwarderMachine } from '../machine/forwarder.ts';
 import type { Output } from '../machine/io.ts';
-import { arpReply, type Frame, type Message, type VxlanPacket } from '../packets.ts';
+import type { Message } from '../messages.ts';
+import { arpReply, type Frame, type VxlanPacket } from '../packets.ts';
 
 export interface DatapathInput {
   ports: string[];

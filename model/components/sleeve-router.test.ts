@@ -256,16 +256,6 @@ describe('sleeve router, upstream', () => {
     expect(macCount(h2.ctx.macs)).toBe(0);
   });
 
-  it('a learned MAC expires after 10 minutes: the reply is flooded again', () => {
-    const who = arpRequest(A.mac, A.ip, E.ip);
-    const reply = arpReply(arpOf(who), E.mac);
-    const h3 = new Router(input('h3', 'upstream'));
-    h3.datagram(relayedFromH1(who));
-    expect(datagrams(h3.capture(reply, MAC_MAX_AGE_MS))[0]?.dstPeer).toBe('h1');
-    const later = datagrams(h3.capture(reply, MAC_MAX_AGE_MS + 1));
-    expect(later.map((d) => d.dstPeer)).toEqual(['h2']);
-  });
-
   it('honours macAgeMs', () => {
     const h3 = new Router(input('h3', 'upstream', { macAgeMs: 1000 }));
     h3.datagram(relayedFromH1(whoHasD));

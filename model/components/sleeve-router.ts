@@ -16,14 +16,8 @@ import { type Ip, isGroupMac, type Mac } from '../addresses.ts';
 import { emptyMacTable } from '../mac-table.ts';
 import { effect } from '../machine/effect.ts';
 import type { Output, RecvEvent } from '../machine/io.ts';
-import {
-  type Arp,
-  arpReply,
-  type Frame,
-  isGratuitous,
-  type Message,
-  type SleeveDatagram,
-} from '../packets.ts';
+import type { Message } from '../messages.ts';
+import { type Arp, arpReply, type Frame, isGratuitous, type SleeveDatagram } from '../packets.ts';
 import type { MeshRoutes } from '../routing.ts';
 import {
   handleCapturedPacket,

@@ -44,7 +44,8 @@ import { type MacTable, macGet, macSet, macTableOf } from '../mac-table.ts';
 import { stepChild } from '../machine/child.ts';
 import { forwarderMachine } from '../machine/forwarder.ts';
 import type { Output, RecvEvent } from '../machine/io.ts';
-import type { Frame, Message, VxlanPacket } from '../packets.ts';
+import type { Message } from '../messages.ts';
+import type { Frame, VxlanPacket } from '../packets.ts';
 
 export type VtepVariant = 'multicast' | 'unicast' | 'zero-mac' | 'remote';
 

@@ -4,7 +4,9 @@
  * routes them along the links. Time comes in on every event as `now` (virtual milliseconds); a machine
  * never reads a clock.
  */
-import type { Message, Packet } from '../packets.ts';
+
+import type { Message } from '../messages.ts';
+import type { Packet } from '../packets.ts';
 
 /** A packet arriving on one of the machine's ports. */
 export interface RecvEvent {

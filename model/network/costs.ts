@@ -15,7 +15,7 @@ import { isGroupMac } from '../addresses.ts';
 import type { BridgeContext } from '../components/bridge.ts';
 import type { VtepContext } from '../components/vtep.ts';
 import { macCount } from '../mac-table.ts';
-import type { Message } from '../packets.ts';
+import type { Message } from '../messages.ts';
 import type { Run } from './simulator.ts';
 import type { TraceStep } from './trace.ts';
 import type { Network } from './wiring.ts';

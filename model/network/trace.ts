@@ -3,7 +3,7 @@
  * id with the id of the copy it came from, so that a property can follow one frame's family tree.
  */
 import type { Output } from '../machine/io.ts';
-import type { Message } from '../packets.ts';
+import type { Message } from '../messages.ts';
 
 export interface Endpoint {
   component: string;

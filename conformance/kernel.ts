@@ -2,7 +2,7 @@
  * The kernel harness: builds a conformance case out of real Linux bridges, veths and vxlan devices in
  * network namespaces, runs the pings, reads the observables as JSON, and always tears down.
  *
- * Layout (../shared/reference/linux-kernel-oracle.md, section 2), per run prefix P (`wsc-<pid>-<n>-`):
+ * Layout (docs/kernel.md, section 2), per run prefix P (`wsc-<pid>-<n>-`):
  * - `Pul`: the underlay switch `ubr` (STP off, multicast snooping off), a veth `ul-hN` per host with a
  *   static FDB entry to the host's MAC (no unknown-unicast flooding).
  * - `PhN`: `eth0` 198.19.0.N/24 with static neighbours to every other host; bridge `weave`; `ethbr`, a

@@ -1,5 +1,5 @@
 /**
- * Loop freedom against the kernel (linux-kernel-oracle.md, section 6). A loop-free topology: after the
+ * Loop freedom against the kernel (docs/kernel.md §6). A loop-free topology: after the
  * case's traffic (the announcements are broadcasts), a quiet window in which the underlay counters must
  * not move, and a model run that ends on its own. A deliberately looped topology (the mutant: a veth with
  * both ends on one host's bridge, rate-limited by tbf, always cut by deleting the namespaces under a hard

@@ -1,6 +1,6 @@
 /**
  * The Linux-native layout in the model alone (no root needed): the wiring, and the kernel behaviours the
- * probe measured (linux-kernel-oracle.md §5.1, §5.2) as the model reproduces them.
+ * probe measured (docs/kernel.md §5.1, §5.2) as the model reproduces them.
  */
 import { describe, expect, it } from 'vitest';
 import { ethbrMachine } from '../model/components/ethbr.ts';

@@ -1,6 +1,6 @@
 /**
  * The configurations: each seed guess, and what upstream Weave does, as one discriminated union with
- * short stable ids used everywhere (CLI, docs, file names). See SEED-FLOWS.md and docs/spec.md.
+ * short stable ids used everywhere (CLI, docs, file names). See docs/seed-flows.md and docs/spec.md.
  */
 
 /** How a vtep finds its peers (FD-X.6): V1 multicast group, V2 unicast list, V3 all-zero-MAC FDB entries. */

@@ -4,7 +4,7 @@
  * action), flow installs and flushes, and packet executes (`dp.Execute`).
  *
  * A flow's match is a set of optional fields; an absent field is a wildcard (OVS megaflow style). Actions
- * are the ODP ones upstream Weave uses (`output`, `set-tunnel`; weave-upstream.md §2.3), plus the ones the
+ * are the ODP ones upstream Weave uses (`output`, `set-tunnel`; docs/upstream.md §2.3), plus the ones the
  * seed's guesses need: `flood`, `upcall` (H1), `set-eth-dst` and `arp-respond` (H2's fake-MAC answer and
  * rewrite; H1's responder for the retried request, like OVN's ARP responder).
  */
@@ -54,7 +54,7 @@ export interface Flow {
   lastUsed?: number;
   /** A name for traces. */
   label?: string;
-  /** The seed step this flow models (SEED-FLOWS.md); carried on the sends and drops it causes. */
+  /** The seed step this flow models (docs/seed-flows.md); carried on the sends and drops it causes. */
   seed?: string;
 }
 

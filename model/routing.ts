@@ -1,5 +1,5 @@
 /**
- * Weave mesh routes over the peer graph (upstream `mesh/routes.go`, `mesh/peer.go`; weave-upstream.md §3):
+ * Weave mesh routes over the peer graph (upstream `mesh/routes.go`, `mesh/peer.go`; docs/upstream.md §3):
  * unicast next hops by breadth-first search from this peer, each level sorted by peer name; and, for a
  * broadcast from source S, the neighbours this peer relays to: run the same search from S, stop on
  * reaching this peer, and send to this peer's neighbours that search has not reached. With one shared

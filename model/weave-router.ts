@@ -1,5 +1,5 @@
 /**
- * Upstream Weave's router as a distributed L2 learning switch (weave-upstream.md §1.2, §1.4, §1.5, §3),
+ * Upstream Weave's router as a distributed L2 learning switch (docs/upstream.md §1.2, §1.4, §1.5, §3),
  * as pure functions shared by the Sleeve router and the Fast Datapath controller. Each returns a
  * decision as plain data: the new MAC cache, whether to inject the frame into the local bridge, and the
  * copies to send to other peers. The caller turns the decision into UDP datagrams (Sleeve) or flows

@@ -1,6 +1,6 @@
 /**
  * A case: everything one run depends on, as plain JSON, `{ topology, config, traffic, choices, mutants? }`
- * (DESIGN.md, Simulator: a counterexample is fully described by topology, configuration, traffic and the
+ * (docs/design.md, Simulator: a counterexample is fully described by topology, configuration, traffic and the
  * scheduler's choices, and replays bit for bit). `runCase` builds the network and simulates it;
  * `checkCase` runs one property over it; `traceDigest` names a run's trace by a hash, so a stored
  * counterexample can prove that its replay is the same run.

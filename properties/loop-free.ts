@@ -1,6 +1,6 @@
 /**
  * loop-free: no frame goes round in circles, and no frame multiplies beyond what the topology allows
- * (upstream: per-source broadcast trees and split horizon, weave-upstream.md §3).
+ * (upstream: per-source broadcast trees and split horizon, docs/upstream.md §3).
  */
 import type { CaseRun } from './case.ts';
 import { factsOf, sameEndpoint } from './facts.ts';

@@ -1,6 +1,6 @@
 /**
  * What a property is: a pure predicate over one finished run (the case, its network and its trace) that
- * either holds or names a violation and the trace steps involved (DESIGN.md, Properties).
+ * either holds or names a violation and the trace steps involved (docs/design.md, Properties).
  */
 import type { CaseRun } from './case.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The seed's Fast Datapath flows (SEED-FLOWS.md FD-L and FD-X) under every FDP configuration: the three
+ * The seed's Fast Datapath flows (docs/seed-flows.md FD-L and FD-X) under every FDP configuration: the three
  * ARP hypotheses (H1 controller upcall, H2 fake MAC, H3 through the vtep) with each vtep variant (V1
  * multicast, V2 unicast list, V3 zero-MAC entries), and upstream Weave, also on a partial mesh.
  */

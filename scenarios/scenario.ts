@@ -1,6 +1,6 @@
 /**
  * A scenario: a hand-written case (topology, configuration, traffic) with the steps its trace must show,
- * in order, each labelled with the seed step IDs it models (SEED-FLOWS.md). Where a configuration departs
+ * in order, each labelled with the seed step IDs it models (docs/seed-flows.md). Where a configuration departs
  * from the seed on purpose (upstream Weave), the expectation says how.
  */
 import { configById } from '../model/config.ts';

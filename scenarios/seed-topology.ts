@@ -1,5 +1,5 @@
 /**
- * The topology the seed assumes (SEED-FLOWS.md): host 1 runs containers A and B, host 2 runs C and D, all
+ * The topology the seed assumes (docs/seed-flows.md): host 1 runs containers A and B, host 2 runs C and D, all
  * four in one overlay subnet. MACs end in the container's letter, so traces read at a glance.
  */
 import type { Topology } from '../model/topology.ts';

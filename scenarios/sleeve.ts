@@ -1,5 +1,5 @@
 /**
- * The seed's Sleeve flows (SEED-FLOWS.md SL-L and SL-X) under the seed's proxy-ARP router and under
+ * The seed's Sleeve flows (docs/seed-flows.md SL-L and SL-X) under the seed's proxy-ARP router and under
  * upstream Weave, plus a ping to an address nobody owns.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Expected steps that several seed flows share (SEED-FLOWS.md): the ARP request broadcast and flooded
+ * Expected steps that several seed flows share (docs/seed-flows.md): the ARP request broadcast and flooded
  * (X.1 to X.2.2), the local echo (L.4 to L.6), Sleeve's data path across hosts (SL-X.5 to SL-X.9).
  * Each flow labels them with its own step IDs.
  */

@@ -1,6 +1,6 @@
 /**
- * The Weave Router as the Fast Datapath's controller (SEED-FLOWS.md FD-L, FD-X.2.2, FD-X.3, FD-X.5,
- * FD-X.7 and the upstream section; weave-upstream.md §2–3), one machine per hypothesis. It talks to the
+ * The Weave Router as the Fast Datapath's controller (docs/seed-flows.md FD-L, FD-X.2.2, FD-X.3, FD-X.5,
+ * FD-X.7 and the upstream section; docs/upstream.md §2–3), one machine per hypothesis. It talks to the
  * datapath over the netlink channel, port `datapath`: it installs its standing flows at start (entry
  * effects, so they come out of the initial state), takes upcalls, and answers with flow installs, flushes
  * and `Execute`s.

@@ -1,6 +1,6 @@
 /**
- * The Fast Datapath's switch: an Open vSwitch kernel datapath (SEED-FLOWS.md FD-X.2.2, FD-X.5, FD-X.7;
- * weave-upstream.md §2.2–2.4). It does no switching of its own: a packet is matched against the flow
+ * The Fast Datapath's switch: an Open vSwitch kernel datapath (docs/seed-flows.md FD-X.2.2, FD-X.5, FD-X.7;
+ * docs/upstream.md §2.2–2.4). It does no switching of its own: a packet is matched against the flow
  * table, highest priority first, and the matching flow's actions run; a packet that matches nothing is a
  * **miss** and goes up to the controller as an upcall. The controller answers over the netlink channel
  * (port `controller`) with flow installs, flushes and `Execute`s (OVS `dp.Execute`: run these actions on

@@ -1,6 +1,6 @@
 /**
  * ethbr: the bridge's host-side port, with the host kernel behind it and the next hop out of the host
- * (the Sleeve router's capture, or the Fast Datapath's datapath) tapped onto it (SEED-FLOWS.md, topology).
+ * (the Sleeve router's capture, or the Fast Datapath's datapath) tapped onto it (docs/seed-flows.md, topology).
  *
  * From the bridge, every frame is handed to the tap (pcap sees everything the bridge sends there: SL-L.2.2,
  * SL-X.5; FD-L.2.2, FD-X.2.2), and the host kernel looks at it too: it answers ARP only for the host's own

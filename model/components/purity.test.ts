@@ -1,6 +1,6 @@
 /**
  * Every component and every entry machine is an xstate machine built with `setup()` that imports no
- * component and touches no clock, I/O or randomness (DESIGN.md, Components); and nothing in model/ knows
+ * component and touches no clock, I/O or randomness (docs/design.md, Components); and nothing in model/ knows
  * of mutants: they are made in properties/ by `machine.provide()`.
  */
 import { readdirSync, readFileSync } from 'node:fs';

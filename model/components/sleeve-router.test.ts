@@ -12,7 +12,6 @@ import {
   type SleeveDatagram,
 } from '../packets.ts';
 import { meshRoutes, peerGraph } from '../routing.ts';
-import { MAC_MAX_AGE_MS } from '../weave-router.ts';
 import {
   type SleeveRouterContext,
   type SleeveRouterInput,

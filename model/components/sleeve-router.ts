@@ -2,7 +2,7 @@
  * The Weave Router in Sleeve mode: a user-space process that captures frames on the bridge's host side
  * (port `pcap`) and exchanges them with the other hosts' routers as UDP datagrams (port `udp`).
  *
- * - `proxy-arp`, the seed's Sleeve (SEED-FLOWS.md SL-L, SL-X): the router answers ARP for containers on
+ * - `proxy-arp`, the seed's Sleeve (docs/seed-flows.md SL-L, SL-X): the router answers ARP for containers on
  *   other hosts from a control-plane directory (SL-X.2.2.2), ignores ARP for local ones (SL-L.2.2.2),
  *   tunnels captured unicast to the owner's host (SL-X.5.2) and injects what it receives (SL-X.7).
  * - `upstream`, upstream Weave Sleeve: no ARP logic at all; a distributed learning switch

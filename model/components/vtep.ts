@@ -1,5 +1,5 @@
 /**
- * A Linux vxlan device as the seed's Fast Datapath uses it (SEED-FLOWS.md FD-X.6, FD-X.7; variants V1–V3),
+ * A Linux vxlan device as the seed's Fast Datapath uses it (docs/seed-flows.md FD-X.6, FD-X.7; variants V1–V3),
  * modelled on Linux `drivers/net/vxlan/vxlan_core.c`.
  *
  * Ports: `dp` carries Ethernet frames to and from the datapath (or bridge) the device is attached to;

@@ -1,5 +1,5 @@
 /**
- * The seed's three guesses for the Fast Datapath controller (SEED-FLOWS.md FD-L, FD-X.2.2, FD-X.3,
+ * The seed's three guesses for the Fast Datapath controller (docs/seed-flows.md FD-L, FD-X.2.2, FD-X.3,
  * FD-X.5, FD-X.7), as pure functions: the standing flows installed at start, and H1's upcall handling.
  *
  * Common to H1–H3: the datapath floods data frames between its two data ports, i.e. standing

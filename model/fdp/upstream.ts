@@ -1,5 +1,5 @@
 /**
- * Upstream Weave's fastdp miss handling (`fdp/upstream`; weave-upstream.md §2.2–2.5; SEED-FLOWS.md "What
+ * Upstream Weave's fastdp miss handling (`fdp/upstream`; docs/upstream.md §2.2–2.5; docs/seed-flows.md "What
  * the real Weave Net does"), as a pure function of the controller's context and one upcall. Line numbers
  * are for weaveworks/weave at 8c84763.
  *

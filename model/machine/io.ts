@@ -1,5 +1,5 @@
 /**
- * The contract every component machine keeps (DESIGN.md, Components). A machine knows only its own ports
+ * The contract every component machine keeps (docs/design.md, Components). A machine knows only its own ports
  * by name; it receives events and emits its outputs as data with xstate's `emit`, and the simulator
  * routes them along the links. Time comes in on every event as `now` (virtual milliseconds); a machine
  * never reads a clock.
@@ -40,7 +40,7 @@ export interface SendOutput {
   port: string;
   packet: Message;
   origin?: true;
-  /** The seed step this models, where the machine alone can tell (SEED-FLOWS.md). */
+  /** The seed step this models, where the machine alone can tell (docs/seed-flows.md). */
   seed?: string;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The deterministic simulator (DESIGN.md, Simulator). It holds one snapshot per component and a queue of
+ * The deterministic simulator (docs/design.md, Simulator). It holds one snapshot per component and a queue of
  * pending deliveries; a step takes the delivery the scheduler picks, runs the target machine through
  * `step`, and routes the outputs: a `send` along its link (instantly: links have no latency, so
  * everything in flight settles before the virtual clock moves), a `timer.set` onto the clock, the rest

@@ -8,7 +8,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['model/**/*.test.ts', 'scenarios/scenarios.test.ts'],
-    exclude: ['model/components/purity.test.ts', 'model/imports.test.ts', 'model/network/simulator.digest.test.ts'],
+    exclude: [
+      'model/components/purity.test.ts',
+      'model/imports.test.ts',
+      'model/network/simulator.digest.test.ts',
+    ],
     pool: 'threads',
     testTimeout: 60_000,
   },

@@ -6,8 +6,9 @@
  * data routed by a deterministic FIFO loop that counts one component event per delivery. No timers, no
  * trace: the fastest honest version of the work, against which the simulator's events per second are read.
  */
+
+import type { Ping } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
-import type { Traffic } from '../model/traffic.ts';
 
 type Msg =
   | { kind: 'arp'; op: 'request' | 'reply'; src: string; dst: string; senderIp: string; targetIp: string }
@@ -134,7 +135,7 @@ export interface FloorResult {
 }
 
 /** Runs the workload to quiescence after each ping; returns the component events and the deliveries. */
-export function runFloor(topology: Topology, traffic: Traffic): FloorResult {
+export function runFloor(topology: Topology, traffic: Ping[]): FloorResult {
   const directory = {
     ips: Object.fromEntries(topology.containers.map((c) => [c.ip, { mac: c.mac, host: c.host }])),
     macs: Object.fromEntries(topology.containers.map((c) => [c.mac, c.host])),

@@ -9,7 +9,7 @@ import type { ComponentEvent } from '../model/machine/io.ts';
 import { fifoScheduler, type Scheduler } from '../model/network/scheduler.ts';
 import type { CopyInfo, Endpoint, TraceInput, TraceOutput, TraceStep } from '../model/network/trace.ts';
 import { linkKey, type Network } from '../model/network/wiring.ts';
-import type { Traffic } from '../model/traffic.ts';
+import type { Ping } from '../model/timeline.ts';
 import { referenceMakeStepper as makeStepper, type Stepper } from './reference-step.ts';
 
 interface RunOptions {
@@ -57,7 +57,7 @@ function stepperOf(machine: Network['components'][number]['machine']): Stepper {
 
 const DEFAULT_MAX_STEPS = 200_000;
 
-export function referenceSimulate(network: Network, traffic: Traffic, options: RunOptions = {}): Run {
+export function referenceSimulate(network: Network, traffic: Ping[], options: RunOptions = {}): Run {
   const scheduler = options.scheduler ?? fifoScheduler();
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const until = options.until ?? Number.POSITIVE_INFINITY;

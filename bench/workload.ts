@@ -6,14 +6,14 @@
  *   storm: every container resolves one remote neighbour), then the same pings again on warm caches.
  */
 import { intToIp, intToMac, ipToInt } from '../model/addresses.ts';
+import type { Ping } from '../model/timeline.ts';
 import type { ContainerSpec, HostSpec, Topology } from '../model/topology.ts';
-import type { Traffic } from '../model/traffic.ts';
 
 /** The overlay subnet: room for 65,534 containers. */
 export const OVERLAY = '198.18.0.0/16';
 /** Host addresses in the overlay (a /16 less its network and broadcast addresses). */
 export const OVERLAY_SIZE = 65_534;
-/** Traffic starts once the containers' gratuitous ARPs at start-up have settled (as in the scenarios). */
+/** The pings start once the containers' gratuitous ARPs at start-up have settled (as in the scenarios). */
 export const START = 1000;
 
 const CONTAINER_BASE = ipToInt('198.18.0.1');
@@ -42,8 +42,8 @@ export function gridTopology(hosts: number, perHost: number): Topology {
 }
 
 /** Every container pings every other one, one ping every `gap` ms, in a fixed order. */
-export function allPairsPings(topology: Topology, gap = 10): Traffic {
-  const traffic: Traffic = [];
+export function allPairsPings(topology: Topology, gap = 10): Ping[] {
+  const traffic: Ping[] = [];
   for (const from of topology.containers)
     for (const to of topology.containers)
       if (to !== from) traffic.push({ at: START + gap * traffic.length, from: from.name, to: to.ip });
@@ -54,14 +54,14 @@ export function allPairsPings(topology: Topology, gap = 10): Traffic {
  * Every container pings the container in the same position on the next host (a remote neighbour), all at
  * `START`; then, `warmAfter` ms later, the same pings again on warm caches.
  */
-export function remoteNeighbourPings(topology: Topology, warmAfter = 2000): Traffic {
+export function remoteNeighbourPings(topology: Topology, warmAfter = 2000): Ping[] {
   const hosts = topology.hosts.map((h) => h.name);
   const hostIndex = new Map(hosts.map((h, i) => [h, i]));
   const byHost = new Map<string, ContainerSpec[]>(hosts.map((h) => [h, []]));
   for (const c of topology.containers) byHost.get(c.host)!.push(c);
   const position = new Map<ContainerSpec, number>();
   for (const list of byHost.values()) for (const [i, c] of list.entries()) position.set(c, i);
-  const once = (at: number): Traffic =>
+  const once = (at: number): Ping[] =>
     topology.containers.map((c) => {
       const next = byHost.get(hosts[(hostIndex.get(c.host)! + 1) % hosts.length]!)!;
       const peer = next[position.get(c)! % next.length]!;

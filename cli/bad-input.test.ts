@@ -347,6 +347,133 @@ const CASES: [string, () => string[], string][] = [
     () => check('--topology', topo(), '--traffic', traffic([{ at: 0, from: 'A', to: 'D' }])),
     'traffic.json: [0].to: not of the expected form (^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$)',
   ],
+  // Timelines: containers that start, stop and move
+  [
+    'an item of an unknown kind',
+    () => check('--topology', topo(), '--traffic', traffic([{ kind: 'restart', at: 0, container: 'A' }])),
+    'traffic.json: [0].kind: unknown item kind "restart"; valid: ping, start, stop, move (an item without kind is a ping)',
+  ],
+  [
+    'a start without its MAC',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([{ kind: 'start', at: 0, container: 'E', host: 'h1', ip: '198.18.0.5', subnet: A.subnet }]),
+      ),
+    'traffic.json: [0]: missing field "mac"',
+  ],
+  [
+    'items out of time order',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([
+          { at: 2000, from: 'A', to: D.ip },
+          { kind: 'stop', at: 1000, container: 'D' },
+        ]),
+      ),
+    'traffic.json: [1].at: 1000 is before the item above it (2000): items must be in time order',
+  ],
+  [
+    'stopping a stopped container',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([
+          { kind: 'stop', at: 1000, container: 'D' },
+          { kind: 'stop', at: 2000, container: 'D' },
+        ]),
+      ),
+    'traffic.json: [1].container: D is not running: it cannot stop',
+  ],
+  [
+    'moving a container to the host it is on',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([{ kind: 'move', at: 1000, container: 'A', host: 'h1' }]),
+      ),
+    'traffic.json: [0].host: A is already on h1: a move goes to another host',
+  ],
+  [
+    'an event naming an unknown container and host',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([{ kind: 'move', at: 1000, container: 'Z', host: 'h9' }]),
+      ),
+    'traffic.json: [0].container: unknown container "Z"',
+  ],
+  [
+    "a start with a running container's IP",
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([
+          {
+            kind: 'start',
+            at: 1000,
+            container: 'E',
+            host: 'h1',
+            ip: D.ip,
+            mac: '02:00:00:00:00:0e',
+            subnet: A.subnet,
+          },
+        ]),
+      ),
+    'traffic.json: [0].ip: 198.18.0.4 is held by the running container D (started at the topology)',
+  ],
+  [
+    "a start with a running container's MAC",
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([
+          {
+            kind: 'start',
+            at: 1000,
+            container: 'E',
+            host: 'h1',
+            ip: '198.18.0.5',
+            mac: D.mac,
+            subnet: A.subnet,
+          },
+        ]),
+      ),
+    'traffic.json: [0].mac: 02:00:00:00:00:0d is held by the running container D (started at the topology)',
+  ],
+  [
+    '--world with a traffic file',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([{ at: 1000, from: 'A', to: D.ip }]),
+        '--world',
+        'dynamic',
+      ),
+    '--world does not apply with --traffic: the traffic file is its own world',
+  ],
+  [
+    'an unknown world',
+    () => ['matrix', '--world', 'frozen'],
+    '--world must be static, dynamic or both, not "frozen"',
+  ],
   // Counterexample files
   [
     'a file that is not a counterexample',

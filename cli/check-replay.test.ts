@@ -1,5 +1,6 @@
 /** `check`, `replay` and `schema` as a user runs them: a new process for the main path, the rest in this
  *  process (`runMain`), which runs the same `main` with its output captured. */
+
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { caseOf, counterexampleFile, inputDigests } from '../formats/counterexample.ts';
-import { checkRun, propertyByName, runCase, traceDigest } from '../properties/index.ts';
+import { checkRun, PROPERTY_NAMES, propertyByName, runCase, traceDigest } from '../properties/index.ts';
 import { A, D, seedTopology } from '../scenarios/seed-topology.ts';
 import { type CheckFinding, checkExitCode, checkSummary, findingLine } from './check.ts';
 import { ROOT, runCli, runMain } from './run-cli.ts';
@@ -20,6 +21,8 @@ describe('check then replay', () => {
     'check',
     '--config',
     'fdp/h2/unicast',
+    '--world',
+    'static',
     '--property',
     'arp-strict',
     '--runs',
@@ -37,13 +40,13 @@ describe('check then replay', () => {
       /VIOLATED {3}fdp\/h2\/unicast arp-strict \(expected, see docs\/verdicts\.md#fdp-h2-unicast--arp-strict\): .* at 0e:fa:ce:/,
     );
     expect(check.stdout).toMatch(
-      /^check: 1 configuration × 1 property, 50 cases each, seed 20240601: 1 violation, all expected/m,
+      /^check: 1 configuration × static × 1 property, 50 cases each, seed 20240601: 1 violation, all expected/m,
     );
     expect(readdirSync(out).sort()).toEqual(['fdp-h2-unicast--arp-strict.json', 'run.json']);
   });
 
   it('records which run wrote the folder and the file', () => {
-    const command = `weave-spec check --config fdp/h2/unicast --property arp-strict --runs 50 --out ${out}`;
+    const command = `weave-spec check --config fdp/h2/unicast --world static --property arp-strict --runs 50 --out ${out}`;
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toEqual({
       command,
       seed: 20240601,
@@ -209,7 +212,18 @@ describe('replaying a recorded interleaving', () => {
 describe('check of the default scope', () => {
   it('runs every configuration of the default scope without --config, and --json prints only the findings', async () => {
     const out = join(tmp(), 'out');
-    const r = await runMain('check', '--property', 'arp-strict', '--runs', '20', '--out', out, '--json');
+    const r = await runMain(
+      'check',
+      '--world',
+      'static',
+      '--property',
+      'arp-strict',
+      '--runs',
+      '20',
+      '--out',
+      out,
+      '--json',
+    );
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout) as {
       seed: number;
@@ -249,9 +263,10 @@ describe('check of the default scope', () => {
   });
 
   it('a violation the matrix does not expect is marked UNEXPECTED and makes the exit code 1', () => {
-    const opts = { configs: [], properties: [], runs: 5, seed: 1, out: 'cx', command: '' };
+    const opts = { configs: [], worlds: [], properties: [], runs: 5, seed: 1, out: 'cx', command: '' };
     const unexpected: CheckFinding = {
       config: 'fdp/upstream',
+      world: 'static',
       property: 'delivery',
       expected: 'holds',
       observed: 'fails',
@@ -324,7 +339,7 @@ describe('signals', () => {
       child.once('exit', (code, signal) => r({ code, signal })),
     );
     const deadline = Date.now() + 60_000;
-    while (!/check: 0\/96 jobs/.test(err) && Date.now() < deadline)
+    while (!/check: 0\/\d+ jobs/.test(err) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
@@ -332,18 +347,57 @@ describe('signals', () => {
   }, 90_000);
 });
 
+describe('check in a world that changes', () => {
+  it('finds upstream losing a moved container, marks it expected with its page, and names the file by world', async () => {
+    const out = join(tmp(), 'out');
+    const r = await runMain(
+      'check',
+      '--config',
+      'fdp/upstream',
+      '--world',
+      'dynamic',
+      '--property',
+      'delivery',
+      '--runs',
+      '150',
+      '--out',
+      out,
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /^VIOLATED {3}fdp\/upstream \(dynamic\) delivery \(expected, see docs\/verdicts-dynamic\.md#fdp-upstream--delivery--dynamic\): ping \d+ /m,
+    );
+    expect(r.stdout).toMatch(/^check: 1 configuration × dynamic × 1 property, 150 cases each/m);
+    expect(readdirSync(out).sort()).toEqual(['fdp-upstream--delivery--dynamic.json', 'run.json']);
+    // The counterexample replays, moves and all.
+    const replay = await runMain('replay', join(out, 'fdp-upstream--delivery--dynamic.json'));
+    expect(replay.status).toBe(0);
+    expect(replay.stdout).toMatch(/container (start|stop)/);
+  }, 120_000);
+});
+
 describe('a result that cannot be written after the work', () => {
   it('keeps every finding, names the file it could not write, and exits 3', async () => {
     const out = join(tmp(), 'out');
     // A folder (not empty) where the counterexample file goes: the rename onto it fails.
     mkdirSync(join(out, 'fdp-h2-unicast--arp-strict.json', 'inside'), { recursive: true });
-    const r = await runMain('check', '--config', 'fdp/h2/unicast', '--runs', '20', '--out', out);
+    const r = await runMain(
+      'check',
+      '--config',
+      'fdp/h2/unicast',
+      '--world',
+      'static',
+      '--runs',
+      '20',
+      '--out',
+      out,
+    );
     expect(r.status).toBe(3);
-    expect(r.stdout.match(/^(holds|VIOLATED) /gm)).toHaveLength(8);
+    expect(r.stdout.match(/^(holds|VIOLATED) /gm)).toHaveLength(PROPERTY_NAMES.length);
     expect(r.stdout).toMatch(
       /arp-strict \(expected, .*\n {11}counterexample NOT written: cannot write .*fdp-h2-unicast--arp-strict\.json: E/,
     );
-    expect(r.stdout).toMatch(/^check: 1 configuration × 8 properties/m);
+    expect(r.stdout).toMatch(/^check: 1 configuration × static × 9 properties/m);
     expect(r.stderr).toMatch(/^weave-spec: cannot write .*fdp-h2-unicast--arp-strict\.json: E[A-Z]+/m);
     // The other counterexample and run.json, which names only what was written, are there.
     expect(readdirSync(out).sort()).toEqual([

@@ -10,9 +10,10 @@ import { counterexampleFile, counterexampleName } from '../formats/counterexampl
 import { loadTopology, loadTraffic } from '../formats/load.ts';
 import { intToIp, ipToInt, networkOf } from '../model/addresses.ts';
 import type { Config } from '../model/config.ts';
+import { isPing, type Timeline } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
-import type { Traffic } from '../model/traffic.ts';
-import { caseArbitrary, GAPS_MS } from '../properties/arbitraries.ts';
+import { caseArbitrary, GAPS_MS, type World } from '../properties/arbitraries.ts';
+import { buildChanges, buildSweep, merge, rawChanges } from '../properties/changes.ts';
 import { expectedVerdict } from '../properties/expectations.ts';
 import {
   type Case,
@@ -25,10 +26,10 @@ import {
   runCase,
 } from '../properties/index.ts';
 import { ModelError, type Verdict } from '../properties/matrix.ts';
-import { anchorOf } from '../properties/verdicts-page.ts';
+import { anchorOf, pageOf } from '../properties/verdicts-page.ts';
 import { EXIT_FAIL, EXIT_IO, EXIT_OK, isFsError, UsageError } from './errors.ts';
 import { checkOutDir, writeFileAtomic } from './files.ts';
-import { checkSize, runsOption, seedOption, selectConfigs } from './options.ts';
+import { checkSize, runsOption, seedOption, selectConfigs, selectWorlds } from './options.ts';
 import { type Io, type Progress, plural, progress } from './progress.ts';
 
 export const DEFAULT_CHECK_RUNS = 100;
@@ -37,6 +38,7 @@ export const DEFAULT_CHECK_OUT = 'out/counterexamples';
 /** The options as typed on the command line: `runCheckCommand` checks every one before any work. */
 export interface CheckCommandOptions {
   config?: string;
+  world?: string;
   property?: string;
   runs?: string;
   seed?: string;
@@ -49,11 +51,13 @@ export interface CheckCommandOptions {
 
 export interface CheckOptions {
   configs: readonly Config[];
+  /** The worlds generated cases run in; with a traffic file, the file's own (`worldOf`). */
+  worlds: readonly World[];
   properties: readonly Property[];
   runs: number;
   seed: number;
   topology?: Topology;
-  traffic?: Traffic;
+  traffic?: Timeline;
   out: string;
   /** The command line, recorded in each counterexample file and in the folder's run.json. */
   command: string;
@@ -61,6 +65,7 @@ export interface CheckOptions {
 
 export interface CheckFinding {
   config: string;
+  world: World;
   property: string;
   /** What the verdict matrix expects of this cell in general. */
   expected: Verdict;
@@ -81,7 +86,7 @@ export function selectProperties(name: string | undefined): readonly Property[] 
 
 /** Traffic over a fixed topology: pings between its containers, to its exposed host IPs and to an address
  *  nobody owns in each subnet (the `.99` host, unless a container has it), with pauses. */
-function trafficArbitrary(topology: Topology): fc.Arbitrary<Traffic> {
+function trafficArbitrary(topology: Topology): fc.Arbitrary<Timeline> {
   const names = topology.containers.map((c) => c.name);
   const owned = new Set([
     ...topology.containers.map((c) => c.ip),
@@ -110,10 +115,25 @@ function trafficArbitrary(topology: Topology): fc.Arbitrary<Traffic> {
     });
 }
 
-function caseSource(config: Config, opts: CheckOptions): fc.Arbitrary<Case> {
-  if (!opts.topology) return caseArbitrary(config);
+/** A traffic file's world: dynamic when it starts, stops or moves anything. */
+export function worldOf(timeline: Timeline): World {
+  return timeline.every(isPing) ? 'static' : 'dynamic';
+}
+
+/** Generated pings over the user's topology, and in the dynamic world changes and a sweep (`changes.ts`). */
+function userTraffic(topology: Topology, world: World): fc.Arbitrary<Timeline> {
+  if (world === 'static') return trafficArbitrary(topology);
+  return fc.record({ pings: trafficArbitrary(topology), changes: rawChanges }).map(({ pings, changes }) => {
+    const built = buildChanges(topology, changes);
+    const middle = merge(built.items, pings);
+    return merge(middle, buildSweep(topology, middle, built, changes));
+  });
+}
+
+function caseSource(config: Config, opts: CheckOptions, world: World): fc.Arbitrary<Case> {
+  if (!opts.topology) return caseArbitrary(config, { world });
   const topology = opts.topology;
-  const traffic = opts.traffic ? fc.constant(opts.traffic) : trafficArbitrary(topology);
+  const traffic = opts.traffic ? fc.constant(opts.traffic) : userTraffic(topology, world);
   const choices: fc.Arbitrary<number[]> = opts.traffic
     ? fc.constant([])
     : fc.array(fc.nat(15), { maxLength: 40 });
@@ -132,65 +152,71 @@ export function runCheck(
   const findings: CheckFinding[] = [];
   const unwritten: string[] = [];
   const runs = opts.topology && opts.traffic ? 1 : opts.runs;
+  const worlds = opts.traffic ? [worldOf(opts.traffic)] : opts.worlds;
   let job = 0;
-  for (const config of opts.configs) {
-    // The same seed draws the same cases for every property: simulate each case once.
-    const cache = new Map<string, CaseRun>();
-    const simulateCase = (c: Case): CaseRun => {
-      const key = JSON.stringify(c);
-      let r = cache.get(key);
-      if (!r) {
-        if (cache.size > 5000) cache.clear();
-        r = runCase(c);
-        cache.set(key, r);
-      }
-      return r;
-    };
-    for (const property of opts.properties) {
-      let tried = 0;
-      const result = fc.check(
-        fc.property(caseSource(config, opts), (c) => {
-          bar.onRun(job, Math.min(++tried, runs - 1));
-          return checkRun(simulateCase(c), property).holds;
-        }),
-        { numRuns: runs, seed: opts.seed },
-      );
-      bar.onRun(job++, runs);
-      const cell = {
-        config: config.id,
-        property: property.name,
-        expected: expectedVerdict(config.id, property.name),
+  for (const config of opts.configs)
+    for (const world of worlds) {
+      // The same seed draws the same cases for every property: simulate each case once.
+      const cache = new Map<string, CaseRun>();
+      const simulateCase = (c: Case): CaseRun => {
+        const key = JSON.stringify(c);
+        let r = cache.get(key);
+        if (!r) {
+          if (cache.size > 5000) cache.clear();
+          r = runCase(c);
+          cache.set(key, r);
+        }
+        return r;
       };
-      if (!result.failed || !result.counterexample) {
-        findings.push({ ...cell, observed: 'holds', runs: result.numRuns });
-        continue;
+      for (const property of opts.properties) {
+        let tried = 0;
+        const result = fc.check(
+          fc.property(caseSource(config, opts, world), (c) => {
+            bar.onRun(job, Math.min(++tried, runs - 1));
+            return checkRun(simulateCase(c), property).holds;
+          }),
+          { numRuns: runs, seed: opts.seed },
+        );
+        bar.onRun(job++, runs);
+        const cell = {
+          config: config.id,
+          world,
+          property: property.name,
+          expected: expectedVerdict(config.id, property.name, world),
+        };
+        if (!result.failed || !result.counterexample) {
+          findings.push({ ...cell, observed: 'holds', runs: result.numRuns });
+          continue;
+        }
+        const shrunk = result.counterexample[0];
+        let run: CaseRun;
+        try {
+          run = runCase(shrunk);
+        } catch (e) {
+          // The predicate failed by throwing: a model bug, shown with the case that provokes it.
+          throw new ModelError(config.id, shrunk, e);
+        }
+        const verdict = checkRun(run, property);
+        if (verdict.holds)
+          throw new Error(`${config.id} ${property.name}: the shrunk counterexample does not reproduce`);
+        const file = join(opts.out, counterexampleName(config.id, property.name, world));
+        const cx = counterexampleFile(run, property.name, verdict, {
+          command: opts.command,
+          seed: opts.seed,
+        });
+        const finding: CheckFinding = {
+          ...cell,
+          observed: 'fails',
+          runs: result.numRuns,
+          file,
+          message: verdict.message,
+        };
+        // A file that cannot be written (a disk filled, a folder removed meanwhile) loses that file, not the run.
+        const error = tryWrite(file, `${JSON.stringify(cx, null, 2)}\n`);
+        findings.push(error === undefined ? finding : { ...finding, file: undefined, writeError: error });
+        if (error !== undefined) unwritten.push(error);
       }
-      const shrunk = result.counterexample[0];
-      let run: CaseRun;
-      try {
-        run = runCase(shrunk);
-      } catch (e) {
-        // The predicate failed by throwing: a model bug, shown with the case that provokes it.
-        throw new ModelError(config.id, shrunk, e);
-      }
-      const verdict = checkRun(run, property);
-      if (verdict.holds)
-        throw new Error(`${config.id} ${property.name}: the shrunk counterexample does not reproduce`);
-      const file = join(opts.out, counterexampleName(config.id, property.name));
-      const cx = counterexampleFile(run, property.name, verdict, { command: opts.command, seed: opts.seed });
-      const finding: CheckFinding = {
-        ...cell,
-        observed: 'fails',
-        runs: result.numRuns,
-        file,
-        message: verdict.message,
-      };
-      // A file that cannot be written (a disk filled, a folder removed meanwhile) loses that file, not the run.
-      const error = tryWrite(file, `${JSON.stringify(cx, null, 2)}\n`);
-      findings.push(error === undefined ? finding : { ...finding, file: undefined, writeError: error });
-      if (error !== undefined) unwritten.push(error);
     }
-  }
   bar.end();
   const files = findings.flatMap((f) => (f.file ? [basename(f.file)] : []));
   if (files.length > 0) {
@@ -213,23 +239,27 @@ function tryWrite(file: string, text: string): string | undefined {
 
 export function findingLine(f: CheckFinding): string {
   const cases = plural(f.runs, 'case');
+  const cell = `${f.config}${f.world === 'static' ? '' : ` (${f.world})`} ${f.property}`;
   if (f.observed === 'holds')
     return f.expected === 'fails'
-      ? `holds      ${f.config} ${f.property} (${cases}; the matrix expects it to fail: these cases do not show it)\n`
-      : `holds      ${f.config} ${f.property} (${cases})\n`;
+      ? `holds      ${cell} (${cases}; the matrix expects it to fail: these cases do not show it)\n`
+      : `holds      ${cell} (${cases})\n`;
   const mark =
     f.expected === 'fails'
-      ? `expected, see docs/verdicts.md#${anchorOf(f.config, f.property)}`
+      ? `expected, see ${pageOf(f.world)}#${anchorOf(f.config, f.property, f.world)}`
       : 'UNEXPECTED: the matrix expects it to hold';
   const where = f.file ? `counterexample: ${f.file}` : `counterexample NOT written: ${f.writeError}`;
-  return `VIOLATED   ${f.config} ${f.property} (${mark}): ${f.message}\n           ${where}\n`;
+  return `VIOLATED   ${cell} (${mark}): ${f.message}\n           ${where}\n`;
 }
 
 export function checkSummary(findings: readonly CheckFinding[], opts: CheckOptions): string {
   const violations = findings.filter((f) => f.observed === 'fails');
   const unexpected = violations.filter((f) => f.expected === 'holds');
   const runs = opts.topology && opts.traffic ? 'your traffic' : `${plural(opts.runs, 'case')} each`;
-  const head = `check: ${plural(opts.configs.length, 'configuration')} × ${plural(opts.properties.length, 'property', 'properties')}, ${runs}, seed ${opts.seed}`;
+  const worlds = opts.traffic
+    ? `the ${worldOf(opts.traffic)} world of your traffic`
+    : opts.worlds.join(' and ');
+  const head = `check: ${plural(opts.configs.length, 'configuration')} × ${worlds} × ${plural(opts.properties.length, 'property', 'properties')}, ${runs}, seed ${opts.seed}`;
   if (violations.length === 0) return `${head}: no violation\n`;
   const tail = `counterexamples in ${join(opts.out, '.')}`;
   return unexpected.length === 0
@@ -243,7 +273,10 @@ export function runCheckCommand(raw: CheckCommandOptions, io: Io, command: strin
     throw new UsageError('--traffic needs --topology: traffic names the containers of a topology');
   if (raw.traffic && raw.runs !== undefined)
     throw new UsageError('--runs does not apply with --traffic: the traffic file is the one case to run');
+  if (raw.traffic && raw.world !== undefined)
+    throw new UsageError('--world does not apply with --traffic: the traffic file is its own world');
   const configs = selectConfigs(raw.config);
+  const worlds = selectWorlds(raw.world);
   const properties = selectProperties(raw.property);
   const runs = runsOption(raw.runs, DEFAULT_CHECK_RUNS);
   const seed = seedOption(raw.seed);
@@ -252,8 +285,8 @@ export function runCheckCommand(raw: CheckCommandOptions, io: Io, command: strin
   if (topology && raw.topology) checkSize(raw.topology, topology, raw.large === true);
   const traffic = raw.traffic && topology ? loadTraffic(raw.traffic, topology) : undefined;
   checkOutDir('--out', out);
-  const opts: CheckOptions = { configs, properties, runs, seed, topology, traffic, out, command };
-  const jobs = configs.length * properties.length;
+  const opts: CheckOptions = { configs, worlds, properties, runs, seed, topology, traffic, out, command };
+  const jobs = configs.length * (traffic ? 1 : worlds.length) * properties.length;
   const cases = topology && traffic ? 1 : runs;
   const { findings, unwritten } = runCheck(opts, progress(io, 'check', jobs, cases));
   if (raw.json) io.out(`${JSON.stringify({ seed, runs: cases, findings }, null, 2)}\n`);

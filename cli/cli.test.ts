@@ -16,7 +16,8 @@ describe('weave-spec', () => {
     expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('matrix: '))).toEqual([]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/SL-X\s+sleeve\/proxy-arp\s+.*\bpass\b/);
-    expect(r.stdout).toMatch(/fdp\/upstream\s+holds/);
+    expect(r.stdout).toMatch(/^fdp\/upstream\s+static\s+holds\s+holds/m);
+    expect(r.stdout).toMatch(/^fdp\/upstream\s+dynamic\s+FAILS\s+holds/m);
     expect(r.stdout).toMatch(/all \d+ verdicts as expected \(\d+\.\d s\)/);
   }, 120_000);
   it('prints a scenario trace with its seed step labels', () => {
@@ -95,7 +96,8 @@ describe('weave-spec coverage', () => {
     const h1 = report.machines.find((m) => m.id === 'h1-target')!;
     expect(h1.states).toEqual(['unknown', 'answering', 'local', 'unowned']);
     expect(h1.reachedTransitions).toContain('unknown --upcall[ownerRemote]--> answering');
-    expect(report.exercise.cases).toBe(5);
+    // Five cases in each world.
+    expect(report.exercise.cases).toBe(10);
     expect(Object.keys(report.exercise)).toEqual([
       'cases',
       'pings',
@@ -105,6 +107,8 @@ describe('weave-spec coverage', () => {
       'casesWithArpMiss',
       'casesWithDatapathMiss',
       'choicesAfterFirstPing',
+      'casesWithEvent',
+      'pingsCheckedAfterChange',
     ]);
   });
 });

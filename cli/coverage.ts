@@ -4,6 +4,7 @@
  * and what the runs exercise (`properties/coverage.ts`). `--json` prints `{ "machines", "exercise" }` and
  * nothing else on stdout. Exit 1 when a declared transition is neither reached nor known unreachable.
  */
+import { WORLDS } from '../properties/arbitraries.ts';
 import { accounted, type Coverage, runCoverage } from '../properties/coverage.ts';
 import { DEFAULT_RUNS } from '../properties/matrix.ts';
 import { renderTable } from '../render/table.ts';
@@ -46,6 +47,10 @@ export function coverageReport(c: Coverage): string {
           e.casesWithDatapathMiss === null ? '-' : pct(e.casesWithDatapathMiss),
         ],
         ['scheduler choices used after the first ping', pct(e.choicesAfterFirstPing)],
+        ['cases where a container starts after time 0', String(e.casesWithEvent.start)],
+        ['cases where a container stops', String(e.casesWithEvent.stop)],
+        ['cases where a container moves', String(e.casesWithEvent.move)],
+        ['checked pings sent after a change', String(e.pingsCheckedAfterChange)],
       ],
     ),
   );
@@ -60,7 +65,7 @@ export async function runCoverageCommand(
   const runs = runsOption(opts.runs, DEFAULT_RUNS);
   const seed = seedOption(opts.seed);
   const workers = workersOption(opts.workers);
-  const bar = progress(io, 'coverage', configs.length, 1);
+  const bar = progress(io, 'coverage', configs.length * WORLDS.length, 1);
   const coverage = await runCoverage({ configs, runs, seed, workers, onDone: (job) => bar.onRun(job, 1) });
   bar.end();
   io.out(opts.json ? `${JSON.stringify(coverage, null, 2)}\n` : coverageReport(coverage));

@@ -9,7 +9,7 @@ import { plan } from '../model/machine/plan.ts';
 import { MODEL_MACHINES } from '../model/machines.ts';
 import { transitionLabel, UNREACHABLE } from '../properties/coverage.ts';
 import { runMatrixSync } from '../properties/verdicts.ts';
-import { renderVerdictsPage } from '../properties/verdicts-page.ts';
+import { renderDynamicVerdictsPage, renderVerdictsPage } from '../properties/verdicts-page.ts';
 import { renderCostsPage } from '../render/costs-page.ts';
 import { renderMachinePage } from '../render/machine-page.ts';
 import { renderScenarioPage, scenarioFileName } from '../render/scenario-page.ts';
@@ -39,7 +39,9 @@ expected steps with their seed step IDs, a sequence diagram and the full trace.
 
 ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'], rows)}`;
   pages['docs/costs.md'] = renderCostsPage();
-  pages['docs/verdicts.md'] = renderVerdictsPage(runMatrixSync());
+  const cells = runMatrixSync();
+  pages['docs/verdicts.md'] = renderVerdictsPage(cells);
+  pages['docs/verdicts-dynamic.md'] = renderDynamicVerdictsPage(cells);
   const machines: string[][] = [];
   for (const { machine, owner } of MODEL_MACHINES) {
     const p = plan(machine);

@@ -37,6 +37,8 @@ export function commandLine(args: readonly string[]): string {
 }
 
 const SEED_HELP = `fast-check seed, a 32-bit integer (default ${DEFAULT_SEED}, the one seed every command uses)`;
+const WORLD_HELP =
+  'static (nothing changes after time 0), dynamic (containers move, restart, stop and start) or both (the default)';
 const CONFIG_HELP = 'a configuration id, "default" (the default scope, the default) or "all" (every one)';
 
 function program(io: Io, args: readonly string[], setCode: (code: number) => void): Command {
@@ -62,11 +64,18 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     .option('--runs <n>', `generated cases per configuration (default ${DEFAULT_RUNS})`)
     .option('--seed <s>', SEED_HELP)
     .option('--config <id>', CONFIG_HELP)
+    .option('--world <w>', WORLD_HELP)
     .option('--workers <n>', 'worker threads (default: one per core)')
     .option('--json', 'print { "cells": [...] } and nothing else on stdout')
     .action(
-      async (opts: { runs?: string; seed?: string; config?: string; workers?: string; json?: boolean }) =>
-        setCode(await runMatrixCommand(opts, io)),
+      async (opts: {
+        runs?: string;
+        seed?: string;
+        config?: string;
+        world?: string;
+        workers?: string;
+        json?: boolean;
+      }) => setCode(await runMatrixCommand(opts, io)),
     );
 
   p.command('mutants')
@@ -93,6 +102,7 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
       'check properties over generated cases (or your topology and traffic); write a counterexample file per violation; exit 0 when every violation is one the matrix expects (docs/verdicts.md)',
     )
     .option('--config <id>', CONFIG_HELP)
+    .option('--world <w>', `${WORLD_HELP}; a traffic file is its own world`)
     .option('--property <name>', 'a property name, or all (the default)')
     .option('--runs <n>', 'generated cases per configuration and property (default 100)')
     .option('--seed <s>', SEED_HELP)

@@ -3,15 +3,18 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PROPERTY_NAMES } from '../properties/index.ts';
 import { runCli as cli, ROOT } from './run-cli.ts';
 
 describe('weave-spec matrix', () => {
   it('--json prints only the cells, with a counterexample for each failing cell', () => {
     const r = cli('matrix', '--config', 'fdp/h2/unicast', '--runs', '20', '--seed', '5', '--json');
+    // Both worlds by default: a job, and a cell per property, in each.
     expect(r.status).toBe(0);
     const { cells } = JSON.parse(r.stdout) as {
       cells: {
         config: string;
+        world: string;
         property: string;
         expected: string;
         observed: string;
@@ -19,25 +22,30 @@ describe('weave-spec matrix', () => {
         counterexample: { case: unknown; steps: number[] } | null;
       }[];
     };
-    expect(cells).toHaveLength(8);
-    const strict = cells.find((c) => c.property === 'arp-strict')!;
-    expect(strict).toMatchObject({ config: 'fdp/h2/unicast', expected: 'fails', observed: 'fails' });
-    expect(strict.counterexample?.steps).toHaveLength(1);
-    expect(cells.find((c) => c.property === 'delivery')).toMatchObject({
-      observed: 'holds',
-      runs: 20,
-      counterexample: null,
-    });
-    expect(r.stderr).toMatch(/matrix: 1\/1 jobs, 20\/20 cases/);
+    expect(cells).toHaveLength(2 * PROPERTY_NAMES.length);
+    expect(cells.filter((c) => c.world === 'dynamic')).toHaveLength(PROPERTY_NAMES.length);
+    for (const world of ['static', 'dynamic']) {
+      const strict = cells.find((c) => c.property === 'arp-strict' && c.world === world)!;
+      expect(strict).toMatchObject({ config: 'fdp/h2/unicast', expected: 'fails', observed: 'fails' });
+      expect(strict.counterexample?.steps).toHaveLength(1);
+      expect(cells.find((c) => c.property === 'delivery' && c.world === world)).toMatchObject({
+        observed: 'holds',
+        runs: 20,
+        counterexample: null,
+      });
+    }
+    expect(r.stderr).toMatch(/matrix: 2\/2 jobs, 40\/40 cases/);
   }, 120_000);
   it('prints the verdict table and the same verdicts for the same seed', () => {
     const a = cli('matrix', '--config', 'sleeve/proxy-arp', '--runs', '15', '--seed', '9', '--json');
     const b = cli('matrix', '--config', 'sleeve/proxy-arp', '--runs', '15', '--seed', '9', '--json');
     expect(a.stdout).toBe(b.stdout);
-    const t = cli('matrix', '--config', 'sleeve/proxy-arp', '--runs', '15');
+    const t = cli('matrix', '--config', 'sleeve/proxy-arp', '--world', 'static', '--runs', '15');
     expect(t.status).toBe(0);
-    expect(t.stdout).toMatch(/sleeve\/proxy-arp\s+holds\s+holds.*FAILS/);
-    expect(t.stdout).toMatch(/all 8 verdicts as expected/);
+    expect(t.stdout).toMatch(/sleeve\/proxy-arp\s+static\s+holds\s+holds.*FAILS/);
+    expect(t.stdout).toMatch(
+      /static world × 9 properties, 15 cases each, seed 20240601: all 9 verdicts as expected/,
+    );
   }, 120_000);
   it('rejects a bad --runs or --config with exit 2', () => {
     expect(cli('matrix', '--runs', 'zero').status).toBe(2);
@@ -56,9 +64,9 @@ describe('weave-spec matrix', () => {
     });
     const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
     const deadline = Date.now() + 60_000;
-    while (!/matrix: 0\/12 jobs/.test(err) && Date.now() < deadline)
+    while (!/matrix: 0\/24 jobs/.test(err) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
-    expect(err).toMatch(/matrix: 0\/12 jobs/);
+    expect(err).toMatch(/matrix: 0\/24 jobs/);
     child.kill('SIGTERM');
     expect(await exited).toEqual({ code: null, signal: 'SIGTERM' });
   }, 90_000);

@@ -1,43 +1,50 @@
 /**
- * `weave-spec matrix` (and `start`): every configuration × every property, printed as the verdict table,
+ * `weave-spec matrix` (and `start`): every configuration × both worlds (static, and one that changes:
+ * docs/dynamics.md) × every property, printed as the verdict table,
  * with a progress line on stderr while it works. Exit 0 only when every verdict matches its expectation.
  * `--json` prints `{ "cells": [...] }` and nothing else on stdout.
  */
+import { WORLDS, type World } from '../properties/arbitraries.ts';
 import { expectedFailure } from '../properties/expectations.ts';
 import { DEFAULT_RUNS } from '../properties/matrix.ts';
 import { type Cell, matches, PROPERTY_ORDER, runMatrix } from '../properties/verdicts.ts';
 import { renderTable } from '../render/table.ts';
 import { EXIT_FAIL, EXIT_OK } from './errors.ts';
-import { runsOption, seedOption, selectConfigs, workersOption } from './options.ts';
+import { runsOption, seedOption, selectConfigs, selectWorlds, workersOption } from './options.ts';
 import { type Io, plural, progress } from './progress.ts';
 
 export interface MatrixCommandOptions {
   runs?: string;
+  world?: string;
   seed?: string;
   json?: boolean;
   config?: string;
   workers?: string;
 }
 
-/** The verdict table: a row per configuration, a column per property. A cell reads `holds` or `FAILS`,
- *  with `(!)` where that is not what the expectations table says. */
+/** The verdict table: a row per configuration and world, a column per property. A cell reads `holds` or
+ *  `FAILS`, with `(!)` where that is not what the expectations table says. */
 export function verdictTable(cells: readonly Cell[]): string {
-  const configs = [...new Set(cells.map((c) => c.config))];
-  const rows = configs.map((config) => [
-    config,
-    ...PROPERTY_ORDER.map((p) => {
-      const c = cells.find((x) => x.config === config && x.property === p);
-      if (!c) return '-';
-      return `${c.observed === 'holds' ? 'holds' : 'FAILS'}${matches(c) ? '' : ' (!)'}`;
-    }),
-  ]);
-  return renderTable(['configuration', ...PROPERTY_ORDER], rows);
+  const rows = [...new Set(cells.map((c) => `${c.world}\u0000${c.config}`))]
+    .map((key) => key.split('\u0000') as [World, string])
+    .sort(([a], [b]) => WORLDS.indexOf(a) - WORLDS.indexOf(b))
+    .map(([world, config]) => [
+      config,
+      world,
+      ...PROPERTY_ORDER.map((p) => {
+        const c = cells.find((x) => x.config === config && x.world === world && x.property === p);
+        if (!c) return '-';
+        return `${c.observed === 'holds' ? 'holds' : 'FAILS'}${matches(c) ? '' : ' (!)'}`;
+      }),
+    ]);
+  return renderTable(['configuration', 'world', ...PROPERTY_ORDER], rows);
 }
 
 export function matrixSummary(cells: readonly Cell[], runs: number, seed: number, ms: number): string {
   const bad = cells.filter((c) => !matches(c));
   const configs = new Set(cells.map((c) => c.config)).size;
-  const head = `${plural(configs, 'configuration')} × ${plural(PROPERTY_ORDER.length, 'property', 'properties')}, ${plural(runs, 'case')} each, seed ${seed}`;
+  const worlds = [...new Set(cells.map((c) => c.world))];
+  const head = `${plural(configs, 'configuration')} × ${worlds.join(' and ')} ${worlds.length === 1 ? 'world' : 'worlds'} × ${plural(PROPERTY_ORDER.length, 'property', 'properties')}, ${plural(runs, 'case')} each, seed ${seed}`;
   const lines = [
     bad.length === 0
       ? `${head}: all ${cells.length} verdicts as expected (${(ms / 1000).toFixed(1)} s)`
@@ -46,8 +53,8 @@ export function matrixSummary(cells: readonly Cell[], runs: number, seed: number
   for (const c of bad)
     lines.push(
       c.observed === 'fails'
-        ? `  ${c.config} ${c.property}: expected to hold, fails: ${c.counterexample?.message ?? ''}`
-        : `  ${c.config} ${c.property}: expected to fail (${expectedFailure(c.config, c.property)?.why.slice(0, 60)}...), held over ${plural(c.runs, 'case')}`,
+        ? `  ${c.config} ${c.property} (${c.world}): expected to hold, fails: ${c.counterexample?.message ?? ''}`
+        : `  ${c.config} ${c.property} (${c.world}): expected to fail (${expectedFailure(c.config, c.property, c.world)?.why.slice(0, 60)}...), held over ${plural(c.runs, 'case')}`,
     );
   return `${lines.join('\n')}\n`;
 }
@@ -56,10 +63,11 @@ export async function runMatrixCommand(opts: MatrixCommandOptions, io: Io): Prom
   const runs = runsOption(opts.runs, DEFAULT_RUNS);
   const seed = seedOption(opts.seed);
   const configs = selectConfigs(opts.config).map((c) => c.id);
+  const worlds = selectWorlds(opts.world);
   const workers = workersOption(opts.workers);
   const started = Date.now();
-  const bar = progress(io, 'matrix', configs.length, runs);
-  const cells = await runMatrix({ configs, runs, seed, workers, onRun: bar.onRun });
+  const bar = progress(io, 'matrix', configs.length * worlds.length, runs);
+  const cells = await runMatrix({ configs, worlds, runs, seed, workers, onRun: bar.onRun });
   bar.end();
   if (opts.json) io.out(`${JSON.stringify({ cells }, null, 2)}\n`);
   else io.out(`${verdictTable(cells)}\n${matrixSummary(cells, runs, seed, Date.now() - started)}`);

@@ -7,6 +7,7 @@ import {
   UnknownConfigError,
 } from '../model/config.ts';
 import type { Topology } from '../model/topology.ts';
+import { WORLDS, type World } from '../properties/arbitraries.ts';
 import { DEFAULT_SEED } from '../properties/matrix.ts';
 import { UsageError } from './errors.ts';
 
@@ -62,6 +63,13 @@ export function selectConfigs(value: string | undefined, option = '--config'): r
       throw e;
     }
   });
+}
+
+/** `--world`: static, dynamic, or both (the default). */
+export function selectWorlds(value: string | undefined): readonly World[] {
+  if (value === undefined || value === 'both') return WORLDS;
+  if ((WORLDS as readonly string[]).includes(value)) return [value as World];
+  throw new UsageError(`--world must be static, dynamic or both, not "${value}"`);
 }
 
 /** Above this a topology is refused unless `--large` is given: one case of it takes minutes. */

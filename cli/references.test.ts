@@ -24,7 +24,8 @@ describe('references to documents', () => {
         const ref = m[0];
         if (/^https?:/.test(text.slice(Math.max(0, m.index! - 40), m.index))) continue;
         const candidates = [join(ROOT, dirname(f), ref), join(ROOT, ref), join(ROOT, 'docs', ref)];
-        if (DATA.has(ref)) continue;
+        // Upstream Weave's own documents, cited by path in its repository (docs/upstream.md).
+        if (DATA.has(ref) || ref.startsWith('weave/')) continue;
         if (ref.includes('shared/') || !candidates.some((c) => existsSync(c))) dangling.push(`${f}: ${ref}`);
       }
     }

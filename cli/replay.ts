@@ -7,10 +7,9 @@
 import { caseOf, changedInputs } from '../formats/counterexample.ts';
 import { FileError, loadCounterexample } from '../formats/load.ts';
 import type { CounterexampleFile } from '../formats/types.ts';
-import { configById } from '../model/config.ts';
 import { choiceScheduler } from '../model/network/scheduler.ts';
 import { simulate } from '../model/network/simulator.ts';
-import { buildNetwork } from '../model/network/wiring.ts';
+import { caseNetwork } from '../properties/case.ts';
 import {
   type Case,
   type CaseRun,
@@ -21,7 +20,6 @@ import {
   runCase,
   traceDigest,
 } from '../properties/index.ts';
-import { mutantMachines } from '../properties/mutants.ts';
 import { readableContext } from '../render/context.ts';
 import { participantOrder } from '../render/layout.ts';
 import { renderMermaid } from '../render/mermaid.ts';
@@ -33,9 +31,7 @@ import type { TraceFormat } from './scenario.ts';
 
 /** Every component's context after step `n` of the case's run. */
 function statesAfter(c: Case, n: number): Record<string, unknown> {
-  const network = buildNetwork(c.topology, configById(c.config), {
-    machines: mutantMachines(c.mutants ?? []),
-  });
+  const network = caseNetwork(c);
   return simulate(network, c.traffic, { scheduler: choiceScheduler(c.choices), maxSteps: n + 1 }).contexts;
 }
 

@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import type { Ip } from '../model/addresses.ts';
 import type { LinuxConfig } from '../model/config.ts';
+import type { Ping } from '../model/timeline.ts';
 import type { ContainerSpec, HostSpec, Topology } from '../model/topology.ts';
-import type { Traffic } from '../model/traffic.ts';
 
 export const OVERLAY_SUBNET = '198.18.0.0/24';
 /** An overlay address nobody owns: pings to it must fail everywhere. */
@@ -50,7 +50,7 @@ export interface CaseShape {
 
 export interface Case {
   topology: Topology;
-  traffic: Traffic;
+  traffic: Ping[];
 }
 
 export function buildCase(shape: CaseShape): Case {
@@ -59,7 +59,7 @@ export function buildCase(shape: CaseShape): Case {
     Array.from({ length: n }, (_, k) => containerSpec(i + 1, k + 1)),
   );
   const targets: Ip[] = [...containers.map((c) => c.ip), NOBODY];
-  const traffic: Traffic = [];
+  const traffic: Ping[] = [];
   for (const p of shape.pings) {
     const from = containers[p.from % containers.length]!;
     // Never ping oneself: that is loopback, it never reaches a bridge.

@@ -68,6 +68,6 @@ export function caseOf(cx: CounterexampleFile): Case {
 }
 
 /** `fdp/h2/unicast` × `arp-strict` is written as `fdp-h2-unicast--arp-strict.json`. */
-export function counterexampleName(config: string, property: string): string {
-  return `${config.replace(/\//g, '-')}--${property}.json`;
+export function counterexampleName(config: string, property: string, world = 'static'): string {
+  return `${config.replace(/\//g, '-')}--${property}${world === 'static' ? '' : `--${world}`}.json`;
 }

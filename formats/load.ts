@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { CONFIG_IDS } from '../model/config.ts';
+import { type Timeline, timelineIssues } from '../model/timeline.ts';
 import { type Topology, type TopologyIssue, topologyIssues } from '../model/topology.ts';
-import { type Traffic, trafficIssues } from '../model/traffic.ts';
 import { isMutant } from '../properties/mutants.ts';
 import { COUNTEREXAMPLE_FORMAT, type CounterexampleFile, type FormatName } from './types.ts';
 
@@ -67,6 +67,46 @@ function schemaIssue(e: ErrorObject): TopologyIssue {
   }
 }
 
+/** The schema definition of each timeline item kind (an item without `kind` is a ping). */
+const ITEM_DEFINITION: Record<string, string> = {
+  ping: 'PingItem',
+  start: 'StartItem',
+  stop: 'StopItem',
+  move: 'MoveItem',
+};
+
+/** Where the schema says "one of the item shapes" (`#/anyOf` as the items' reference resolves). */
+const ITEM_SHAPES = /(^#|\/TimelineItem)\/anyOf$/;
+
+/** A timeline item is one of several shapes (`anyOf`): of the schema's complaints about an item, keep
+ *  those of the shape its `kind` names, not what every other shape would have wanted. */
+function timelineBranch(data: unknown, errors: ErrorObject[]): ErrorObject[] {
+  return errors.filter((e) => {
+    if (e.keyword === 'anyOf' && ITEM_SHAPES.test(e.schemaPath)) return false;
+    const branch = /\/definitions\/(\w+Item)\//.exec(e.schemaPath)?.[1];
+    if (branch === undefined) return true;
+    const index = /^(?:\/traffic)?\/(\d+)/.exec(e.instancePath)?.[1];
+    const list = Array.isArray(data) ? data : (data as { traffic?: unknown[] }).traffic;
+    const item = index === undefined ? undefined : list?.[Number(index)];
+    const kind = (item as { kind?: unknown } | undefined)?.kind ?? 'ping';
+    return ITEM_DEFINITION[String(kind)] === branch;
+  });
+}
+
+/** An item whose `kind` is none of the timeline's is named as such (the schema would list every shape). */
+function timelineKinds(list: unknown, prefix: string): TopologyIssue | null {
+  if (!Array.isArray(list)) return null;
+  for (const [i, item] of list.entries()) {
+    const kind = (item as { kind?: unknown } | null)?.kind;
+    if (kind !== undefined && !(typeof kind === 'string' && kind in ITEM_DEFINITION))
+      return {
+        path: `${prefix}[${i}].kind`,
+        message: `unknown item kind ${JSON.stringify(kind)}; valid: ${Object.keys(ITEM_DEFINITION).join(', ')} (an item without kind is a ping)`,
+      };
+  }
+  return null;
+}
+
 /** Parse `file` (a UTF-8 byte-order mark, as some editors write, is allowed) and check it against the JSON
  *  Schema of `format`; `precheck` may reject the data first with an issue clearer than the schema's. */
 export function readFormat<T>(
@@ -91,7 +131,7 @@ export function readFormat<T>(
   if (early) throw new FileError(file, [early]);
   const validate = validator(format);
   if (!validate(data)) {
-    const issues = (validate.errors ?? []).map(schemaIssue);
+    const issues = timelineBranch(data, validate.errors ?? []).map(schemaIssue);
     const seen = new Set<string>();
     throw new FileError(
       file,
@@ -111,9 +151,9 @@ export function loadTopology(file: string): Topology {
   return topology;
 }
 
-export function loadTraffic(file: string, topology: Topology): Traffic {
-  const traffic = readFormat<Traffic>(file, 'traffic');
-  const issues = trafficIssues(traffic, topology);
+export function loadTraffic(file: string, topology: Topology): Timeline {
+  const traffic = readFormat<Timeline>(file, 'traffic', (data) => timelineKinds(data, ''));
+  const issues = timelineIssues(traffic, topology);
   if (issues.length > 0) throw new FileError(file, issues);
   return traffic;
 }
@@ -142,7 +182,12 @@ function formatVersion(data: unknown): TopologyIssue | null {
 }
 
 export function loadCounterexample(file: string, propertyNames: readonly string[]): CounterexampleFile {
-  const cx = readFormat<CounterexampleFile>(file, 'counterexample', formatVersion);
+  const cx = readFormat<CounterexampleFile>(
+    file,
+    'counterexample',
+    (data) =>
+      formatVersion(data) ?? timelineKinds((data as { traffic?: unknown } | null)?.traffic, 'traffic'),
+  );
   const issues: TopologyIssue[] = [];
   if (!CONFIG_IDS.includes(cx.config))
     issues.push({
@@ -159,7 +204,7 @@ export function loadCounterexample(file: string, propertyNames: readonly string[
   });
   const topo = topologyIssues(cx.topology);
   issues.push(...under('topology', topo));
-  if (topo.length === 0) issues.push(...under('traffic', trafficIssues(cx.traffic, cx.topology)));
+  if (topo.length === 0) issues.push(...under('traffic', timelineIssues(cx.traffic, cx.topology)));
   if (issues.length > 0) throw new FileError(file, issues);
   return cx;
 }

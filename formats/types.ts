@@ -3,15 +3,16 @@
  * Schemas in docs/schemas/ are generated from these types by typescript-json-schema (`npm run docs`).
  */
 
+import type { TimelineItem } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
-import type { Ping } from '../model/traffic.ts';
 import type { MutantName } from '../properties/mutants.ts';
 
 /** A topology file: hosts, containers and (optionally) the peer connections between hosts. */
 export type TopologyFile = Topology;
 
-/** A traffic file: pings, each sent by a container at a virtual time (ms) to an IP. */
-export type TrafficFile = Ping[];
+/** A traffic file: a timeline, in time order, of pings (each sent by a container at a virtual time, in ms,
+ *  to an IP) and of containers that start, stop and move (`kind`). */
+export type TrafficFile = TimelineItem[];
 
 /** The verdict a counterexample records: the property fails, at these trace steps. */
 export interface CounterexampleVerdict {
@@ -57,7 +58,7 @@ export interface CounterexampleFile {
   /** The property that fails. */
   property: string;
   topology: Topology;
-  traffic: Ping[];
+  traffic: TrafficFile;
   /**
    * The scheduler's choices (indices into the pending deliveries, used where there was a choice); the run
    * consumes every one of them.

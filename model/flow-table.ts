@@ -166,3 +166,11 @@ export function refreshFlow(flows: readonly Flow[], flow: Flow, refreshed: Flow)
   next[positionOf(flows, flow)] = refreshed;
   return derive(flows, next, (c) => c.replace(refreshed));
 }
+
+/** The flow table without the flow of `flow`'s identity (OVS `flow del`), and the flow it held, if any.
+ *  Deletes are rare (a directory change), so the new table's classifier is built afresh when first used. */
+export function deleteFlow(flows: readonly Flow[], flow: Flow): { flows: readonly Flow[]; deleted?: Flow } {
+  const old = classifierOf(flows).find(flow);
+  if (old === undefined) return { flows };
+  return { flows: flows.filter((f) => f !== old), deleted: old };
+}

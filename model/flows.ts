@@ -72,6 +72,12 @@ export interface FlowInstall {
   flow: Flow;
 }
 
+/** Controller -> datapath: delete the flow with this flow's match and priority (OVS `flow del`). */
+export interface FlowDelete {
+  kind: 'flow-delete';
+  flow: Flow;
+}
+
 /** Controller -> datapath: delete every flow. */
 export interface FlowFlush {
   kind: 'flow-flush';
@@ -93,7 +99,7 @@ export interface RoutesUpdate {
 }
 
 /** Datapath <-> controller messages. */
-export type ControlMessage = Upcall | FlowInstall | FlowFlush | Execute | RoutesUpdate;
+export type ControlMessage = Upcall | FlowInstall | FlowDelete | FlowFlush | Execute | RoutesUpdate;
 
 /** A packet's value for a match field, or undefined when the packet has no such field (an IPv4 packet
  *  has no ARP opcode; a packet that did not come from the vxlan vport has no tunnel source). */
@@ -225,6 +231,8 @@ export function describeControl(msg: ControlMessage): string {
       return `upcall in_port=${msg.inPort}${tun(msg.tunnel)} { ${describe(msg.frame)} }`;
     case 'flow-install':
       return `flow-install ${describeFlow(msg.flow)}`;
+    case 'flow-delete':
+      return `flow-delete ${describeFlow(msg.flow)}`;
     case 'flow-flush':
       return 'flow-flush';
     case 'execute':

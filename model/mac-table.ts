@@ -35,6 +35,16 @@ export function macSet<T>(table: MacTable<T>, mac: Mac, entry: T): MacTable<T> {
   return { ...table, [lo]: { ...inner, [hi]: { ...inner?.[hi], [mac]: entry } } };
 }
 
+/** A new table without `mac`; `table` is left as it was (and returned as it is when `mac` is absent). */
+export function macDelete<T>(table: MacTable<T>, mac: Mac): MacTable<T> {
+  const lo = digit(mac, 1);
+  const hi = digit(mac, 2);
+  const bucket = table[lo]?.[hi];
+  if (bucket === undefined || !(mac in bucket)) return table;
+  const { [mac]: _, ...rest } = bucket;
+  return { ...table, [lo]: { ...table[lo], [hi]: rest } };
+}
+
 /** The buckets of a table. */
 function buckets<T>(table: MacTable<T>): Record<Mac, T>[] {
   return Object.values(table).flatMap((inner): Record<Mac, T>[] => Object.values(inner ?? {}));

@@ -36,6 +36,8 @@ export interface ContainerSpec {
   ip: Ip;
   /** The overlay subnet of `ip`; the container reaches this subnet directly, nothing else. */
   subnet: Cidr;
+  /** Whether it sends a gratuitous ARP when it starts at time 0 (default true, as upstream Weave does). */
+  announce?: boolean;
 }
 
 export interface Topology {

@@ -20,9 +20,10 @@
 import fc from 'fast-check';
 import type { Ip } from '../model/addresses.ts';
 import type { Config } from '../model/config.ts';
+import type { Ping } from '../model/timeline.ts';
 import type { ContainerSpec, HostSpec, Topology } from '../model/topology.ts';
-import type { Ping, Traffic } from '../model/traffic.ts';
 import type { Case } from './case.ts';
+import { buildChanges, buildSweep, merge, type RawChanges, rawChanges } from './changes.ts';
 import type { MutantName } from './mutants.ts';
 
 export const MAX_HOSTS = 6;
@@ -179,10 +180,10 @@ function peersOf(cs: readonly ContainerSpec[], from: ContainerSpec, remote: bool
 
 /** Pings as concrete traffic for `topology`: indices taken modulo what exists; a peer target with no peer
  *  in the sender's subnet becomes an address nobody owns there. */
-export function buildTraffic(topology: Topology, raw: RawPing[]): Traffic {
+export function buildTraffic(topology: Topology, raw: RawPing[]): Ping[] {
   const cs = topology.containers;
   const exposed = topology.hosts.filter((h) => h.ip !== undefined);
-  const traffic: Traffic = [];
+  const traffic: Ping[] = [];
   let at = 0;
   for (const p of raw) {
     at += GAPS_MS[p.gap] ?? 0;
@@ -206,8 +207,23 @@ export function buildTraffic(topology: Topology, raw: RawPing[]): Traffic {
   return traffic;
 }
 
+/** A timeline over a topology, from raw pings and changes (`changes.ts`). */
+function buildDynamic(raw: { topology: RawTopology; pings: RawPing[]; changes: RawChanges }) {
+  const topology = buildTopology(raw.topology);
+  const changes = buildChanges(topology, raw.changes);
+  // At the same time, changes first: a ping then sees the new world.
+  const middle = merge(changes.items, buildTraffic(topology, raw.pings));
+  return { topology, traffic: merge(middle, buildSweep(topology, middle, changes, raw.changes)) };
+}
+
+/** The world a case runs in: frozen after time 0, or with containers that move, restart, stop and start
+ *  (`changes.ts`). */
+export type World = 'static' | 'dynamic';
+export const WORLDS: readonly World[] = ['static', 'dynamic'];
+
 export interface CaseOptions {
   mutants?: readonly MutantName[];
+  world?: World;
   maxPings?: number;
   maxChoices?: number;
 }
@@ -220,20 +236,18 @@ export function allowsPartialMesh(config: Config): boolean {
 
 export function caseArbitrary(config: Config, options: CaseOptions = {}): fc.Arbitrary<Case> {
   const mutants = options.mutants ?? [];
-  return fc
-    .record({
-      topology: rawTopology(allowsPartialMesh(config)),
-      pings: fc.array(rawPing, { minLength: 1, maxLength: options.maxPings ?? MAX_PINGS, size: 'max' }),
-      choices: fc.array(fc.nat(15), { maxLength: options.maxChoices ?? MAX_CHOICES, size: 'max' }),
-    })
-    .map(({ topology: raw, pings, choices }): Case => {
-      const topology = buildTopology(raw);
-      return {
-        topology,
-        config: config.id,
-        traffic: buildTraffic(topology, pings),
-        choices,
-        ...(mutants.length > 0 && { mutants: [...mutants] }),
-      };
-    });
+  const common = {
+    topology: rawTopology(allowsPartialMesh(config)),
+    pings: fc.array(rawPing, { minLength: 1, maxLength: options.maxPings ?? MAX_PINGS, size: 'max' }),
+    choices: fc.array(fc.nat(15), { maxLength: options.maxChoices ?? MAX_CHOICES, size: 'max' }),
+  };
+  const extra = { config: config.id, ...(mutants.length > 0 && { mutants: [...mutants] }) };
+  if (options.world === 'dynamic')
+    return fc
+      .record({ ...common, changes: rawChanges })
+      .map(({ choices, ...raw }): Case => ({ ...buildDynamic(raw), choices, ...extra }));
+  return fc.record(common).map(({ topology: raw, pings, choices }): Case => {
+    const topology = buildTopology(raw);
+    return { topology, traffic: buildTraffic(topology, pings), choices, ...extra };
+  });
 }

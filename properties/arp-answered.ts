@@ -9,14 +9,15 @@ import { factsOf, sameEndpoint } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
 
 function check(r: CaseRun): Violation | null {
-  const { owners, families } = factsOf(r);
-  const byName = new Map(r.case.topology.containers.map((c) => [c.name, c]));
+  const facts = factsOf(r);
+  const { families } = facts;
   const answers = arpAnswers(r);
   for (const q of arpRequests(r)) {
-    const owner = owners.get(q.target);
-    const requester = byName.get(q.container)!;
+    const owner = facts.ownerAt(q.target, q.at);
+    const requester = facts.placementAt(q.component, q.at)!;
     if (owner?.kind !== 'container' || !inSubnet(q.target, requester.subnet)) continue;
-    const endpoint = { component: r.run.copies[q.copy]!.from.component, port: 'eth0' };
+    if (!facts.settled(q.at, { ips: [q.target], containers: [q.container, owner.name] })) continue;
+    const endpoint = { component: q.component, port: 'eth0' };
     const answered = answers.some(
       (a) =>
         a.request === q.copy &&
@@ -39,6 +40,8 @@ export const arpAnswered: Property = {
     "container owns in the requester's subnet is answered: some reply originated in a step that received a " +
     'copy of that very request reaches the requester. So resolution succeeds on the first request and no ' +
     "packet waits for a retry; the seed's H1 (FD-X.3: the first request gets no reply) breaks it by design. " +
+    'In a world that changes, a request is owed an answer once its requester and target have settled ' +
+    '(`properties/settle.ts`). ' +
     'The violation names the request and where its copies went.',
   check,
 };

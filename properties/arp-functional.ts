@@ -8,13 +8,16 @@ import { type Property, type Violation, violation } from './property.ts';
 
 function check(r: CaseRun): Violation | null {
   const facts = factsOf(r);
-  const { owners, packets, families } = facts;
+  const { packets, families } = facts;
   for (const { step: s, container, output: o } of containerOutputs(r)) {
     if (o.type !== 'send' || o.copy === undefined || o.packet.kind !== 'frame') continue;
     const p = o.packet.payload;
     if (p.kind !== 'ipv4') continue;
-    const owner = owners.get(p.dst);
+    const owner = facts.ownerAt(p.dst, s.at);
+    if (!facts.settled(s.at, { ips: [p.dst], containers: [container.name] })) continue;
     const what = `${p.icmp} ping ${p.ping} from ${container.name} to ${p.dst} via ${o.packet.dst}`;
+    // A stale entry for an IP whose owner has gone is the container's own (see arp-strict).
+    if (owner === undefined && facts.everOwned(p.dst, s.at)) continue;
     if (owner === undefined) return violation(`${what}: nobody owns ${p.dst}, yet a MAC was cached`, [s.n]);
     const reached = (families.get(o.copy) ?? [o.copy]).find((c) => {
       const info = r.run.copies[c]!;
@@ -40,7 +43,9 @@ export const arpFunctional: Property = {
     'copy in its family tree that arrives at the owner of the destination IP (its eth0, or ethbr for an ' +
     "exposed host IP) addressed to the owner's real MAC. This is what a container needs from ARP, and it " +
     "is weaker than arp-strict: a fake MAC that the network rewrites on the way (the seed's H2, FD-X.2.2) " +
-    'passes. A frame sent for an IP nobody owns fails it (some answer gave a MAC for it). The violation names ' +
+    'passes. A frame sent for an IP nobody ever owned fails it (some answer gave a MAC for it). In a world that ' +
+    'changes, only frames sent once the sender and the IP have settled count (`properties/settle.ts`). ' +
+    'The violation names ' +
     'the send and every step its copies took.',
   check,
 };

@@ -9,12 +9,13 @@ import { factsOf } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
 
 function check(r: CaseRun): Violation | null {
-  const { owners, kernels } = factsOf(r);
+  const facts = factsOf(r);
+  const { kernels } = facts;
   const hostIp = new Map(r.case.topology.hosts.map((h) => [`${h.name}/ethbr`, h.ip]));
   const byRequest = new Map<number, number[]>();
   for (const a of arpAnswers(r)) {
     const ip = a.reply.senderIp;
-    if (!owners.has(ip))
+    if (facts.ownerAt(ip, a.at) === undefined && facts.settled(a.at, { ips: [ip] }))
       return violation(
         `${a.component} answered ARP for ${ip}, which nobody owns (is-at ${a.reply.senderMac})`,
         [a.step],

@@ -8,6 +8,7 @@ import { containerOutputs } from './facts.ts';
 
 export interface ArpAnswer {
   step: number;
+  at: number;
   component: string;
   /** The copy the reply was sent as. */
   copy: number;
@@ -24,7 +25,7 @@ export function arpAnswers(r: CaseRun): ArpAnswer[] {
       const p = o.packet.payload;
       if (p.kind !== 'arp' || p.op !== 'reply') continue;
       const request = s.input.type === 'recv' ? r.run.copies[s.input.copy]!.root : null;
-      out.push({ step: s.n, component: s.component, copy: o.copy, reply: p, request });
+      out.push({ step: s.n, at: s.at, component: s.component, copy: o.copy, reply: p, request });
     }
   return out;
 }
@@ -33,6 +34,9 @@ export function arpAnswers(r: CaseRun): ArpAnswer[] {
 export interface ArpRequest {
   copy: number;
   step: number;
+  at: number;
+  /** The container's component and name. */
+  component: string;
   container: string;
   target: string;
   broadcast: boolean;
@@ -47,6 +51,8 @@ export function arpRequests(r: CaseRun): ArpRequest[] {
     out.push({
       copy: o.copy,
       step: step.n,
+      at: step.at,
+      component: step.component,
       container: container.name,
       target: p.targetIp,
       broadcast: o.packet.dst === 'ff:ff:ff:ff:ff:ff',

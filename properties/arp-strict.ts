@@ -10,6 +10,7 @@ const NEIGH_NOTE = /^neigh (\S+) (\S+) -> (\S+)(?: (\S+))?$/;
 
 export interface NeighChange {
   step: number;
+  at: number;
   container: string;
   ip: string;
   from: string;
@@ -25,6 +26,7 @@ export function neighChanges(r: CaseRun): NeighChange[] {
     if (m)
       out.push({
         step: step.n,
+        at: step.at,
         container: container.name,
         ip: m[1]!,
         from: m[2]!,
@@ -36,10 +38,14 @@ export function neighChanges(r: CaseRun): NeighChange[] {
 }
 
 function check(r: CaseRun): Violation | null {
-  const { owners } = factsOf(r);
+  const facts = factsOf(r);
   for (const ch of neighChanges(r)) {
     if (ch.mac === undefined) continue;
-    const owner = owners.get(ch.ip);
+    if (!facts.settled(ch.at, { ips: [ch.ip], containers: [ch.container] })) continue;
+    const owner = facts.ownerAt(ch.ip, ch.at);
+    // A neighbour entry outlives its IP's owner: nothing on the network can take it back (Linux finds
+    // out through DELAY and PROBE). Only an entry for an IP nobody ever held is made up.
+    if (owner === undefined && facts.everOwned(ch.ip, ch.at)) continue;
     if (owner === undefined)
       return violation(`${ch.container} holds ${ch.ip} at ${ch.mac} (${ch.to}), but nobody owns ${ch.ip}`, [
         ch.step,
@@ -60,7 +66,9 @@ export const arpStrict: Property = {
     'Every neighbour (ARP cache) entry that any container holds at any point of the run, in any state that ' +
     "carries a MAC (REACHABLE, STALE, DELAY, PROBE), maps the IP to the real MAC of the IP's owner: the " +
     "container with that IP, or the host kernel's ethbr MAC for an exposed host IP. An entry for an IP that " +
-    "nobody owns is a violation too. Read from the containers' neighbour-change notes; the violation names " +
+    'nobody ever owned is a violation too. In a world that changes, an entry is judged when it is made or ' +
+    'changes state, once its IP and its container have settled (`properties/settle.ts`): an entry still ' +
+    "wrong then is stale, unless nobody holds its IP any more (no network can take an entry back). Read from the containers' neighbour-change notes; the violation names " +
     'the step where the wrong entry was made.',
   check,
 };

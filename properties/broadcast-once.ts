@@ -8,12 +8,14 @@ import { factsOf } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
 
 function check(r: CaseRun): Violation | null {
-  const { containers, packets, families } = factsOf(r);
+  const facts = factsOf(r);
+  const { containers, packets, families } = facts;
   const { copies } = r.run;
   for (const [root, family] of families) {
     const first = packets[root];
     const sender = copies[root]!.from.component;
     if (first?.kind !== 'frame' || first.dst !== BROADCAST_MAC || !containers.has(sender)) continue;
+    const sentAt = r.run.trace[copies[root]!.step]!.at;
     // Start-up announcements race the controllers' standing flows in the first instant: only duplicates count.
     const atStartUp = r.run.trace[copies[root]!.step]!.input.type === 'start';
     const arrivals = new Map<string, number[]>();
@@ -30,7 +32,12 @@ function check(r: CaseRun): Violation | null {
         return violation(`${what} came back to its sender`, [copies[root]!.step, ...got]);
       if (id !== sender && got.length > 1)
         return violation(`${what} reached ${name(id)} ${got.length} times`, [copies[root]!.step, ...got]);
-      if (id !== sender && got.length === 0 && !atStartUp)
+      // Owed to every container running then that has settled (`settle.ts`), as has the sender.
+      const owed = (): boolean => {
+        const p = facts.placementAt(id, sentAt);
+        return p !== undefined && facts.settled(sentAt, { containers: [p.name, name(sender)] });
+      };
+      if (id !== sender && got.length === 0 && !atStartUp && owed())
         return violation(`${what} never reached ${name(id)}`, [
           copies[root]!.step,
           ...family.map((c) => copies[c]!.step),
@@ -48,7 +55,9 @@ export const broadcastOnce: Property = {
     'of the network exactly once, whatever its host or subnet (a Weave network is one Ethernet segment), ' +
     'and never comes back to its sender. Generated networks are connected and fault-free, so "at most once" ' +
     'and "at least once" are both required, except that the containers\' start-up announcements (sent at ' +
-    "time 0, before the controllers' standing flows may be in place) are only checked for duplicates. " +
+    "time 0, before the controllers' standing flows may be in place) are only checked for duplicates. In a " +
+    'world that changes, a broadcast is owed to the containers running when it is sent, once they and the ' +
+    'sender have settled (`properties/settle.ts`). ' +
     'The violation names the broadcast and the arrivals (or, when one is missing, every step it took).',
   check,
 };

@@ -10,15 +10,15 @@ import { configById } from '../model/config.ts';
 import { choiceScheduler } from '../model/network/scheduler.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import { buildNetwork, type Network } from '../model/network/wiring.ts';
+import type { Timeline } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
-import type { Traffic } from '../model/traffic.ts';
 import { type MutantName, mutantMachines } from './mutants.ts';
 
 export interface Case {
   topology: Topology;
   /** A configuration id (`model/config.ts`). */
   config: string;
-  traffic: Traffic;
+  traffic: Timeline;
   /** The scheduler's choices (`choiceScheduler`): which pending delivery runs next, when there is a choice. */
   choices: number[];
   /** Mutants switched on (tests only). */
@@ -40,10 +40,17 @@ export interface CaseRun {
   run: Run;
 }
 
-export function runCase(c: Case): CaseRun {
-  const network = buildNetwork(c.topology, configById(c.config), {
+/** The network a case runs on: its topology under its configuration, with its mutants, wired for every
+ *  container its timeline starts. */
+export function caseNetwork(c: Case): Network {
+  return buildNetwork(c.topology, configById(c.config), {
     machines: mutantMachines(c.mutants ?? []),
+    timeline: c.traffic,
   });
+}
+
+export function runCase(c: Case): CaseRun {
+  const network = caseNetwork(c);
   const run = simulate(network, c.traffic, {
     scheduler: choiceScheduler(c.choices),
     maxSteps: stepBound(c, network),

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIGS } from '../model/config.ts';
 import { plan } from '../model/machine/plan.ts';
 import { MODEL_MACHINES } from '../model/machines.ts';
+import { WORLDS } from './arbitraries.ts';
 import { type Coverage, runCoverage, transitionLabel, UNREACHABLE } from './coverage.ts';
 import { DEFAULT_RUNS, DEFAULT_SEED } from './matrix.ts';
 
@@ -56,11 +57,19 @@ describe('coverage of the default runs', () => {
 
   it('keeps the traffic the delivery property checks above the floors', () => {
     const e = coverage.exercise;
-    expect(e.cases).toBe(DEFAULT_CONFIGS.length * DEFAULT_RUNS);
+    expect(e.cases).toBe(DEFAULT_CONFIGS.length * DEFAULT_RUNS * WORLDS.length);
     expect(e.pingsChecked).toBeGreaterThanOrEqual(0.7);
     expect(e.crossHostOfChecked).toBeGreaterThanOrEqual(0.5);
     expect(e.selfOfChecked).toBeLessThanOrEqual(0.1);
     expect(e.casesWithArpMiss).toBeGreaterThanOrEqual(0.9);
     expect(e.casesWithDatapathMiss).toBeGreaterThan(0.05);
+  });
+
+  it('changes the world in most dynamic cases, and checks pings after the changes', () => {
+    const e = coverage.exercise;
+    const dynamic = DEFAULT_CONFIGS.length * DEFAULT_RUNS;
+    for (const kind of ['start', 'stop', 'move'] as const)
+      expect(e.casesWithEvent[kind], kind).toBeGreaterThanOrEqual(0.4 * dynamic);
+    expect(e.pingsCheckedAfterChange).toBeGreaterThanOrEqual(5 * dynamic);
   });
 });

@@ -2,9 +2,11 @@
  * Coverage of what the property runs really exercise (`weave-spec coverage`): per machine of the model, the
  * states and transitions it declares and the ones the generated cases reached; and, of the runs
  * themselves, how much of the traffic the delivery property checks and where the scheduler's choices are
- * spent. The cases are the matrix's own (the same arbitrary, seed and number per configuration), run on
- * the worker pool, one job per configuration.
+ * spent, and how much of it follows a change of the world. The cases are the matrix's own (the same
+ * arbitrary, seed and number per configuration and world), run on the worker pool, one job per
+ * configuration and world.
  */
+
 import fc from 'fast-check';
 import { inSubnet } from '../model/addresses.ts';
 import { type Config, configById } from '../model/config.ts';
@@ -13,10 +15,10 @@ import { MODEL_MACHINES } from '../model/machines.ts';
 import type { Scheduler } from '../model/network/scheduler.ts';
 import { choiceScheduler } from '../model/network/scheduler.ts';
 import { simulate } from '../model/network/simulator.ts';
-import { buildNetwork } from '../model/network/wiring.ts';
+import { changesOf, ownerAt, pings, whereAt } from '../model/timeline.ts';
 import { runPool } from '../workers/pool.ts';
-import { caseArbitrary } from './arbitraries.ts';
-import { type Case, stepBound } from './case.ts';
+import { caseArbitrary, WORLDS, type World } from './arbitraries.ts';
+import { type Case, caseNetwork, stepBound } from './case.ts';
 import { configSeed } from './matrix.ts';
 
 /** `SOURCE --event[guard]--> TARGET`, as the diagrams and the reports name a transition. */
@@ -30,71 +32,64 @@ export function transitionLabel(p: Plan, index: number): string {
 }
 
 /**
- * Transitions no run of the static world can take, and why. The coverage test fails for a declared
- * transition that is neither reached by the default runs nor listed here.
+ * Transitions no default run (static and dynamic world) takes, and why. The coverage test fails for a
+ * declared transition that is neither reached by the default runs nor listed here.
  */
-const STATIC =
-  'in a static world: nothing starts, stops, moves or fails after time 0 (the dynamics issue makes it reachable)';
+const LATENCY = 'link latency or loss, not modelled yet (the dynamics issue)';
 const WIRED = (what: string) => `the wiring links ${what}: nothing else can arrive (a defensive transition)`;
 const MESH = 'the mesh port is not wired: routes change only when peers join or leave (the dynamics issue)';
+/** Why H1's directory transitions between two holders do not happen: a release always comes first. */
+const RELEASE_FIRST =
+  "news of an IP's release always arrives before news of its next holder: the release's own host hears of it at once, every other host after the same gossip delay as the next holder's start; a gossip delay that differs by link would reorder them";
+const RETARGETED =
+  'the controller retargets an IP as soon as its directory changes (retarget), so a punted request finds the IP in the state that matches its owner';
+
+/** Why nothing arrives at a container in the instant it changes. */
+const NOTHING_IN_FLIGHT =
+  'links have no latency, so nothing is in flight when a change comes, and a container changes at most once a second (properties/changes.ts, MIN_LIFE_MS): what it asked for before a restart, or what was sent to it before a stop, has long arrived';
 
 export const UNREACHABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   container: {
-    'running --stop--> stopped': `no container stops ${STATIC}`,
-    'stopped --recv--> stopped': 'no container is ever stopped (see running --stop--> stopped)',
-    'stopped --ping--> stopped': 'no container is ever stopped (see running --stop--> stopped)',
-    'stopped --start--> running': 'no container is ever stopped (see running --stop--> stopped)',
+    'stopped --recv--> stopped': `a stopped container's bridge port is down, and ${NOTHING_IN_FLIGHT}`,
   },
   neighbour: {
+    'NONE --reply--> NONE': `a reply is unicast to the requester, which made an entry when it asked; to find none, it must have restarted since: ${NOTHING_IN_FLIGHT}`,
     'REACHABLE --timer--> REACHABLE':
       'every ARP confirmation re-arms the timer to the new expiry, so it fires only once the entry has expired; an upper-layer confirmation (neigh_confirm) would make it fire early, and the model has none',
-    'NONE --reply--> NONE':
-      'a reply is unicast to the requester, which made an entry when it asked: an unsolicited reply needs a requester that lost its table (a restart, the dynamics issue)',
-    'REACHABLE --reply[sameMac]--> REACHABLE':
-      'each request is answered once (no loops, no latency) and a reply arrives before a retry is due: a second reply needs link latency (the dynamics issue)',
-    'REACHABLE --reply--> REACHABLE': `a reply from another MAC for the same IP needs a MAC that changed, ${STATIC}`,
-    'STALE --reply--> REACHABLE':
-      'a STALE entry has no request outstanding: a reply reaches it only late, over a link with latency (the dynamics issue)',
-    'FAILED --reply--> REACHABLE':
-      'a reply after mcast_solicit × retrans_time (3 s) needs link latency or a lost reply (the dynamics issue)',
+    'REACHABLE --reply--> REACHABLE': `a REACHABLE entry has no request outstanding: a reply from another MAC reaches it only late, over ${LATENCY}`,
+    'STALE --reply--> REACHABLE': `a STALE entry has no request outstanding: a reply reaches it only late, over ${LATENCY}`,
+    'FAILED --reply--> REACHABLE': `a reply after mcast_solicit × retrans_time (3 s) needs ${LATENCY}`,
     'PROBE --timer[unicastProbesLeft]--> PROBE':
       'Weave sets ucast_solicit to 1 (net/arp.go): one unicast probe, then FAILED; reachable with other neighbour settings',
-    'PROBE --timer--> FAILED': `every unicast probe is answered by the owner (or H2's responder) ${STATIC}; under linux/remote, outside the default scope, some are not`,
-    'PROBE --update--> STALE': `a request naming the neighbour with another MAC needs a MAC that changed, ${STATIC}`,
-    'FAILED --update--> STALE':
-      "a FAILED entry's IP is nobody's, or its owner cannot be reached; an owner that cannot answer yet speaks needs linux/remote (outside the default scope) or a container that restarts (the dynamics issue)",
-  },
-  'flow-entry': {
-    'installed --flush--> flushed': `upstream flushes its flows at start, before any is installed, and again when routes change or a MAC moves; neither happens ${STATIC}`,
   },
   'vxlan-fdb-entry': {
-    'REACHABLE --snoop--> REACHABLE': `a learned MAC moves to another remote only when its container moves, ${STATIC}`,
     'PERMANENT --snoop[sameRemote]--> PERMANENT':
       "no configuration adds static FDB entries (the seed's V1–V3 have none)",
     'PERMANENT --snoop--> PERMANENT': "no configuration adds static FDB entries (the seed's V1–V3 have none)",
   },
   'mac-cache-entry': {
-    'local --forwarded[expired]--> remote': `a MAC learned here and forwarded from a peer has moved there, ${STATIC}`,
-    'local --forwarded--> remote': `a MAC learned here and forwarded from a peer has moved there, ${STATIC}`,
     'local --forwarded[samePeerRefreshDue]--> local':
       'a peer never receives a frame it captured itself: every broadcast tree is loop-free (mesh/routes.go)',
     'local --forwarded[samePeer]--> local':
       'a peer never receives a frame it captured itself: every broadcast tree is loop-free (mesh/routes.go)',
-    'remote --captured[expired]--> local': `a MAC at another peer captured here has moved here, ${STATIC}`,
-    'remote --captured--> remote':
-      'pcap captures inbound only (router/pcap.go), so a router never sees its own injections, and a MAC stays where it is in a static world (the bridge-floods-ingress mutant reaches it)',
-    'remote --forwarded--> remote': `a MAC forwarded from a second peer has moved there, ${STATIC}`,
   },
-  'h1-target': Object.fromEntries(
-    [
-      'answering --upcall[ownerLocal]--> local',
-      'answering --upcall--> unowned',
-      'local --upcall[ownerRemote]--> answering',
-      'local --upcall--> unowned',
-      'unowned --upcall[ownerRemote]--> answering',
-      'unowned --upcall[ownerLocal]--> local',
-    ].map((t) => [t, `an IP changes owner only when containers stop, start or move, ${STATIC}`]),
-  ),
+  'h1-target': {
+    ...Object.fromEntries(
+      [
+        'answering --upcall[ownerLocal]--> local',
+        'answering --upcall--> unowned',
+        'local --upcall[ownerRemote]--> answering',
+        'local --upcall--> unowned',
+      ].map((t) => [t, RETARGETED]),
+    ),
+    ...Object.fromEntries(
+      [
+        'answering --directory[ownerRemote]--> answering',
+        'local --directory[ownerRemote]--> answering',
+        'local --directory[ownerLocal]--> local',
+      ].map((t) => [t, RELEASE_FIRST]),
+    ),
+  },
   'sleeve-proxy-arp': { '* --recv--> *': WIRED('pcap to ethbr and udp to the underlay') },
   'sleeve-upstream': { '* --recv--> *': WIRED('pcap to ethbr and udp to the underlay') },
   'controller-h1': {
@@ -144,6 +139,10 @@ export interface Exercise {
   casesWithDatapathMiss: number | null;
   /** Of the scheduler's choices consumed, the fraction consumed at or after the first ping. */
   choicesAfterFirstPing: number;
+  /** Cases with at least one container start, stop or move after time 0 (a move counts as a move only). */
+  casesWithEvent: Record<ChangeKind, number>;
+  /** Pings the delivery property checks that were sent after a change of the world. */
+  pingsCheckedAfterChange: number;
 }
 
 export interface Coverage {
@@ -164,10 +163,18 @@ export interface ConfigCoverage {
   datapathMiss: number;
   choices: number;
   choicesAfter: number;
+  /** Cases with at least one item of each timeline kind beyond pings. */
+  withEvent: Record<ChangeKind, number>;
+  /** Checked pings sent after some change of the world. */
+  checkedAfterChange: number;
 }
+
+type ChangeKind = 'start' | 'stop' | 'move';
+const CHANGE_KINDS: readonly ChangeKind[] = ['start', 'stop', 'move'];
 
 export interface CoverageJob {
   config: string;
+  world: World;
   runs: number;
   seed: number;
 }
@@ -197,9 +204,9 @@ const NEIGHBOUR_MISS = new Set(['NONE --send--> INCOMPLETE', 'FAILED --send--> I
 /** Runs one configuration's cases with every transition observed. */
 export function coverConfig(job: CoverageJob): ConfigCoverage {
   const config: Config = configById(job.config);
-  const cases = fc.sample(caseArbitrary(config), {
+  const cases = fc.sample(caseArbitrary(config, { world: job.world }), {
     numRuns: job.runs,
-    seed: configSeed(job.seed, job.config),
+    seed: configSeed(job.seed, job.config, job.world),
   });
   const result: ConfigCoverage = {
     transitions: {},
@@ -213,6 +220,8 @@ export function coverConfig(job: CoverageJob): ConfigCoverage {
     datapathMiss: 0,
     choices: 0,
     choicesAfter: 0,
+    withEvent: { start: 0, stop: 0, move: 0 },
+    checkedAfterChange: 0,
   };
   const neighbour = plan(MODEL_MACHINES.find((m) => m.machine.id === 'neighbour')!.machine);
   const missIndex = new Set(
@@ -240,18 +249,20 @@ export function coverConfig(job: CoverageJob): ConfigCoverage {
 
 /** One case: simulate it, and count its pings and choices. */
 function exercise(c: Case, into: ConfigCoverage): void {
-  const network = buildNetwork(c.topology, configById(c.config));
+  const network = caseNetwork(c);
   const noted = notingScheduler(c.choices);
   const run = simulate(network, c.traffic, { scheduler: noted.scheduler, maxSteps: stepBound(c, network) });
-  const byName = new Map(c.topology.containers.map((x) => [x.name, x]));
-  const byIp = new Map(c.topology.containers.map((x) => [x.ip, x]));
-  for (const p of c.traffic) {
+  const changes = changesOf(c.topology, c.traffic);
+  const firstChange = changes.find((ch) => !(ch.kind === 'start' && ch.initial))?.at;
+  for (const kind of CHANGE_KINDS) if (c.traffic.some((i) => i.kind === kind)) into.withEvent[kind]++;
+  for (const p of pings(c.traffic)) {
     into.pings++;
-    const sender = byName.get(p.from)!;
-    const owner = byIp.get(p.to);
-    if (owner === undefined || !inSubnet(p.to, sender.subnet)) continue;
+    const sender = whereAt(changes, p.from, p.at);
+    const owner = ownerAt(changes, p.to, p.at);
+    if (sender === undefined || owner === undefined || !inSubnet(p.to, sender.subnet)) continue;
     into.checked++;
-    if (owner === sender) into.self++;
+    if (firstChange !== undefined && p.at > firstChange) into.checkedAfterChange++;
+    if (owner.name === sender.name) into.self++;
     else if (owner.host !== sender.host) into.crossHost++;
   }
   if (network.config.plane === 'fdp') {
@@ -303,7 +314,8 @@ export function summarise(parts: readonly ConfigCoverage[]): Coverage {
       missed: labels.filter((l) => !reached.includes(l) && !known[l]),
     };
   });
-  const sum = (k: keyof Omit<ConfigCoverage, 'transitions'>) => parts.reduce((a, p) => a + p[k], 0);
+  const sum = (k: Exclude<keyof ConfigCoverage, 'transitions' | 'withEvent'>) =>
+    parts.reduce((a, p) => a + p[k], 0);
   const fdp = sum('fdpCases');
   return {
     machines,
@@ -316,6 +328,10 @@ export function summarise(parts: readonly ConfigCoverage[]): Coverage {
       casesWithArpMiss: ratio(sum('arpMiss'), sum('cases')),
       casesWithDatapathMiss: fdp === 0 ? null : ratio(sum('datapathMiss'), fdp),
       choicesAfterFirstPing: ratio(sum('choicesAfter'), sum('choices')),
+      casesWithEvent: Object.fromEntries(
+        CHANGE_KINDS.map((k) => [k, parts.reduce((a, p) => a + p.withEvent[k], 0)]),
+      ) as Record<ChangeKind, number>,
+      pingsCheckedAfterChange: sum('checkedAfterChange'),
     },
   };
 }
@@ -329,8 +345,8 @@ export interface CoverageOptions {
 }
 
 export async function runCoverage(options: CoverageOptions): Promise<Coverage> {
-  const jobs = options.configs.map(
-    (config): CoverageJob => ({ config, runs: options.runs, seed: options.seed }),
+  const jobs = options.configs.flatMap((config) =>
+    WORLDS.map((world): CoverageJob => ({ config, world, runs: options.runs, seed: options.seed })),
   );
   const parts = await runPool<CoverageJob, ConfigCoverage>(COVERAGE_MODULE, jobs, {
     workers: options.workers,

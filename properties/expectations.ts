@@ -5,12 +5,15 @@
  * the model (`npx weave-spec matrix`), each failure checked against the seed and upstream Weave.
  * A configuration not named (a new one) is expected to hold everywhere until someone says otherwise.
  */
+import { WORLDS, type World } from './arbitraries.ts';
 import type { Verdict } from './matrix.ts';
 
 export interface ExpectedFailure {
   /** A configuration id, or a prefix ending in `/` (`fdp/h1/` for every vtep variant of H1). */
   config: string;
   property: string;
+  /** The world it fails in; both when not given (what fails frozen fails in a world that changes too). */
+  world?: World;
   /** What the counterexample shows about the seed's guess. */
   why: string;
 }
@@ -55,7 +58,64 @@ const LINUX_REMOTE =
   'them) reach only that one host, so containers on the others are unreachable. Not a seed guess: the ' +
   'kernel-conformance configuration that shows why V2 needs one all-zero-MAC entry per remote vtep.';
 
+// ---- The world that changes (docs/dynamics.md): findings, each cell failing once containers move,
+// restart or give their IP to another container.
+
+const PROXY_REUSE =
+  "When an IP passes to a new container with another MAC, on another host, the new owner's gratuitous ARP " +
+  "never leaves its host (the seed's Sleeve router drops broadcasts, SL-X.2.2.2), so a container that had " +
+  'the IP cached keeps the old MAC. Its frames to that MAC go nowhere: the bridge has flushed the old port ' +
+  'and the router no longer knows the MAC. Linux gives the entry up only through STALE, DELAY (5 s) and a ' +
+  'unicast probe, and the next packet after that asks again and gets the new MAC from the proxy. In a real ' +
+  'deployment: after an IP is recycled ' +
+  'onto another host, every peer that had it cached loses the first seconds of its next conversation with ' +
+  'it (the ping of the counterexample), and its neighbour table shows the old MAC meanwhile (arp-strict).';
+
+const UPSTREAM_MOVE =
+  'A MAC that moves to another host is black-holed at its new host. Upstream Weave learns a remote MAC from ' +
+  'forwarded frames with `AddForced` (router/network_router.go, `handleForwardedPacket`) but a local one ' +
+  'from captured frames with `Add` (`handleCapturedPacket`), which refuses a MAC the cache already has at ' +
+  'another peer and discards the frame ("Captured frame from MAC ... associated with another peer"). So ' +
+  'once the new host has seen the MAC at the old one, everything the moved container sends is dropped by ' +
+  'its own router (its gratuitous ARP, its ARP requests, its replies) and the old host keeps the MAC as ' +
+  'local, until the stale entries expire: 10 minutes after they were last refreshed, swept every minute ' +
+  '(router/mac_cache.go, `expire`). The counterexample: a container that talked to another host moves ' +
+  'there, and is unreachable five minutes later. Reported upstream as weaveworks/weave#2436 ("networking ' +
+  'broken for containers with moved MAC") and #2357 (live migration); FDP shares the code, through its ' +
+  'miss handler.';
+
+const H1_MOVE =
+  'Under H1 every ARP request from the bridge is punted to the controller and consumed (FD-X.2.2 H1), ' +
+  'gratuitous ARP included, so nothing on the data plane tells the other hosts that a container moved or ' +
+  "that its IP now has another MAC. A moved container's MAC stays learned at its old host in every remote " +
+  "vtep's FDB (vxlan learning, FD-X.7) until a frame from it crosses that vtep or the entry ages out (5 " +
+  'min), and frames sent to it meanwhile go to the old host and are lost (delivery, arp-functional); a ' +
+  "container that had a recycled IP cached keeps the old owner's MAC, since the controller's responder " +
+  'flow answers only new requests (arp-strict). In a real deployment: after a move, peers that had not ' +
+  'heard from the container since lose their packets to it for up to the vxlan ageing time.';
+
+const LINUX_REMOTE_REUSE =
+  `${LINUX_REMOTE} In a world that changes it also keeps stale MACs: the gratuitous ARP of a container that ` +
+  'takes a recycled IP reaches only the one remote, so containers on the other hosts keep the old MAC.';
+
 const EXPECTED_FAILURES: readonly ExpectedFailure[] = [
+  { config: 'sleeve/proxy-arp', property: 'delivery', world: 'dynamic', why: PROXY_REUSE },
+  { config: 'sleeve/proxy-arp', property: 'arp-strict', world: 'dynamic', why: PROXY_REUSE },
+  { config: 'sleeve/proxy-arp', property: 'arp-functional', world: 'dynamic', why: PROXY_REUSE },
+  ...['sleeve/upstream', 'fdp/upstream'].flatMap((config) =>
+    ['delivery', 'arp-functional', 'arp-answered', 'broadcast-once'].map((property) => ({
+      config,
+      property,
+      world: 'dynamic' as const,
+      why: UPSTREAM_MOVE,
+    })),
+  ),
+  ...['delivery', 'arp-strict', 'arp-functional'].map((property) => ({
+    config: 'fdp/h1/',
+    property,
+    world: 'dynamic' as const,
+    why: H1_MOVE,
+  })),
   { config: 'sleeve/proxy-arp', property: 'broadcast-once', why: PROXY_BROADCAST },
   { config: 'fdp/h1/', property: 'arp-answered', why: H1_ANSWERED },
   { config: 'fdp/h1/', property: 'broadcast-once', why: H1_BROADCAST },
@@ -65,6 +125,7 @@ const EXPECTED_FAILURES: readonly ExpectedFailure[] = [
   { config: 'linux/remote', property: 'arp-functional', why: LINUX_REMOTE },
   { config: 'linux/remote', property: 'arp-answered', why: LINUX_REMOTE },
   { config: 'linux/remote', property: 'broadcast-once', why: LINUX_REMOTE },
+  { config: 'linux/remote', property: 'arp-strict', world: 'dynamic', why: LINUX_REMOTE_REUSE },
 ];
 
 /** `fdp/h1/` names every H1 variant; `linux/remote` names it and its `/no-learning` variant. */
@@ -74,23 +135,33 @@ function applies(f: ExpectedFailure, config: string): boolean {
     : config === f.config || config.startsWith(`${f.config}/`);
 }
 
-export function expectedFailure(config: string, property: string): ExpectedFailure | undefined {
-  return EXPECTED_FAILURES.find((f) => f.property === property && applies(f, config));
+export function expectedFailure(
+  config: string,
+  property: string,
+  world: World = 'static',
+): ExpectedFailure | undefined {
+  return EXPECTED_FAILURES.find(
+    (f) => f.property === property && applies(f, config) && (f.world ?? world) === world,
+  );
 }
 
-export function expectedVerdict(config: string, property: string): Verdict {
-  return expectedFailure(config, property) ? 'fails' : 'holds';
+export function expectedVerdict(config: string, property: string, world: World = 'static'): Verdict {
+  return expectedFailure(config, property, world) ? 'fails' : 'holds';
 }
 
-/** Every (configuration, property) of `configs` expected to fail, in configuration then property order. */
+/** Every (configuration, property, world) of `configs` expected to fail, in configuration, world, then
+ *  property order. */
 export function expectedFailuresIn(
   configs: readonly string[],
   properties: readonly string[],
-): { config: string; property: string; why: string }[] {
+  worlds: readonly World[] = WORLDS,
+): { config: string; property: string; world: World; why: string }[] {
   return configs.flatMap((config) =>
-    properties.flatMap((property) => {
-      const f = expectedFailure(config, property);
-      return f ? [{ config, property, why: f.why }] : [];
-    }),
+    worlds.flatMap((world) =>
+      properties.flatMap((property) => {
+        const f = expectedFailure(config, property, world);
+        return f ? [{ config, property, world, why: f.why }] : [];
+      }),
+    ),
   );
 }

@@ -6,8 +6,9 @@ import type { Ip, Mac } from '../model/addresses.ts';
 import type { Message } from '../model/messages.ts';
 import type { Endpoint, TraceOutput, TraceStep } from '../model/network/trace.ts';
 import { componentId } from '../model/network/wiring.ts';
-import type { ContainerSpec } from '../model/topology.ts';
+import { type Change, changesOf, type Placement } from '../model/timeline.ts';
 import type { CaseRun } from './case.ts';
+import { type Parties, settled } from './settle.ts';
 
 /** The owner of an overlay IP: a container, or a host kernel (an exposed host IP, behind ethbr). */
 export interface Owner {
@@ -18,12 +19,26 @@ export interface Owner {
   endpoint: Endpoint;
   /** The container's subnet (hosts: none). */
   subnet?: string;
+  /** The host it is on. */
+  host: string;
 }
 
 export interface Facts {
-  owners: Map<Ip, Owner>;
-  /** Container component id to its spec. */
-  containers: Map<string, ContainerSpec>;
+  /** The owner of `ip` at time `at` (after every change at `at`): a running container, or an exposed
+   *  host. Containers start, stop and move over a timeline (`model/timeline.ts`). */
+  ownerAt(ip: Ip, at: number): Owner | undefined;
+  /** Whether a container held `ip` at some time up to `at` (it may have stopped since). */
+  everOwned(ip: Ip, at: number): boolean;
+  /** Where the container of a component runs at `at`, or undefined while it is stopped. */
+  placementAt(component: string, at: number): Placement | undefined;
+  /** Where a container (by name) runs at `at`, or undefined while it is stopped. */
+  whereAt(name: string, at: number): Placement | undefined;
+  /** Every container component (the ones wired for later starts too), by id, with the container's name. */
+  containers: Map<string, { name: string }>;
+  /** The timeline's changes beyond the topology's own starts, in order; none in a static world. */
+  changes: Change[];
+  /** Whether a promise at `at` about `parties` is owed (`settle.ts`). */
+  settled(at: number, parties: Parties): boolean;
   /** Copy id to the message it carried. */
   packets: Message[];
   /** Family root to its copies, in order. */
@@ -32,37 +47,71 @@ export interface Facts {
   kernels: Set<string>;
 }
 
+/** A placement's time of life: from `from` to just before `to` (or to the end of the run). */
+interface Span {
+  from: number;
+  to: number;
+  placement: Placement;
+}
+
 const memo = new WeakMap<object, Facts>();
 
 export function factsOf(r: CaseRun): Facts {
   const known = memo.get(r.run);
   if (known) return known;
-  const { topology } = r.case;
-  const owners = new Map<Ip, Owner>();
-  const containers = new Map<string, ContainerSpec>();
-  for (const c of topology.containers) {
-    const id = componentId(c.host, c.name);
-    containers.set(id, c);
-    owners.set(c.ip, {
-      kind: 'container',
-      name: c.name,
-      mac: c.mac,
-      endpoint: { component: id, port: 'eth0' },
-      subnet: c.subnet,
-    });
+  const { topology, traffic } = r.case;
+  const all = changesOf(topology, traffic);
+  // Each placement's span, by IP and by component; a stop at `at` ends it at `at`.
+  const byIp = new Map<Ip, Span[]>();
+  const byComponent = new Map<string, Span[]>();
+  const byName = new Map<string, Span[]>();
+  const open = new Map<string, Span>();
+  for (const ch of all) {
+    const id = componentId(ch.placement.host, ch.placement.name);
+    if (ch.kind === 'start') {
+      const span: Span = { from: ch.at, to: Number.POSITIVE_INFINITY, placement: ch.placement };
+      open.set(ch.placement.name, span);
+      for (const [map, key] of [
+        [byIp, ch.placement.ip],
+        [byComponent, id],
+        [byName, ch.placement.name],
+      ] as const)
+        map.set(key, [...(map.get(key) ?? []), span]);
+    } else {
+      const span = open.get(ch.placement.name);
+      if (span) span.to = ch.at;
+      open.delete(ch.placement.name);
+    }
   }
+  const at = (spans: Span[] | undefined, t: number) => spans?.find((s) => s.from <= t && t < s.to)?.placement;
+  const hostOwners = new Map<Ip, Owner>();
   const kernels = new Set<string>();
   for (const h of topology.hosts) {
     const id = componentId(h.name, 'ethbr');
     kernels.add(id);
     if (h.ip !== undefined)
-      owners.set(h.ip, {
+      hostOwners.set(h.ip, {
         kind: 'host',
         name: h.name,
         mac: h.mac,
         endpoint: { component: id, port: 'bridge' },
+        host: h.name,
       });
   }
+  const ownerAt = (ip: Ip, t: number): Owner | undefined => {
+    const p = at(byIp.get(ip), t);
+    if (p === undefined) return hostOwners.get(ip);
+    return {
+      kind: 'container',
+      name: p.name,
+      mac: p.mac,
+      endpoint: { component: componentId(p.host, p.name), port: 'eth0' },
+      subnet: p.subnet,
+      host: p.host,
+    };
+  };
+  const containers = new Map<string, { name: string }>();
+  for (const [id, spans] of byComponent) containers.set(id, { name: spans[0]!.placement.name });
   const packets: Message[] = [];
   for (const s of r.run.trace)
     for (const o of s.outputs) if (o.type === 'send' && o.copy !== undefined) packets[o.copy] = o.packet;
@@ -72,7 +121,19 @@ export function factsOf(r: CaseRun): Facts {
     if (f) f.push(c.copy);
     else families.set(c.root, [c.copy]);
   }
-  const facts = { owners, containers, packets, families, kernels };
+  const changes = all.filter((c) => !(c.kind === 'start' && c.initial));
+  const facts: Facts = {
+    ownerAt,
+    everOwned: (ip, t) => byIp.get(ip)?.some((span) => span.from <= t) ?? false,
+    placementAt: (component, t) => at(byComponent.get(component), t),
+    whereAt: (name, t) => at(byName.get(name), t),
+    containers,
+    changes,
+    settled: (t, parties) => settled(changes, t, parties),
+    packets,
+    families,
+    kernels,
+  };
   memo.set(r.run, facts);
   return facts;
 }
@@ -103,7 +164,7 @@ const recvIndex = new WeakMap<object, Map<number, number>>();
 /** Every output of every container step, in trace order, with its step and its container. */
 export function* containerOutputs(
   r: CaseRun,
-): Generator<{ step: TraceStep; container: ContainerSpec; output: TraceOutput }> {
+): Generator<{ step: TraceStep; container: { name: string }; output: TraceOutput }> {
   const { containers } = factsOf(r);
   for (const step of r.run.trace) {
     const container = containers.get(step.component);

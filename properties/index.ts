@@ -6,12 +6,14 @@ import { arpStrict } from './arp-strict.ts';
 import { broadcastOnce } from './broadcast-once.ts';
 import { type Case, type CaseRun, runCase } from './case.ts';
 import { delivery } from './delivery.ts';
+import { isolation } from './isolation.ts';
 import { loopFree } from './loop-free.ts';
 import type { Property } from './property.ts';
 import { quiescent } from './quiescent.ts';
 
 export const PROPERTIES: readonly Property[] = [
   delivery,
+  isolation,
   arpStrict,
   arpFunctional,
   arpNoSpurious,

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { configById } from '../model/config.ts';
-import { caseArbitrary } from './arbitraries.ts';
+import { caseArbitrary, type World } from './arbitraries.ts';
 import { type Case, consumedCase, runCase, traceDigest } from './case.ts';
 import { checkRun, PROPERTIES, propertyByName } from './index.ts';
 import type { MutantName } from './mutants.ts';
@@ -36,6 +36,8 @@ export interface PropertyOutcome {
 
 export interface ConfigJob {
   config: string;
+  /** The world its cases run in (default static). */
+  world?: World;
   runs: number;
   seed: number;
   mutants?: MutantName[];
@@ -59,17 +61,20 @@ export class ModelError extends Error {
   }
 }
 
-/** A configuration's own seed, so that adding a configuration changes no other's cases. */
-export function configSeed(seed: number, config: string): number {
+/** A configuration's own seed, so that adding a configuration changes no other's cases; the dynamic world
+ *  has seeds of its own (the static world's are those it always had). */
+export function configSeed(seed: number, config: string, world: World = 'static'): number {
   let h = seed | 0;
-  for (const ch of config) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  for (const ch of world === 'static' ? config : `${config} ${world}`)
+    h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
   return h >>> 0;
 }
 
 /** Every property over `job.runs` generated cases of one configuration. `onRun` is told after each case. */
 export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): PropertyOutcome[] {
-  const arb = caseArbitrary(configById(job.config), { mutants: job.mutants ?? [] });
-  const seed = configSeed(job.seed, job.config);
+  const world = job.world ?? 'static';
+  const arb = caseArbitrary(configById(job.config), { mutants: job.mutants ?? [], world });
+  const seed = configSeed(job.seed, job.config, world);
   const firstFail = new Map<string, { index: number; case: Case }>();
   const stopWhen = job.stopWhenFailed;
   let index = 0;

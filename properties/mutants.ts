@@ -28,8 +28,8 @@ import { type NeighData, type NeighEvent, neighbourMachine } from '../model/entr
 import { vxlanFdbMachine } from '../model/entries/vxlan-fdb.ts';
 import { install } from '../model/fdp/seed.ts';
 import { describeFlow } from '../model/flows.ts';
-import { type EffectFn, effect, effectOf } from '../model/machine/effect.ts';
-import type { RecvEvent } from '../model/machine/io.ts';
+import { type EffectFn, effect, effectOf, on } from '../model/machine/effect.ts';
+import type { ComponentEvent, RecvEvent } from '../model/machine/io.ts';
 
 /** The effect behind a machine's action, to wrap in a mutant. */
 function original(machine: AnyStateMachine, action: string): EffectFn<object, RecvEvent> {
@@ -89,12 +89,14 @@ function mutate(): Record<MutantName, Record<string, AnyStateMachine>> {
     'proxy-wrong-mac': {
       'sleeve-proxy-arp': sleeveProxyArpMachine.provide({
         actions: {
-          answerArp: effect<SleeveRouterContext, RecvEvent>((ctx, e, out) => {
-            const arp =
-              e.packet.kind === 'frame' && e.packet.payload.kind === 'arp' ? e.packet.payload : undefined;
-            if (arp) out.push(...proxyArp(ctx, arp, (owner) => otherMac(ctx, arp.targetIp) ?? owner.mac));
-            return undefined;
-          }),
+          answerArp: effect<SleeveRouterContext, ComponentEvent>(
+            on('recv', (ctx, e, out) => {
+              const arp =
+                e.packet.kind === 'frame' && e.packet.payload.kind === 'arp' ? e.packet.payload : undefined;
+              if (arp) out.push(...proxyArp(ctx, arp, (owner) => otherMac(ctx, arp.targetIp) ?? owner.mac));
+              return undefined;
+            }),
+          ),
         },
       }),
     },

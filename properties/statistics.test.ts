@@ -3,9 +3,11 @@
  * unless told otherwise): large topologies, long traffic, long schedules, every kind of target, pauses
  * past the ageing times, and partial meshes for the upstream configurations. Measured with fc.statistics.
  */
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configById } from '../model/config.ts';
+import { pings } from '../model/timeline.ts';
 import { caseArbitrary, GAPS_MS, MAX_HOSTS, OFF_SUBNET } from './arbitraries.ts';
 
 /** The percentage of generated cases in each class. */
@@ -64,7 +66,7 @@ describe('generated cases', () => {
   it('ping every kind of target: other containers, nobody, off-subnet', () => {
     const kinds = (c: ReturnType<typeof sample>[number]) => {
       const ips = new Set(c.topology.containers.map((x) => x.ip));
-      return c.traffic.map((p) =>
+      return pings(c.traffic).map((p) =>
         ips.has(p.to) ? 'container' : p.to === OFF_SUBNET ? 'off' : p.to.endsWith('.99') ? 'nobody' : 'host',
       );
     };

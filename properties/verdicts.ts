@@ -4,6 +4,7 @@
  */
 import { DEFAULT_CONFIGS } from '../model/config.ts';
 import { runPool } from '../workers/pool.ts';
+import { WORLDS, type World } from './arbitraries.ts';
 import { expectedVerdict } from './expectations.ts';
 import { PROPERTIES } from './index.ts';
 import {
@@ -19,6 +20,7 @@ import {
 
 export interface Cell {
   config: string;
+  world: World;
   property: string;
   expected: Verdict;
   observed: Verdict;
@@ -28,6 +30,8 @@ export interface Cell {
 
 export interface MatrixOptions {
   configs?: readonly string[];
+  /** The worlds to run each configuration in (default both). */
+  worlds?: readonly World[];
   runs?: number;
   seed?: number;
   /** Worker threads; 1 runs everything in this thread. */
@@ -35,22 +39,28 @@ export interface MatrixOptions {
   onRun?: (job: number, done: number) => void;
 }
 
-function jobsOf(options: MatrixOptions) {
+/** One job per configuration and world, configurations in order, the static world first. */
+function jobsOf(options: MatrixOptions): (ConfigJob & { world: World })[] {
   const configs = options.configs ?? DEFAULT_CONFIGS.map((c) => c.id);
-  return configs.map((config) => ({
-    config,
-    runs: options.runs ?? DEFAULT_RUNS,
-    seed: options.seed ?? DEFAULT_SEED,
-    shrink: true,
-  }));
+  const worlds = options.worlds ?? WORLDS;
+  return configs.flatMap((config) =>
+    worlds.map((world) => ({
+      config,
+      world,
+      runs: options.runs ?? DEFAULT_RUNS,
+      seed: options.seed ?? DEFAULT_SEED,
+      shrink: true,
+    })),
+  );
 }
 
-function cellsOf(configs: readonly string[], outcomes: ReturnType<typeof runConfigJob>[]): Cell[] {
-  return configs.flatMap((config, i) =>
+function cellsOf(jobs: readonly (ConfigJob & { world: World })[], outcomes: PropertyOutcome[][]): Cell[] {
+  return jobs.flatMap(({ config, world }, i) =>
     outcomes[i]!.map((o) => ({
       config,
+      world,
       property: o.property,
-      expected: expectedVerdict(config, o.property),
+      expected: expectedVerdict(config, o.property, world),
       observed: o.observed,
       runs: o.runs,
       counterexample: o.counterexample,
@@ -64,17 +74,14 @@ export async function runMatrix(options: MatrixOptions = {}): Promise<Cell[]> {
     workers: options.workers,
     onProgress: options.onRun,
   });
-  return cellsOf(
-    jobs.map((j) => j.config),
-    outcomes,
-  );
+  return cellsOf(jobs, outcomes);
 }
 
 /** The same, in this thread (for docs and tests). */
 export function runMatrixSync(options: Omit<MatrixOptions, 'workers'> = {}): Cell[] {
   const jobs = jobsOf(options);
   return cellsOf(
-    jobs.map((j) => j.config),
+    jobs,
     jobs.map((job, i) => runConfigJob(job, (done) => options.onRun?.(i, done))),
   );
 }

@@ -6,8 +6,8 @@ import { DEFAULT_CONFIGS } from '../model/config.ts';
 import { type Costs, countCosts } from '../model/network/costs.ts';
 import { simulate } from '../model/network/simulator.ts';
 import { buildNetwork } from '../model/network/wiring.ts';
+import type { Timeline } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
-import type { Traffic } from '../model/traffic.ts';
 import { A, B, C, D, SUBNET, seedTopology, T0 } from '../scenarios/seed-topology.ts';
 import { renderMarkdownTable } from './table.ts';
 
@@ -24,7 +24,7 @@ export const COSTS_TOPOLOGY: Topology = {
 };
 
 /** A cold cross-host ping, the same ping again on warm caches, and a ping from the third host. */
-export const COSTS_TRAFFIC: Traffic = [
+export const COSTS_TRAFFIC: Timeline = [
   { at: T0, from: 'A', to: D.ip },
   { at: T0 + 2000, from: 'A', to: D.ip },
   { at: T0 + 4000, from: 'E', to: B.ip },

@@ -25,6 +25,15 @@ export function describeInput(i: TraceInput): string {
       return `timer ${i.key}`;
     case 'ping':
       return `ping ${i.dst} (ping ${i.ping})`;
+    case 'container.start':
+      return `container start ${i.ip} ${i.mac}${i.announce ? ', announced' : ''}`;
+    case 'container.stop':
+      return 'container stop';
+    case 'port.up':
+    case 'port.down':
+      return `${i.type} ${i.port}`;
+    case 'directory':
+      return `directory: ${i.ip} ${i.holds ? 'taken' : 'released'} by ${i.mac} on ${i.host} (change ${i.version})`;
   }
 }
 

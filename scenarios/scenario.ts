@@ -9,8 +9,8 @@ import { type Run, simulate } from '../model/network/simulator.ts';
 import type { TraceStep } from '../model/network/trace.ts';
 import { buildNetwork, type Network } from '../model/network/wiring.ts';
 import type { Frame } from '../model/packets.ts';
+import type { Timeline } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
-import type { Traffic } from '../model/traffic.ts';
 
 export interface Expectation {
   /** Seed step IDs this step models; empty for a step the seed does not describe. */
@@ -28,7 +28,7 @@ export interface Scenario {
   title: string;
   config: string;
   topology: Topology;
-  traffic: Traffic;
+  traffic: Timeline;
   /** What the scenario shows, for its page. */
   summary: string;
   expect: Expectation[];
@@ -46,7 +46,9 @@ export interface ScenarioResult {
 }
 
 export function runScenario(scenario: Scenario): ScenarioResult {
-  const network = buildNetwork(scenario.topology, configById(scenario.config));
+  const network = buildNetwork(scenario.topology, configById(scenario.config), {
+    timeline: scenario.traffic,
+  });
   const run = simulate(network, scenario.traffic);
   const matched: number[] = [];
   const labels = new Map<number, string[]>();

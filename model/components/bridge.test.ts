@@ -30,6 +30,11 @@ function bridge(ageingMs?: number) {
       state = r.state;
       return r.outputs;
     },
+    port(type: 'port.up' | 'port.down', port: string, now: number): Output[] {
+      const r = stepper.step(state, { type, port, now });
+      state = r.state;
+      return r.outputs;
+    },
     get ctx() {
       return state.context as BridgeContext;
     },
@@ -103,5 +108,21 @@ describe('bridge', () => {
     expect(bridge().recv('p1', { kind: 'vxlan' }, 0)).toEqual([
       { type: 'drop', reason: 'not an Ethernet frame: vxlan' },
     ]);
+  });
+
+  it('forgets the MACs learned on a port that goes down (br_fdb_delete_by_port), and floods to a port that comes up', () => {
+    const b = bridge();
+    b.recv('p1', frame(A, B), 0);
+    b.recv('p2', frame(B, A), 0);
+    expect(notes(b.port('port.down', 'p1', 10))).toEqual([`port p1 removed: flush ${A}`]);
+    expect(macEntries(b.ctx.fdb)).toEqual([[B, { port: 'p2', seen: 0 }]]);
+    expect(b.ctx.ports).toEqual(['p2', 'p3']);
+    // A is unknown now: flooded, and not to the port that is gone.
+    expect(sentOn(b.recv('p2', frame(B, A), 20))).toEqual(['p3']);
+    expect(b.port('port.down', 'p1', 30)).toEqual([]);
+    b.port('port.up', 'p4', 40);
+    expect(sentOn(b.recv('p2', frame(B, A), 50))).toEqual(['p3', 'p4']);
+    b.port('port.up', 'p4', 60);
+    expect(b.ctx.ports).toEqual(['p2', 'p3', 'p4']);
   });
 });

@@ -5,7 +5,7 @@
  * treated as unknown on lookup, as `br_fdb_find` does).
  */
 import { isGroupMac, type Mac } from '../addresses.ts';
-import { emptyMacTable, type MacTable, macGet, macSet } from '../mac-table.ts';
+import { emptyMacTable, type MacTable, macDelete, macEntries, macGet, macSet } from '../mac-table.ts';
 import { forwarderMachine } from '../machine/forwarder.ts';
 import type { Output, RecvEvent } from '../machine/io.ts';
 import type { Frame } from '../packets.ts';
@@ -76,9 +76,36 @@ export function bridgeFrame(
   return fdb === ctx.fdb ? undefined : { fdb };
 }
 
+/** `br_add_if`: a port joins the bridge (a container's veth). */
+function portUp(ctx: BridgeContext, e: { port: string }): Partial<BridgeContext> | undefined {
+  return ctx.ports.includes(e.port) ? undefined : { ports: [...ctx.ports, e.port] };
+}
+
+/** `br_del_if`: a port leaves the bridge, and the entries learned on it go (`br_fdb_delete_by_port`). */
+function portDown(
+  ctx: BridgeContext,
+  e: { port: string },
+  out: Output[],
+): Partial<BridgeContext> | undefined {
+  const gone = macEntries(ctx.fdb).filter(([, f]) => f.port === e.port);
+  if (gone.length > 0)
+    out.push({ type: 'note', text: `port ${e.port} removed: flush ${gone.map(([m]) => m).join(', ')}` });
+  let fdb = ctx.fdb;
+  for (const [mac] of gone) fdb = macDelete(fdb, mac);
+  return { ports: ctx.ports.filter((p) => p !== e.port), ...(fdb !== ctx.fdb && { fdb }) };
+}
+
 export const bridgeMachine = forwarderMachine<BridgeContext, BridgeInput>({
   id: 'bridge',
   description: 'a Linux bridge: learn the source MAC, forward known unicast, flood the rest',
   context: (input) => ({ ports: input.ports, ageingMs: input.ageingMs ?? 300_000, fdb: emptyMacTable() }),
   forward: bridgeFrame,
+  also: {
+    'port.up': { effect: portUp, description: "br_add_if: a container's veth joins the bridge" },
+    'port.down': {
+      effect: portDown,
+      description:
+        "br_del_if: a container's veth leaves; its learned entries are deleted (br_fdb_delete_by_port)",
+    },
+  },
 });

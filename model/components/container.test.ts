@@ -306,14 +306,21 @@ describe('container', () => {
   it('stopped: its neighbour table is gone, it sends and takes nothing; started again: announced, table empty', () => {
     const c = resolved();
     expect(c.entry()?.state).toBe('REACHABLE');
-    let st = c.step({ type: 'stop', now: 1000 } as unknown as ComponentEvent);
+    let st = c.step({ type: 'container.stop', now: 1000 });
     expect(st).toEqual([]);
     expect(c.entry()).toBeUndefined();
     st = c.step(c.ping(B_IP, 2, 1100));
     expect(st).toEqual([{ type: 'drop', reason: 'container stopped: ping 2 not sent' }]);
     st = c.step(c.recv(bReply, 1200));
     expect(st).toEqual([{ type: 'drop', reason: 'container stopped: no eth0' }]);
-    st = c.step({ type: 'start', now: 2000 } as unknown as ComponentEvent);
+    st = c.step({
+      type: 'container.start',
+      ip: A.ip,
+      mac: A.mac,
+      subnet: A.subnet,
+      announce: true,
+      now: 2000,
+    });
     expect(st).toEqual([{ type: 'send', port: 'eth0', packet: gratuitousArp(A.mac, A.ip), origin: true }]);
     expect(sends(c.step(c.ping(B_IP, 3, 2100))).map((s) => s.packet)).toEqual([bRequest]);
   });

@@ -47,6 +47,8 @@ export interface ContainerInput {
   mac: Mac;
   ip: Ip;
   subnet: Cidr;
+  /** Send a gratuitous ARP when the address comes up (default true, as upstream Weave does). */
+  announce?: boolean;
   neigh?: Partial<NeighParams>;
 }
 
@@ -55,6 +57,7 @@ export interface ContainerContext {
   mac: Mac;
   ip: Ip;
   subnet: Cidr;
+  announce: boolean;
   params: NeighParams;
   neigh: Record<Ip, NeighEntry>;
 }
@@ -155,21 +158,20 @@ function work(
 }
 
 function initialContext(input: ContainerInput): ContainerContext {
-  if (!inSubnet(input.ip, input.subnet))
+  if (input.ip !== '' && !inSubnet(input.ip, input.subnet))
     throw new Error(`${input.name}: ${input.ip} is not in ${input.subnet}`);
   return {
     name: input.name,
     mac: input.mac,
     ip: input.ip,
     subnet: input.subnet,
+    announce: input.announce ?? true,
     params: { ...DEFAULT_NEIGH_PARAMS, ...input.neigh },
     neigh: {},
   };
 }
 
-/** Start and stop: what the timeline does to a container (the dynamics issue delivers them). */
-export type LifecycleEvent = { type: 'stop'; now: number } | { type: 'start'; now: number };
-export type ContainerEvent = ComponentEvent | LifecycleEvent;
+export type ContainerEvent = ComponentEvent;
 
 type C = ContainerContext;
 
@@ -183,11 +185,19 @@ export function containerMachineWith(neighbour: AnyStateMachine) {
       emitted: {} as Output,
     },
     actions: {
-      /** Upstream Weave sends a gratuitous ARP when it adds the address (`net/veth.go`). */
+      /** Upstream Weave sends a gratuitous ARP when it adds the address (`net/veth.go`); a container that
+       *  is told not to announce (a plain one) sends nothing. */
       announce: effect<C, ContainerEvent>((ctx, _, out) => {
-        out.push({ type: 'send', port: ETH0, packet: gratuitousArp(ctx.mac, ctx.ip), origin: true });
+        if (ctx.announce)
+          out.push({ type: 'send', port: ETH0, packet: gratuitousArp(ctx.mac, ctx.ip), origin: true });
         return undefined;
       }),
+      /** The address it starts with (a restart or a move may bring another). */
+      takeAddress: effect<C, ContainerEvent>((_, e) =>
+        e.type === 'container.start'
+          ? { ip: e.ip, mac: e.mac, subnet: e.subnet, announce: e.announce }
+          : undefined,
+      ),
       receive: effect<C, ContainerEvent>((ctx, e, out) =>
         e.type === 'recv'
           ? work(neighbour, ctx, e.now, out, (w) => ethInput(w, e.port, e.packet))
@@ -233,10 +243,10 @@ export function containerMachineWith(neighbour: AnyStateMachine) {
           },
           'timer.fire': { actions: 'timer', description: 'a neighbour entry timer (neigh_timer_handler)' },
           ping: { actions: 'ping', description: 'the traffic sends an ICMP echo request (ip_route_output)' },
-          stop: {
+          'container.stop': {
             target: 'stopped',
             actions: 'forget',
-            description: 'the container stops: its namespace is removed',
+            description: 'the container stops: its namespace, and its neighbour table with it, are removed',
           },
         },
       },
@@ -244,9 +254,11 @@ export function containerMachineWith(neighbour: AnyStateMachine) {
         on: {
           recv: { actions: 'dropStopped', description: 'nothing is plugged into the bridge port' },
           ping: { actions: 'dropStopped', description: 'a stopped container sends nothing' },
-          start: {
+          'container.start': {
             target: 'running',
-            description: 'the container starts again: a fresh namespace, announced',
+            actions: 'takeAddress',
+            description:
+              'the container starts (again): a fresh namespace with its address, announced if asked',
           },
         },
       },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BROADCAST_MAC } from '../addresses.ts';
+import { initialDirectory } from '../directory.ts';
 import type { ControlMessage, FlowInstall } from '../flows.ts';
 import { macGet } from '../mac-table.ts';
 import type { Output } from '../machine/io.ts';
@@ -40,15 +41,9 @@ const mac = {
   D: '02:00:00:00:00:0d',
 };
 const ip = { A: '198.19.0.1', B: '198.19.0.2', C: '198.19.0.3', D: '198.19.0.4' };
-const directory = {
-  ips: {
-    [ip.A]: { mac: mac.A, host: 'host1' },
-    [ip.B]: { mac: mac.B, host: 'host1' },
-    [ip.C]: { mac: mac.C, host: 'host2' },
-    [ip.D]: { mac: mac.D, host: 'host2' },
-  },
-  macs: { [mac.A]: 'host1', [mac.B]: 'host1', [mac.C]: 'host2', [mac.D]: 'host2' },
-};
+const directory = initialDirectory(
+  (['A', 'B', 'C', 'D'] as const).map((n) => ({ ip: ip[n], mac: mac[n], host: n < 'C' ? 'host1' : 'host2' })),
+);
 const hosts = Object.fromEntries(
   HOSTS.map((h) => [h, FAKE[h] ? { address: ADDR[h]!, fakeMac: FAKE[h]! } : { address: ADDR[h]! }]),
 );

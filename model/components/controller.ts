@@ -13,22 +13,25 @@
  *   `mesh` (the mesh's route recalculation) replaces its routes and flushes all flows
  *   (`Routes.OnChange(InvalidateRoutes)`, `router/network_router.go:70`).
  */
+
 import { type AnyStateMachine, setup } from 'xstate';
+import type { Ip, Mac } from '../addresses.ts';
+import { type Directory, updateDirectory } from '../directory.ts';
 import {
   type H1TargetData,
   type H1TargetEvent,
   type H1TargetState,
   h1TargetMachine,
 } from '../entries/h1-target.ts';
-import { install, standingFlows, standingWarnings } from '../fdp/seed.ts';
+import { install, standingFlows, standingWarnings, uninstall } from '../fdp/seed.ts';
 import type { ControllerContext, ControllerInput } from '../fdp/types.ts';
 import { flush, upstreamUpcall } from '../fdp/upstream.ts';
 import { shortIds } from '../fdp/vni.ts';
-import type { Upcall } from '../flows.ts';
+import { flowIdentity, type Upcall } from '../flows.ts';
 import { emptyMacTable } from '../mac-table.ts';
 import { type Entry, stepChild } from '../machine/child.ts';
-import { effect } from '../machine/effect.ts';
-import type { Output, RecvEvent } from '../machine/io.ts';
+import { type EffectFn, effect, on } from '../machine/effect.ts';
+import type { ComponentEvent, DirectoryEvent, Output, RecvEvent } from '../machine/io.ts';
 import { MAC_MAX_AGE_MS } from '../weave-router.ts';
 
 export type {
@@ -65,23 +68,37 @@ function context(input: ControllerInput): Ctx {
 
 const types = {
   context: {} as Ctx,
-  events: {} as RecvEvent,
+  events: {} as ComponentEvent,
   input: {} as ControllerInput,
   emitted: {} as Output,
 };
 
-const upcallOf = (e: RecvEvent): Upcall | undefined =>
-  e.port === 'datapath' && e.packet.kind === 'upcall' ? e.packet : undefined;
+type Ev = ComponentEvent;
+
+const upcallOf = (e: Ev): Upcall | undefined =>
+  e.type === 'recv' && e.port === 'datapath' && e.packet.kind === 'upcall' ? e.packet : undefined;
 
 /** The guards every controller shares: what arrived on which port. */
 const guards = {
-  upcall: ({ event }: { event: RecvEvent }) => upcallOf(event) !== undefined,
-  routesUpdate: ({ event }: { event: RecvEvent }) =>
-    event.port === 'mesh' && event.packet.kind === 'routes-update',
+  upcall: ({ event }: { event: Ev }) => upcallOf(event) !== undefined,
+  routesUpdate: ({ event }: { event: Ev }) =>
+    event.type === 'recv' && event.port === 'mesh' && event.packet.kind === 'routes-update',
 };
 
+/** The owner of `ip` as H1's target machine takes it: its MAC and host, if anyone holds the IP. */
+function ownerOf(directory: Directory, ip: Ip): { owner?: { mac: Mac; host: string } } {
+  const entry = directory.ips[ip];
+  return entry ? { owner: { mac: entry.mac, host: entry.host } } : {};
+}
+
+/** An effect of a received message. */
+const onRecv = (fn: EffectFn<Ctx, RecvEvent>) => effect<Ctx, Ev>(on<Ctx, Ev, 'recv'>('recv', fn));
+/** An effect of a directory change. */
+const onDirectory = (fn: EffectFn<Ctx, DirectoryEvent>) =>
+  effect<Ctx, Ev>(on<Ctx, Ev, 'directory'>('directory', fn));
+
 /** The answer to anything else: the datapath sends only upcalls, the mesh only route updates. */
-const refuse = effect<Ctx, RecvEvent>((_, e, out) => {
+const refuse = onRecv((_, e, out) => {
   const msg = e.packet;
   if (e.port === 'datapath')
     out.push(drop(`the controller takes only upcalls from the datapath, not ${msg.kind}`));
@@ -91,7 +108,7 @@ const refuse = effect<Ctx, RecvEvent>((_, e, out) => {
 });
 
 /** The seed's controllers install their standing flows at start. */
-const installStanding = effect<Ctx, RecvEvent>((ctx, _, out) => {
+const installStanding = effect<Ctx, Ev>((ctx, _, out) => {
   const flows = standingFlows(ctx);
   out.push(...standingWarnings(ctx), {
     type: 'note',
@@ -101,9 +118,30 @@ const installStanding = effect<Ctx, RecvEvent>((ctx, _, out) => {
   return undefined;
 });
 
-const ignoreRoutes = effect<Ctx, RecvEvent>((_, __, out) => {
+const ignoreRoutes = effect<Ctx, Ev>((_, __, out) => {
   out.push(drop("routes are not used by the seed's controller"));
   return undefined;
+});
+
+/** H2: the directory changed, so do the standing flows that answer from it (`model/fdp/seed.ts`): the ones
+ *  gone are deleted, the new or changed ones installed. */
+const reconcileFlows = onDirectory((ctx, e, out) => {
+  const directory = updateDirectory(ctx.directory, e);
+  if (directory === ctx.directory) return undefined;
+  const entry = directory.ips[e.ip];
+  const before = standingFlows(ctx);
+  const after = standingFlows({ ...ctx, directory });
+  const kept = new Set(after.map(flowIdentity));
+  const was = new Map(before.map((f) => [flowIdentity(f), JSON.stringify(f)]));
+  const gone = before.filter((f) => !kept.has(flowIdentity(f)));
+  const fresh = after.filter((f) => was.get(flowIdentity(f)) !== JSON.stringify(f));
+  out.push({
+    type: 'note',
+    text: `directory: ${e.ip} ${entry ? `on ${entry.host}` : 'held by nobody'}: ${gone.length} flows deleted, ${fresh.length} installed`,
+  });
+  for (const f of gone) out.push(uninstall(f));
+  for (const f of fresh) out.push(install(f));
+  return { directory };
 });
 
 /** H2 and H3: the datapath only floods; a miss (there is none with their flows) has no handler. */
@@ -115,7 +153,8 @@ function seedController(hypothesis: 'h2' | 'h3') {
       installStanding,
       ignoreRoutes,
       refuse,
-      noMissHandling: effect<Ctx, RecvEvent>((_, __, out) => {
+      reconcileFlows,
+      noMissHandling: effect<Ctx, Ev>((_, __, out) => {
         out.push(drop(`${hypothesis}'s controller has no miss handling: the seed's datapath only floods`));
         return undefined;
       }),
@@ -131,6 +170,13 @@ function seedController(hypothesis: 'h2' | 'h3') {
         { guard: 'routesUpdate', actions: 'ignoreRoutes', description: 'the seed sends straight to hosts' },
         { actions: 'refuse' },
       ],
+      // Only H2's flows answer from the directory (H3 has none per IP; the wiring tells H2 alone).
+      ...(hypothesis === 'h2' && {
+        directory: {
+          actions: 'reconcileFlows',
+          description: 'FD-X.2.2 H2: a container started or stopped; the responder and rewrite flows follow',
+        },
+      }),
     },
   });
 }
@@ -147,7 +193,7 @@ export function h1ControllerMachineWith(target: AnyStateMachine) {
     guards: {
       ...guards,
       /** H1 punts ARP requests from the bridge; anything else is not for it. */
-      arpRequestUpcall: ({ event }: { event: RecvEvent }) => {
+      arpRequestUpcall: ({ event }: { event: Ev }) => {
         const up = upcallOf(event);
         return (
           up?.inPort === 'bridge' && up.frame.payload.kind === 'arp' && up.frame.payload.op === 'request'
@@ -159,16 +205,31 @@ export function h1ControllerMachineWith(target: AnyStateMachine) {
       ignoreRoutes,
       refuse,
       /** FD-X.2.2 H1, FD-X.3: a punted request, handled by its target IP's state. */
-      arpUpcall: effect<Ctx, RecvEvent>((ctx, e, out) => {
+      arpUpcall: effect<Ctx, Ev>((ctx, e, out) => {
         const up = upcallOf(e);
         if (up?.frame.payload.kind !== 'arp') return undefined;
         const ip = up.frame.payload.targetIp;
-        const event: H1TargetEvent = { type: 'upcall', ip, host: ctx.host, owner: ctx.directory.ips[ip] };
+        const event: H1TargetEvent = { type: 'upcall', ip, host: ctx.host, ...ownerOf(ctx.directory, ip) };
         const old = ctx.h1Targets[ip] as TargetEntry | undefined;
         const next = stepChild<H1TargetState, H1TargetData>(target, old, {}, event, out);
         return next === old ? undefined : { h1Targets: { ...ctx.h1Targets, [ip]: next } };
       }),
-      otherUpcall: effect<Ctx, RecvEvent>((_, e, out) => {
+      /** The directory changed: an IP H1 has a flow for follows its owner (`h1-target.ts`). */
+      retarget: onDirectory((ctx, e, out) => {
+        const directory = updateDirectory(ctx.directory, e);
+        if (directory === ctx.directory) return undefined;
+        const old = ctx.h1Targets[e.ip] as TargetEntry | undefined;
+        if (old === undefined) return { directory };
+        const event: H1TargetEvent = {
+          type: 'directory',
+          ip: e.ip,
+          host: ctx.host,
+          ...ownerOf(directory, e.ip),
+        };
+        const next = stepChild<H1TargetState, H1TargetData>(target, old, {}, event, out);
+        return next === old ? { directory } : { directory, h1Targets: { ...ctx.h1Targets, [e.ip]: next } };
+      }),
+      otherUpcall: effect<Ctx, Ev>((_, e, out) => {
         out.push(
           drop(
             `H1's controller only handles ARP requests from the bridge (upcall from ${upcallOf(e)?.inPort})`,
@@ -189,6 +250,10 @@ export function h1ControllerMachineWith(target: AnyStateMachine) {
         { guard: 'routesUpdate', actions: 'ignoreRoutes', description: 'the seed sends straight to hosts' },
         { actions: 'refuse' },
       ],
+      directory: {
+        actions: 'retarget',
+        description: 'a container started or stopped: the flows H1 installed for its IP follow',
+      },
     },
   });
 }
@@ -202,7 +267,7 @@ export const upstreamControllerMachine = setup({
   actions: {
     refuse,
     /** `router/fastdp.go:114-124`: every flow deleted at start; every miss will be upcalled. */
-    deleteAllFlows: effect<Ctx, RecvEvent>((_, __, out) => {
+    deleteAllFlows: effect<Ctx, Ev>((_, __, out) => {
       out.push(
         { type: 'note', text: 'upstream: delete all flows at start; every miss is upcalled' },
         flush(),
@@ -210,7 +275,7 @@ export const upstreamControllerMachine = setup({
       return undefined;
     }),
     /** `FastDatapath.Miss` (`router/fastdp.go:1120-1142`). */
-    miss: effect<Ctx, RecvEvent>((ctx, e, out) => {
+    miss: onRecv((ctx, e, out) => {
       const up = upcallOf(e);
       if (up === undefined) return undefined;
       const r = upstreamUpcall(ctx, up, e.now);
@@ -218,7 +283,7 @@ export const upstreamControllerMachine = setup({
       return { macs: r.macs, sendToMac: r.sendToMac };
     }),
     /** `Routes.OnChange(InvalidateRoutes)` (`router/network_router.go:70`). */
-    newRoutes: effect<Ctx, RecvEvent>((_, e, out) => {
+    newRoutes: onRecv((_, e, out) => {
       if (e.packet.kind !== 'routes-update') return undefined;
       out.push({ type: 'note', text: 'routes recalculated: flush all flows (InvalidateRoutes)' }, flush());
       return { routes: e.packet.routes };

@@ -21,7 +21,7 @@
 import type { AnyStateMachine } from 'xstate';
 import type { Ip } from '../addresses.ts';
 import { type FlowEvent, flowEntryMachine } from '../entries/flow-entry.ts';
-import { installFlow, lookupFlow, refreshFlow } from '../flow-table.ts';
+import { deleteFlow, installFlow, lookupFlow, refreshFlow } from '../flow-table.ts';
 import {
   type ControlMessage,
   describeFlow,
@@ -193,6 +193,15 @@ export function datapathControl(
       stepEntry(flowEntry, { value: 'none', context: flow }, install, out);
       // A replaced flow's expiry may have been the earliest; the bound only has to stay a lower bound.
       return { flows: r.flows, expiresAt: earlier(ctx.expiresAt, expiry(ctx, flow)) };
+    }
+    case 'flow-delete': {
+      const r = deleteFlow(ctx.flows, msg.flow);
+      if (r.deleted === undefined) {
+        out.push(drop(`flow-delete: no flow ${describeFlow(msg.flow)}`));
+        return undefined;
+      }
+      flowEvent(flowEntry, r.deleted, { type: 'delete' }, out);
+      return { flows: [...r.flows], expiresAt: earliestExpiry(ctx, r.flows as Flow[]) };
     }
     case 'flow-flush':
       for (const f of ctx.flows) flowEvent(flowEntry, f, { type: 'flush' }, out);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { initialDirectory } from '../directory.ts';
 import { macCount, macGet } from '../mac-table.ts';
 import type { Output } from '../machine/io.ts';
 import type { MachineState } from '../machine/plan.ts';
@@ -31,10 +32,7 @@ const C = { ip: '198.18.0.3', mac: '02:00:00:00:00:0c', host: 'h2' };
 const D = { ip: '198.18.0.4', mac: '02:00:00:00:00:0d', host: 'h2' };
 const E = { ip: '198.18.0.5', mac: '02:00:00:00:00:0e', host: 'h3' };
 const ADDR: Record<string, string> = { h1: '198.19.0.1', h2: '198.19.0.2', h3: '198.19.0.3' };
-const directory = {
-  ips: Object.fromEntries([A, B, C, D, E].map((c) => [c.ip, { mac: c.mac, host: c.host }])),
-  macs: Object.fromEntries([A, B, C, D, E].map((c) => [c.mac, c.host])),
-};
+const directory = initialDirectory([A, B, C, D, E]);
 const line = peerGraph(
   ['h1', 'h2', 'h3'],
   [

@@ -13,9 +13,10 @@
  */
 import { setup } from 'xstate';
 import { type Ip, isGroupMac, type Mac } from '../addresses.ts';
+import { type Directory, updateDirectory } from '../directory.ts';
 import { emptyMacTable } from '../mac-table.ts';
-import { effect } from '../machine/effect.ts';
-import type { Output, RecvEvent } from '../machine/io.ts';
+import { type EffectFn, effect, on } from '../machine/effect.ts';
+import type { ComponentEvent, Output, RecvEvent } from '../machine/io.ts';
 import type { Message } from '../messages.ts';
 import { type Arp, arpReply, type Frame, isGratuitous, type SleeveDatagram } from '../packets.ts';
 import type { MeshRoutes } from '../routing.ts';
@@ -28,11 +29,7 @@ import {
   type RouterView,
 } from '../weave-router.ts';
 
-/** The control plane the seed's router answers from: where every IP and MAC lives. */
-export interface Directory {
-  ips: Record<Ip, { mac: Mac; host: string }>;
-  macs: Record<Mac, string>;
-}
+export type { Directory };
 
 export interface SleeveRouterInput {
   /** This host's name: also its mesh peer name. */
@@ -124,6 +121,14 @@ function refusal(port: string, pkt: Message): string | undefined {
 }
 
 type Recv = RecvEvent;
+type Ev = ComponentEvent;
+/** A guard on a received packet (false for any other event). */
+const onPacket =
+  (g: (e: Recv) => boolean) =>
+  ({ event }: { event: Ev }) =>
+    event.type === 'recv' && g(event);
+/** An effect of a received packet. */
+const packetEffect = (fn: EffectFn<Ctx, Recv>) => effect<Ctx, Ev>(on<Ctx, Ev, 'recv'>('recv', fn));
 const isArpRequest = (f: Frame) => f.payload.kind === 'arp' && f.payload.op === 'request';
 /** The outputs of a plan, and the MAC cache if it changed. */
 function apply(ctx: Ctx, plan: Plan, out: Output[]): Partial<Ctx> | undefined {
@@ -134,14 +139,13 @@ function apply(ctx: Ctx, plan: Plan, out: Output[]): Partial<Ctx> | undefined {
 /** The guards and actions both modes share: which port a packet came on, and refusing what is not. */
 const common = {
   guards: {
-    captured: ({ event }: { event: Recv }) =>
-      refusal(event.port, event.packet) === undefined && event.port === 'pcap',
-    capturedArpRequest: ({ event }: { event: Recv }) =>
-      event.port === 'pcap' && event.packet.kind === 'frame' && isArpRequest(event.packet),
-    datagram: ({ event }: { event: Recv }) =>
-      refusal(event.port, event.packet) === undefined && event.port === 'udp',
+    captured: onPacket((e) => refusal(e.port, e.packet) === undefined && e.port === 'pcap'),
+    capturedArpRequest: onPacket(
+      (e) => e.port === 'pcap' && e.packet.kind === 'frame' && isArpRequest(e.packet),
+    ),
+    datagram: onPacket((e) => refusal(e.port, e.packet) === undefined && e.port === 'udp'),
   },
-  refuse: effect<Ctx, Recv>((_, e, out) => {
+  refuse: packetEffect((_, e, out) => {
     out.push(drop(refusal(e.port, e.packet) ?? `nothing to do with ${e.packet.kind} on ${e.port}`));
     return undefined;
   }),
@@ -162,7 +166,7 @@ function context(input: SleeveRouterInput): Ctx {
 
 const types = {
   context: {} as SleeveRouterContext,
-  events: {} as RecvEvent,
+  events: {} as ComponentEvent,
   input: {} as SleeveRouterInput,
   emitted: {} as Output,
 };
@@ -173,16 +177,20 @@ export const sleeveProxyArpMachine = setup({
   guards: common.guards,
   actions: {
     refuse: common.refuse,
-    answerArp: effect<Ctx, Recv>((ctx, e, out) => {
+    answerArp: packetEffect((ctx, e, out) => {
       if (e.packet.kind === 'frame' && e.packet.payload.kind === 'arp')
         out.push(...proxyArp(ctx, e.packet.payload));
       return undefined;
     }),
-    tunnel: effect<Ctx, Recv>((ctx, e, out) => {
+    tunnel: packetEffect((ctx, e, out) => {
       if (e.packet.kind === 'frame') out.push(...proxyTunnel(ctx, e.packet));
       return undefined;
     }),
-    inject: effect<Ctx, Recv>((ctx, e, out) => {
+    /** Where an IP is now, as the control plane says (`model/network/schedule.ts`). */
+    learnDirectory: effect<Ctx, ComponentEvent>((ctx, e) =>
+      e.type === 'directory' ? { directory: updateDirectory(ctx.directory, e) } : undefined,
+    ),
+    inject: packetEffect((ctx, e, out) => {
       if (e.packet.kind !== 'sleeve') return undefined;
       if (e.packet.dstPeer !== ctx.host)
         out.push(drop(`datagram for ${e.packet.dstPeer}, not this host: proxy-arp uses a full mesh`));
@@ -209,6 +217,10 @@ export const sleeveProxyArpMachine = setup({
       { guard: 'datagram', actions: 'inject', description: 'SL-X.7: a datagram from a peer, injected' },
       { actions: 'refuse', description: 'not a packet for this port' },
     ],
+    directory: {
+      actions: 'learnDirectory',
+      description: 'a container started or stopped: the directory the router answers from changes',
+    },
   },
 });
 
@@ -218,12 +230,12 @@ export const sleeveUpstreamMachine = setup({
   guards: common.guards,
   actions: {
     refuse: common.refuse,
-    handleCaptured: effect<Ctx, Recv>((ctx, e, out) =>
+    handleCaptured: packetEffect((ctx, e, out) =>
       e.packet.kind === 'frame'
         ? apply(ctx, act(ctx, handleCapturedPacket(view(ctx, e.now), e.packet), e.packet), out)
         : undefined,
     ),
-    handleForwarded: effect<Ctx, Recv>((ctx, e, out) =>
+    handleForwarded: packetEffect((ctx, e, out) =>
       e.packet.kind === 'sleeve'
         ? apply(ctx, act(ctx, handleForwardedPacket(view(ctx, e.now), e.packet), e.packet.frame), out)
         : undefined,

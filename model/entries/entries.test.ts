@@ -66,6 +66,7 @@ const MACHINES: [string, AnyStateMachine, Ev[], unknown?][] = [
       { type: 'install', replaces: true },
       { type: 'expire' },
       { type: 'flush' },
+      { type: 'delete' },
       { type: 'replace' },
     ],
     flow,
@@ -88,12 +89,14 @@ const MACHINES: [string, AnyStateMachine, Ev[], unknown?][] = [
   [
     'h1-target',
     h1TargetMachine,
-    [undefined, { mac: M1, host: 'h1' }, { mac: M1, host: 'h2' }].map((owner) => ({
-      type: 'upcall',
-      ip: '198.18.0.2',
-      host: 'h1',
-      ...(owner && { owner }),
-    })),
+    ['upcall', 'directory'].flatMap((type) =>
+      [undefined, { mac: M1, host: 'h1' }, { mac: M1, host: 'h2' }].map((owner) => ({
+        type,
+        ip: '198.18.0.2',
+        host: 'h1',
+        ...(owner && { owner }),
+      })),
+    ),
   ],
 ];
 
@@ -162,10 +165,17 @@ describe('container', () => {
       { type: 'ping', dst: '198.18.0.2', ping: 1, now: 0 },
       { type: 'recv', port: 'eth0', packet: frame, now: 0 },
       { type: 'timer.fire', key: 'neigh/198.18.0.2', now: 1000 },
-      { type: 'stop', now: 2000 },
+      { type: 'container.stop', now: 2000 },
       { type: 'recv', port: 'eth0', packet: frame, now: 2000 },
       { type: 'ping', dst: '198.18.0.2', ping: 2, now: 2000 },
-      { type: 'start', now: 3000 },
+      {
+        type: 'container.start',
+        ip: '198.18.0.1',
+        mac: '02:00:00:00:00:01',
+        subnet: '198.18.0.0/24',
+        announce: true,
+        now: 3000,
+      },
     ] as never[];
     const taken = new Set<number>();
     const stop = onTransition((q, i) => {

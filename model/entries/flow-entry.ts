@@ -1,6 +1,6 @@
 /**
  * A datapath flow's life (OVS kernel datapath; upstream `router/fastdp.go`): installed by the controller,
- * then gone in one of three ways: expired after idling past its idle time (upstream sweeps flows unused
+ * then gone in one of four ways: deleted by the controller (its directory changed), expired after idling past its idle time (upstream sweeps flows unused
  * for 5 min, `fastdp.go:1043-1091`), flushed with every other flow (`FlowFlush`: upstream deletes every
  * flow at start and whenever routes change or a MAC moves, `InvalidateRoutes`), or replaced by an install
  * with the same match and priority (OVS: a flow's identity). The datapath keeps only installed flows; an
@@ -11,7 +11,7 @@ import { describeFlow, type Flow } from '../flows.ts';
 import { effect } from '../machine/effect.ts';
 import type { Output } from '../machine/io.ts';
 
-export type FlowState = 'none' | 'installed' | 'expired' | 'flushed' | 'replaced';
+export type FlowState = 'none' | 'installed' | 'expired' | 'flushed' | 'replaced' | 'deleted';
 
 export type FlowEvent =
   /** The controller installs this flow; `replaces` when it takes an installed flow's place. */
@@ -19,6 +19,8 @@ export type FlowEvent =
   /** The idle sweep found it unused for longer than its idle time. */
   | { type: 'expire' }
   | { type: 'flush' }
+  /** The controller deletes it (its directory changed). */
+  | { type: 'delete' }
   /** An install with the same identity took its place. */
   | { type: 'replace' };
 
@@ -34,6 +36,10 @@ export const flowEntryMachine = setup({
     }),
     noteReplacing: effect<Flow, FlowEvent>((flow, _, out) => {
       out.push({ type: 'note', text: `flow replaced: ${describeFlow(flow)}` });
+      return undefined;
+    }),
+    noteDeleted: effect<Flow, FlowEvent>((flow, _, out) => {
+      out.push({ type: 'note', text: `flow deleted: ${describeFlow(flow)}` });
       return undefined;
     }),
     noteExpired: effect<Flow, FlowEvent>((flow, _, out) => {
@@ -72,8 +78,14 @@ export const flowEntryMachine = setup({
           description: 'FlowFlush: every flow deleted (InvalidateRoutes, start-up)',
         },
         replace: { target: 'replaced', description: 'a flow with the same identity was installed' },
+        delete: {
+          target: 'deleted',
+          actions: 'noteDeleted',
+          description: 'the controller deletes it (OVS flow del): the directory it came from changed',
+        },
       },
     },
+    deleted: { type: 'final' },
     expired: { type: 'final' },
     flushed: { type: 'final' },
     replaced: { type: 'final' },

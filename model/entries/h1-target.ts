@@ -9,7 +9,7 @@
  */
 import { setup } from 'xstate';
 import type { Ip, Mac } from '../addresses.ts';
-import { install, PRIO_PER_IP } from '../fdp/seed.ts';
+import { install, PRIO_PER_IP, uninstall } from '../fdp/seed.ts';
 import { describeFlow, type Flow } from '../flows.ts';
 import { effect } from '../machine/effect.ts';
 import type { Output } from '../machine/io.ts';
@@ -22,7 +22,8 @@ export interface H1TargetData {
 }
 
 export type H1TargetEvent = {
-  type: 'upcall';
+  /** A punted request for the IP; or the directory's news that its owner changed. */
+  type: 'upcall' | 'directory';
   /** The target IP of the punted request. */
   ip: Ip;
   /** This controller's host. */
@@ -34,6 +35,17 @@ type D = H1TargetData;
 type E = H1TargetEvent;
 
 const base = (ip: Ip) => ({ inPort: 'bridge', ethType: 'arp', arpOp: 'request', arpTpa: ip }) as const;
+
+/** The flow that drops requests for a local `ip` (the bridge delivered them to the owner). */
+export function localDropFlow(ip: Ip): Flow {
+  return {
+    match: base(ip),
+    actions: [],
+    priority: PRIO_PER_IP,
+    label: `H1: ${ip} is local`,
+    seed: 'FD-L.2.2',
+  };
+}
 
 /** The flow that answers who-has `ip` with `mac` in the datapath. */
 export function responderFlow(ip: Ip, mac: Mac): Flow {
@@ -88,13 +100,7 @@ export const h1TargetMachine = setup({
       return { owner };
     }),
     installLocalDrop: effect<D, E>((_, e, out) => {
-      const flow: Flow = {
-        match: base(e.ip),
-        actions: [],
-        priority: PRIO_PER_IP,
-        label: `H1: ${e.ip} is local`,
-        seed: 'FD-L.2.2',
-      };
+      const flow = localDropFlow(e.ip);
       out.push({ type: 'note', text: `upcall who-has ${e.ip}: local, install ${describeFlow(flow)}` });
       out.push(install(flow));
       out.push({
@@ -104,6 +110,30 @@ export const h1TargetMachine = setup({
       });
       return e.owner ? { owner: e.owner } : undefined;
     }),
+    /** The directory moved the IP to another remote host, or changed its MAC: answer with the new one. */
+    reinstallResponder: effect<D, E>((_, e, out) => {
+      const flow = responderFlow(e.ip, e.owner!.mac);
+      out.push({
+        type: 'note',
+        text: `directory: ${e.ip} on ${e.owner!.host}, install ${describeFlow(flow)}`,
+      });
+      out.push(install(flow));
+      return { owner: e.owner };
+    }),
+    /** The directory moved the IP to this host: its owner answers; requests for it are dropped. */
+    reinstallLocalDrop: effect<D, E>((_, e, out) => {
+      const flow = localDropFlow(e.ip);
+      out.push({ type: 'note', text: `directory: ${e.ip} is local now, install ${describeFlow(flow)}` });
+      out.push(install(flow));
+      return { owner: e.owner };
+    }),
+    /** Nobody holds the IP any more: its flow goes. */
+    withdraw: effect<D, E>((_, e, out) => {
+      out.push({ type: 'note', text: `directory: nobody holds ${e.ip}, delete its flow` });
+      out.push(uninstall(localDropFlow(e.ip)));
+      return { owner: undefined };
+    }),
+    keep: effect<D, E>(() => undefined),
     consumeUnowned: effect<D, E>((_, e, out) => {
       out.push({
         type: 'drop',
@@ -120,8 +150,52 @@ export const h1TargetMachine = setup({
   initial: 'unknown',
   states: {
     unknown: { on: { upcall: byOwner('the first request for the IP') } },
-    answering: { on: { upcall: byOwner('the IP punted again (flows lost, or a second requester first)') } },
-    local: { on: { upcall: byOwner('the IP punted again (flows lost, or a second requester first)') } },
+    answering: {
+      on: {
+        upcall: byOwner('the IP punted again (flows lost, or a second requester first)'),
+        directory: [
+          {
+            guard: 'ownerRemote',
+            actions: 'reinstallResponder',
+            description: 'the owner is elsewhere now: answer with its MAC',
+          },
+          {
+            guard: 'ownerLocal',
+            target: 'local',
+            actions: 'reinstallLocalDrop',
+            description: 'the owner moved here',
+          },
+          {
+            target: 'unowned',
+            actions: 'withdraw',
+            description: 'nobody holds the IP: its responder flow is deleted',
+          },
+        ],
+      },
+    },
+    local: {
+      on: {
+        upcall: byOwner('the IP punted again (flows lost, or a second requester first)'),
+        directory: [
+          {
+            guard: 'ownerRemote',
+            target: 'answering',
+            actions: 'reinstallResponder',
+            description: 'the owner moved away',
+          },
+          {
+            guard: 'ownerLocal',
+            actions: 'keep',
+            description: 'still here (another MAC needs no flow change)',
+          },
+          {
+            target: 'unowned',
+            actions: 'withdraw',
+            description: 'nobody holds the IP: its drop flow is deleted',
+          },
+        ],
+      },
+    },
     unowned: { on: { upcall: byOwner('the IP punted again') } },
   },
 });

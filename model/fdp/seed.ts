@@ -27,7 +27,7 @@
  *   (FD-X.3 note); the remote datapath floods it into its bridge and the owner answers.
  */
 import { ipToInt } from '../addresses.ts';
-import type { Flow, FlowInstall } from '../flows.ts';
+import type { Flow, FlowDelete, FlowInstall } from '../flows.ts';
 import type { Output } from '../machine/io.ts';
 import type { ControllerContext } from './types.ts';
 
@@ -38,6 +38,12 @@ export const PRIO_PER_IP = 20;
 
 export function install(flow: Flow): Output {
   const msg: FlowInstall = { kind: 'flow-install', flow };
+  return { type: 'send', port: 'datapath', packet: msg, origin: true };
+}
+
+/** Deletes the datapath's flow of `flow`'s match and priority. */
+export function uninstall(flow: Flow): Output {
+  const msg: FlowDelete = { kind: 'flow-delete', flow };
   return { type: 'send', port: 'datapath', packet: msg, origin: true };
 }
 

@@ -4,15 +4,13 @@
  * `model/components/controller.ts`.
  */
 import type { Ip, Mac } from '../addresses.ts';
+import type { Directory } from '../directory.ts';
 import type { MacTable } from '../mac-table.ts';
 import type { MeshRoutes } from '../routing.ts';
 import type { MacCache } from '../weave-router.ts';
 
-/** The control plane the seed's controller answers from: which IP and MAC live on which host. */
-export interface FdpDirectory {
-  ips: Record<Ip, { mac: Mac; host: string }>;
-  macs: Record<Mac, string>;
-}
+/** The control plane the seed's controller answers from (`model/directory.ts`). */
+export type FdpDirectory = Directory;
 
 export interface FdpHost {
   /** Underlay address: upstream's outer destination for that host. */

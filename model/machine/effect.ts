@@ -48,3 +48,13 @@ export function effectOf(action: unknown): AnyEffectFn | undefined {
   const fn = (action as { effect?: unknown } | null)?.effect;
   return typeof fn === 'function' ? (fn as AnyEffectFn) : undefined;
 }
+
+/** An effect for one event type of a machine that takes several: it does nothing for the others (they
+ *  never reach it: the transitions say which event runs it). */
+export function on<C, E extends { type: string }, T extends E['type']>(
+  type: T,
+  fn: EffectFn<C, Extract<E, { type: T }>>,
+): EffectFn<C, E> {
+  return (context, event, out) =>
+    event.type === type ? fn(context, event as Extract<E, { type: T }>, out) : undefined;
+}

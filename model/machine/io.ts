@@ -31,7 +31,50 @@ export interface PingEvent {
   now: number;
 }
 
-export type ComponentEvent = RecvEvent | TimerFireEvent | PingEvent;
+/** The timeline starts a container: its veth and its address come up (`model/timeline.ts`). */
+export interface ContainerStartEvent {
+  type: 'container.start';
+  ip: string;
+  mac: string;
+  subnet: string;
+  /** Send a gratuitous ARP as the address comes up. */
+  announce: boolean;
+  now: number;
+}
+
+/** The timeline stops a container: its namespace and veth are removed. */
+export interface ContainerStopEvent {
+  type: 'container.stop';
+  now: number;
+}
+
+/** A bridge port comes up or goes down: a container's veth is added to the bridge or deleted. */
+export interface PortEvent {
+  type: 'port.up' | 'port.down';
+  port: string;
+  now: number;
+}
+
+/** The control plane tells a router or controller that a container took an IP or released it
+ *  (`model/directory.ts`). */
+export interface DirectoryEvent {
+  type: 'directory';
+  ip: string;
+  mac: string;
+  host: string;
+  holds: boolean;
+  version: number;
+  now: number;
+}
+
+export type ComponentEvent =
+  | RecvEvent
+  | TimerFireEvent
+  | PingEvent
+  | ContainerStartEvent
+  | ContainerStopEvent
+  | PortEvent
+  | DirectoryEvent;
 
 /** A packet leaving through `port`. `origin` marks a packet the machine made itself (a reply, a queued
  *  packet released): it starts a new family; any other packet sent continues the received one's. */

@@ -11,14 +11,14 @@ import { referenceSimulate } from '../../bench/reference-simulator.ts';
 import { allPairsPings, gridTopology, remoteNeighbourPings } from '../../bench/workload.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { ALL_CONFIGS, configById } from '../config.ts';
-import type { Traffic } from '../traffic.ts';
+import { isPing, type Ping, pings } from '../timeline.ts';
 import { choiceScheduler } from './scheduler.ts';
 import { type RunOptions, simulate } from './simulator.ts';
 import { buildNetwork, type Network } from './wiring.ts';
 
 const digest = (run: object) => createHash('sha256').update(JSON.stringify(run)).digest('hex');
 
-function same(network: Network, traffic: Traffic, options: () => RunOptions = () => ({})) {
+function same(network: Network, traffic: Ping[], options: () => RunOptions = () => ({})) {
   const before = referenceSimulate(network, traffic, options());
   const after = simulate(network, traffic, options());
   expect(after.trace.length).toBe(before.trace.length);
@@ -41,7 +41,10 @@ function choices(seed: number, n: number): number[] {
 
 describe('simulator: traces byte-identical to the reference simulator', () => {
   it('on every scenario', () => {
-    for (const s of SCENARIOS) same(buildNetwork(s.topology, configById(s.config)), s.traffic);
+    // The reference simulator predates the timeline: it runs pings only.
+    const pingsOnly = SCENARIOS.filter((s) => s.traffic.every(isPing));
+    expect(pingsOnly.length).toBeGreaterThan(SCENARIOS.length / 2);
+    for (const s of pingsOnly) same(buildNetwork(s.topology, configById(s.config)), pings(s.traffic));
   });
 
   it('on all-pairs pings (3 hosts, 2 containers each) under every configuration', () => {

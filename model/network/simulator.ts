@@ -13,10 +13,11 @@
  */
 import type { ComponentEvent } from '../machine/io.ts';
 import type { MachineState } from '../machine/plan.ts';
-import type { Traffic } from '../traffic.ts';
+import type { Timeline } from '../timeline.ts';
+import { scheduledInputs } from './schedule.ts';
 import { fifoScheduler, type Scheduler } from './scheduler.ts';
 import { type Engine, makeStepper, type Stepper } from './step.ts';
-import type { CopyInfo, Endpoint, TraceInput, TraceOutput, TraceStep } from './trace.ts';
+import type { CopyInfo, Endpoint, ScheduledInput, TraceInput, TraceOutput, TraceStep } from './trace.ts';
 import type { ComponentDef, Network } from './wiring.ts';
 
 export interface RunOptions {
@@ -69,12 +70,10 @@ function eventOf(input: TraceInput, now: number): ComponentEvent {
   switch (input.type) {
     case 'recv':
       return { type: 'recv', port: input.port, packet: input.packet, now };
-    case 'ping':
-      return { type: 'ping', dst: input.dst, ping: input.ping, now };
-    case 'timer.fire':
-      return { type: 'timer.fire', key: input.key, now };
     case 'start':
       throw new Error('a start is not delivered');
+    default:
+      return { ...input, now } as ComponentEvent;
   }
 }
 
@@ -82,10 +81,10 @@ interface Timer {
   at: number;
   seq: number;
   slot: Slot;
-  /** The timer key, or null for a traffic item (a ping). */
+  /** The component's timer key, or null for an input the timeline scheduled. */
   key: string | null;
-  dst: string;
-  ping: number;
+  /** What the timeline scheduled (a ping, a start, ...); null for a component's timer. */
+  input: ScheduledInput | null;
   /** Replaced by a later `timer.set` of the same key, or cleared. */
   dead: boolean;
 }
@@ -147,7 +146,7 @@ class TimerHeap {
   }
 }
 
-export function simulate(network: Network, traffic: Traffic, options: RunOptions = {}): Run {
+export function simulate(network: Network, timeline: Timeline, options: RunOptions = {}): Run {
   const scheduler = options.scheduler ?? fifoScheduler();
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const until = options.until ?? Number.POSITIVE_INFINITY;
@@ -199,10 +198,21 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
       liveTimers--;
     }
   };
-  traffic.forEach((p, i) => {
-    const slot = slots.get(network.containerIds[p.from]!)!;
-    schedule({ at: p.at, seq: timerSeq++, slot, key: null, dst: p.to, ping: i + 1, dead: false });
-  });
+  for (const s of scheduledInputs(network, timeline)) {
+    const slot = slots.get(s.component);
+    if (!slot)
+      throw new Error(
+        `the timeline runs ${s.component}, which the network has no component for: build the network with the timeline (buildNetwork's \`timeline\` option)`,
+      );
+    schedule({
+      at: s.at,
+      seq: timerSeq++,
+      slot,
+      key: null,
+      input: s.input,
+      dead: false,
+    });
+  }
 
   const route = (slot: Slot, input: TraceInput, outputs: TraceStep['outputs']): TraceOutput[] => {
     const component = slot.def.id;
@@ -234,7 +244,7 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
         }
         case 'timer.set': {
           cancel(slot, o.key);
-          const t: Timer = { at: o.at, seq: timerSeq++, slot, key: o.key, dst: '', ping: 0, dead: false };
+          const t: Timer = { at: o.at, seq: timerSeq++, slot, key: o.key, input: null, dead: false };
           let mine = keyed.get(slot);
           if (!mine) {
             mine = new Map();
@@ -268,7 +278,16 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
   }
 
   let truncated = false;
+  const stepOne = (d: Pending) => {
+    const slot = d.slot;
+    const { state, outputs } = slot.stepper.step(slot.state, eventOf(d.input, now));
+    slot.state = state;
+    const step: TraceStep = { n: steps, at: now, component: slot.def.id, input: d.input, outputs: [] };
+    step.outputs = route(slot, d.input, outputs);
+    took(step);
+  };
   for (;;) {
+    if (truncated) break;
     if (head === pending.length) {
       pending = [];
       head = 0;
@@ -281,7 +300,15 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
         const t = heap.pop()!;
         if (t.dead) continue;
         liveTimers--;
-        if (t.key === null) pending.push({ slot: t.slot, input: { type: 'ping', dst: t.dst, ping: t.ping } });
+        // A change of the world (a container starting or stopping, its bridge port, the directory's news)
+        // happens at once and in order: its parts are one event, not deliveries to interleave.
+        if (t.key === null && t.input!.type !== 'ping') {
+          if (steps >= maxSteps) {
+            truncated = true;
+            break;
+          }
+          stepOne({ slot: t.slot, input: t.input! });
+        } else if (t.key === null) pending.push({ slot: t.slot, input: t.input! });
         else {
           keyed.get(t.slot)!.delete(t.key);
           pending.push({ slot: t.slot, input: { type: 'timer.fire', key: t.key } });
@@ -303,12 +330,7 @@ export function simulate(network: Network, traffic: Traffic, options: RunOptions
       pending = pending.slice(head);
       head = 0;
     }
-    const slot = d.slot;
-    const { state, outputs } = slot.stepper.step(slot.state, eventOf(d.input, now));
-    slot.state = state;
-    const step: TraceStep = { n: steps, at: now, component: slot.def.id, input: d.input, outputs: [] };
-    step.outputs = route(slot, d.input, outputs);
-    took(step);
+    stepOne(d);
   }
 
   const contexts: Record<string, unknown> = {};

@@ -14,7 +14,17 @@ export type TraceInput =
   | { type: 'start' }
   | { type: 'recv'; port: string; packet: Message; copy: number }
   | { type: 'timer.fire'; key: string }
-  | { type: 'ping'; dst: string; ping: number };
+  | { type: 'ping'; dst: string; ping: number }
+  | { type: 'container.start'; ip: string; mac: string; subnet: string; announce: boolean }
+  | { type: 'container.stop' }
+  | { type: 'port.up' | 'port.down'; port: string }
+  | { type: 'directory'; ip: string; mac: string; host: string; holds: boolean; version: number };
+
+/** The inputs the timeline schedules (every input but a message received, a timer and the start). */
+export type ScheduledInput = Exclude<
+  TraceInput,
+  { type: 'start' } | { type: 'recv' } | { type: 'timer.fire' }
+>;
 
 /** An output as the simulator routed it: a `send` gets its copy id and the endpoint it went to. */
 export type TraceOutput = Output & { copy?: number; to?: Endpoint };

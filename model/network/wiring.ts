@@ -11,6 +11,7 @@
  *   (bridge `vxlan` = vtep `dp`), the vtep's `udp` = the underlay, and ethbr has nothing tapped on (it is
  *   the host's veth on the bridge). The `remote` variant points each host at the next one in a ring.
  */
+
 import type { AnyStateMachine } from 'xstate';
 import { FAKE_MAC_PREFIX, type Ip, type Mac } from '../addresses.ts';
 import { bridgeMachine } from '../components/bridge.ts';
@@ -28,7 +29,9 @@ import { sleeveProxyArpMachine, sleeveUpstreamMachine } from '../components/slee
 import { underlayMachine } from '../components/underlay.ts';
 import { vtepMachine } from '../components/vtep.ts';
 import type { Config, FdpSeedConfig, FdpUpstreamConfig, LinuxConfig } from '../config.ts';
+import { type Directory, initialDirectory } from '../directory.ts';
 import { allMeshRoutes, type MeshRoutes, peerGraph } from '../routing.ts';
+import { containerSlots, type Timeline } from '../timeline.ts';
 import { containersOn, type HostSpec, peerLinks, type Topology, validateTopology } from '../topology.ts';
 import type { Endpoint } from './trace.ts';
 
@@ -49,6 +52,8 @@ export interface ComponentDef {
   host: string | null;
   machine: AnyStateMachine;
   input: unknown;
+  /** Told where each IP is as containers start and stop (`schedule.ts`): it answers from a directory. */
+  directory?: true;
 }
 
 export interface Network {
@@ -58,8 +63,10 @@ export interface Network {
   byId: Map<string, ComponentDef>;
   /** Both directions of every link, keyed by `linkKey(endpoint)`. */
   links: Map<string, Endpoint>;
-  /** Container name to component id. */
+  /** Container name to component id (where it runs at time 0). */
   containerIds: Record<string, string>;
+  /** Container components that exist for the timeline's later starts, stopped at time 0. */
+  dormant: string[];
 }
 
 export interface WiringOptions {
@@ -67,6 +74,9 @@ export interface WiringOptions {
   machines?: Readonly<Record<string, AnyStateMachine>>;
   /** Every container's neighbour settings (default: Weave's, see container.ts). */
   neigh?: Partial<NeighParams>;
+  /** The timeline the network will run (`model/timeline.ts`): a container that starts on a host later
+   *  needs its component and bridge port there from the start. */
+  timeline?: Timeline;
   /** A looped topology (tests only): on this host, two extra bridge ports `loopA` and `loopB` cabled to
    *  each other, a Layer-2 loop (a veth whose two ends are both on the bridge). */
   bridgeLoop?: string;
@@ -105,12 +115,16 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
   // Only upstream Weave routes over the mesh; the seed's guesses send straight to the owner's host.
   const mesh = config.id === 'sleeve/upstream' || config.id === 'fdp/upstream';
   const allRoutes = mesh ? allMeshRoutes(peerGraph(hostNames, peerLinks(topology))) : {};
-  const directory = {
-    ips: Object.fromEntries(topology.containers.map((c) => [c.ip, { mac: c.mac, host: c.host }])),
-    macs: Object.fromEntries(topology.containers.map((c) => [c.mac, c.host])),
-  };
+  const directory = initialDirectory(topology.containers);
   const addresses: Record<string, Ip> = Object.fromEntries(topology.hosts.map((h) => [h.name, h.address]));
   const containerIds: Record<string, string> = {};
+
+  // Every (host, container) the timeline ever runs, beyond the topology's own: stopped until started.
+  const atStart = new Set(topology.containers.map((c) => `${c.host}\u0000${c.name}`));
+  const later = containerSlots(topology, options.timeline ?? []).filter(
+    (s) => !atStart.has(`${s.host}\u0000${s.name}`),
+  );
+  const dormant: string[] = [];
 
   topology.hosts.forEach((host) => {
     const id = (name: string) => componentId(host.name, name);
@@ -143,10 +157,30 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
           mac: c.mac,
           ip: c.ip,
           subnet: c.subnet,
+          ...(c.announce !== undefined && { announce: c.announce }),
           ...(options.neigh ? { neigh: options.neigh } : {}),
         },
       });
       link({ component: id(c.name), port: 'eth0' }, { component: id('bridge'), port: c.name });
+    }
+    for (const slot of later.filter((s) => s.host === host.name)) {
+      dormant.push(id(slot.name));
+      add({
+        id: id(slot.name),
+        kind: 'container',
+        host: host.name,
+        machine: use(containerMachine),
+        // No address until the timeline starts it (its bridge port is down until then).
+        input: {
+          name: slot.name,
+          mac: '',
+          ip: '',
+          subnet: '',
+          announce: false,
+          ...(options.neigh ? { neigh: options.neigh } : {}),
+        },
+      });
+      link({ component: id(slot.name), port: 'eth0' }, { component: id('bridge'), port: slot.name });
     }
     add({
       id: id('ethbr'),
@@ -173,6 +207,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
         kind: 'sleeve-router',
         host: host.name,
         machine: use(config.arp === 'proxy' ? sleeveProxyArpMachine : sleeveUpstreamMachine),
+        ...(config.arp === 'proxy' && { directory: true as const }),
         input: {
           host: host.name,
           address: host.address,
@@ -227,6 +262,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
     byId: new Map(components.map((c) => [c.id, c])),
     links,
     containerIds,
+    dormant,
   };
 }
 
@@ -279,7 +315,7 @@ function wireFdpHost(
   config: FdpSeedConfig | FdpUpstreamConfig,
   host: HostSpec,
   routes: MeshRoutes,
-  directory: { ips: Record<Ip, { mac: Mac; host: string }>; macs: Record<Mac, string> },
+  directory: Directory,
   use: Use,
 ): ComponentDef[] {
   const id = (name: string) => componentId(host.name, name);
@@ -303,6 +339,7 @@ function wireFdpHost(
       kind: 'controller',
       host: host.name,
       machine: use(CONTROLLERS[config.hypothesis]),
+      ...((config.hypothesis === 'h1' || config.hypothesis === 'h2') && { directory: true as const }),
       input: {
         host: host.name,
         address: host.address,

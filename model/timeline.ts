@@ -1,0 +1,284 @@
+/**
+ * A timeline: what happens to the network over virtual time. Pings (as traffic files have always held:
+ * an item without `kind` is a ping), and containers that start, stop and move. Items are in time order;
+ * ping `n` is the n-th ping of the timeline, and its echo request and reply carry that number.
+ *
+ * The containers of the topology start at time 0, before anything else at 0. A container is known by its
+ * name: it may stop and start again (on the same host or, by `move`, on another), with its IP and MAC or
+ * new ones, and an IP or a MAC may pass from one container to another over time; but two running
+ * containers never hold the same IP or MAC at one moment.
+ */
+import { type Cidr, type Ip, inSubnet, isCidr, isGroupMac, isIp, isMac, type Mac } from './addresses.ts';
+import type { ContainerSpec, Topology, TopologyIssue } from './topology.ts';
+
+/** The latest virtual time a timeline item may have: one week (ms). Every ageing timer of the model is
+ *  minutes at most, so a week leaves room for any pause that matters, and keeps the clock exact. */
+export const MAX_TIME_MS = 7 * 24 * 3600 * 1000;
+
+/** A ping: a container sends an echo request to an IP at a virtual time. */
+export interface Ping {
+  /**
+   * Virtual time in milliseconds, at most one week (604800000).
+   * @TJS-type integer
+   * @minimum 0
+   * @maximum 604800000
+   */
+  at: number;
+  /** The sending container, by name. */
+  from: string;
+  to: Ip;
+}
+
+/** A ping, as in a traffic file; `kind` may be left out. */
+export interface PingItem extends Ping {
+  kind?: 'ping';
+}
+
+/** A container starts: a new one, or a stopped one again (its name, on a host, with an IP and a MAC). */
+export interface StartItem {
+  kind: 'start';
+  /**
+   * @TJS-type integer
+   * @minimum 0
+   * @maximum 604800000
+   */
+  at: number;
+  container: string;
+  host: string;
+  ip: Ip;
+  mac: Mac;
+  subnet: Cidr;
+  /** Whether it sends a gratuitous ARP when its address comes up (default true, as upstream Weave does). */
+  announce?: boolean;
+}
+
+/** A running container stops: its namespace and veth are removed. */
+export interface StopItem {
+  kind: 'stop';
+  /**
+   * @TJS-type integer
+   * @minimum 0
+   * @maximum 604800000
+   */
+  at: number;
+  container: string;
+}
+
+/** A running container stops and starts again on another host, with its IP and MAC unless given. */
+export interface MoveItem {
+  kind: 'move';
+  /**
+   * @TJS-type integer
+   * @minimum 0
+   * @maximum 604800000
+   */
+  at: number;
+  container: string;
+  host: string;
+  ip?: Ip;
+  mac?: Mac;
+  announce?: boolean;
+}
+
+export type TimelineItem = PingItem | StartItem | StopItem | MoveItem;
+export type Timeline = TimelineItem[];
+
+export const isPing = (i: TimelineItem): i is PingItem => i.kind === undefined || i.kind === 'ping';
+
+/** The pings of a timeline, in order: ping n is `pings(t)[n - 1]`. */
+export function pings(timeline: Timeline): Ping[] {
+  return timeline.filter(isPing);
+}
+
+/** Where a container is while it runs. */
+export interface Placement {
+  name: string;
+  host: string;
+  ip: Ip;
+  mac: Mac;
+  subnet: Cidr;
+  announce: boolean;
+}
+
+/** A change of the world: a container starting (with its placement) or stopping, at a time. The starts of
+ *  the topology's containers at time 0 are `initial`. */
+export type Change =
+  | { kind: 'start'; at: number; placement: Placement; initial: boolean }
+  | { kind: 'stop'; at: number; placement: Placement };
+
+/** The changes a timeline makes, in order (a move is a stop then a start at the same time). Assumes a
+ *  valid timeline (`timelineIssues`). */
+export function changesOf(topology: Topology, timeline: Timeline): Change[] {
+  const running = new Map<string, Placement>();
+  const out: Change[] = [];
+  for (const c of topology.containers) {
+    const placement = placementOf(c);
+    running.set(c.name, placement);
+    out.push({ kind: 'start', at: 0, placement, initial: true });
+  }
+  const last = new Map<string, Placement>(running);
+  for (const item of timeline) {
+    if (isPing(item)) continue;
+    if (item.kind === 'start') {
+      const placement: Placement = {
+        name: item.container,
+        host: item.host,
+        ip: item.ip,
+        mac: item.mac,
+        subnet: item.subnet,
+        announce: item.announce ?? true,
+      };
+      running.set(item.container, placement);
+      last.set(item.container, placement);
+      out.push({ kind: 'start', at: item.at, placement, initial: false });
+    } else if (item.kind === 'stop') {
+      const placement = running.get(item.container)!;
+      running.delete(item.container);
+      out.push({ kind: 'stop', at: item.at, placement });
+    } else {
+      const old = running.get(item.container)!;
+      const placement: Placement = {
+        ...old,
+        host: item.host,
+        ip: item.ip ?? old.ip,
+        mac: item.mac ?? old.mac,
+        announce: item.announce ?? old.announce,
+      };
+      out.push({ kind: 'stop', at: item.at, placement: old });
+      running.set(item.container, placement);
+      last.set(item.container, placement);
+      out.push({ kind: 'start', at: item.at, placement, initial: false });
+    }
+  }
+  return out;
+}
+
+export function placementOf(c: ContainerSpec): Placement {
+  return { name: c.name, host: c.host, ip: c.ip, mac: c.mac, subnet: c.subnet, announce: c.announce ?? true };
+}
+
+/** Every (host, container) pair a container ever runs on: each needs a component and a bridge port. */
+export function containerSlots(topology: Topology, timeline: Timeline): { host: string; name: string }[] {
+  const seen = new Set<string>();
+  const out: { host: string; name: string }[] = [];
+  for (const ch of changesOf(topology, timeline)) {
+    const key = `${ch.placement.host}\u0000${ch.placement.name}`;
+    if (ch.kind === 'start' && !seen.has(key)) {
+      seen.add(key);
+      out.push({ host: ch.placement.host, name: ch.placement.name });
+    }
+  }
+  return out;
+}
+
+/** The container holding `ip` at time `at` (after every change at `at`), if any. */
+export function ownerAt(changes: readonly Change[], ip: Ip, at: number): Placement | undefined {
+  let owner: Placement | undefined;
+  for (const ch of changes) {
+    if (ch.at > at) break;
+    if (ch.kind === 'start' && ch.placement.ip === ip) owner = ch.placement;
+    else if (ch.kind === 'stop' && owner !== undefined && ch.placement.name === owner.name) owner = undefined;
+  }
+  return owner;
+}
+
+/** Where the container `name` runs at time `at` (after every change at `at`), if it runs. */
+export function whereAt(changes: readonly Change[], name: string, at: number): Placement | undefined {
+  let where: Placement | undefined;
+  for (const ch of changes) {
+    if (ch.at > at) break;
+    if (ch.placement.name === name) where = ch.kind === 'start' ? ch.placement : undefined;
+  }
+  return where;
+}
+
+/** Every problem of a timeline over `topology`, each with the path of the item (`[7].host`). */
+export function timelineIssues(timeline: Timeline, topology: Topology): TopologyIssue[] {
+  const issues: TopologyIssue[] = [];
+  const hosts = new Set(topology.hosts.map((h) => h.name));
+  const running = new Map<string, { placement: Placement; path: string }>();
+  const known = new Set<string>();
+  for (const c of topology.containers) {
+    running.set(c.name, { placement: placementOf(c), path: 'the topology' });
+    known.add(c.name);
+  }
+  const holder = (what: 'ip' | 'mac', value: string, except?: string) =>
+    [...running.values()].find((r) => r.placement[what] === value && r.placement.name !== except);
+  let previous = 0;
+  timeline.forEach((item, i) => {
+    const p = `[${i}]`;
+    const issue = (field: string, message: string) =>
+      issues.push({ path: field ? `${p}.${field}` : p, message });
+    if (!Number.isInteger(item.at) || item.at < 0 || item.at > MAX_TIME_MS)
+      issue(
+        'at',
+        `not a time in whole milliseconds from 0 to ${MAX_TIME_MS} (one week): ${JSON.stringify(item.at)}`,
+      );
+    else if (item.at < previous)
+      issue('at', `${item.at} is before the item above it (${previous}): items must be in time order`);
+    else previous = item.at;
+    if (isPing(item)) {
+      if (!known.has(item.from)) issue('from', `unknown container ${JSON.stringify(item.from)}`);
+      if (!isIp(item.to)) issue('to', `not an IPv4 address: ${JSON.stringify(item.to)}`);
+      return;
+    }
+    const name = item.container;
+    const now = running.get(name);
+    /** An address another running container holds. */
+    const taken = (what: 'ip' | 'mac', value: string) => {
+      const other = holder(what, value, name);
+      if (other)
+        issue(
+          what,
+          `${value} is held by the running container ${other.placement.name} (started at ${other.path})`,
+        );
+    };
+    const checkPlace = (ip: Ip, mac: Mac, subnet: Cidr) => {
+      if (!isIp(ip)) issue('ip', `not an IPv4 address: ${JSON.stringify(ip)}`);
+      else if (isCidr(subnet) && !inSubnet(ip, subnet)) issue('ip', `${ip} is outside its subnet ${subnet}`);
+      else taken('ip', ip);
+      if (!isMac(mac) || isGroupMac(mac)) issue('mac', `not a unicast MAC address: ${JSON.stringify(mac)}`);
+      else taken('mac', mac);
+    };
+    if (item.kind === 'start') {
+      if (now) issue('container', `${name} is already running (started at ${now.path})`);
+      if (!hosts.has(item.host)) issue('host', `unknown host ${JSON.stringify(item.host)}`);
+      if (!isCidr(item.subnet)) issue('subnet', `not a CIDR prefix: ${JSON.stringify(item.subnet)}`);
+      checkPlace(item.ip, item.mac, item.subnet);
+      if (hosts.has(name)) issue('container', `${name} is a host name`);
+      known.add(name);
+      running.set(name, {
+        placement: {
+          name,
+          host: item.host,
+          ip: item.ip,
+          mac: item.mac,
+          subnet: item.subnet,
+          announce: item.announce ?? true,
+        },
+        path: p,
+      });
+    } else if (item.kind === 'stop') {
+      if (!known.has(name)) issue('container', `unknown container ${JSON.stringify(name)}`);
+      else if (!now) issue('container', `${name} is not running: it cannot stop`);
+      running.delete(name);
+    } else {
+      if (!known.has(name)) issue('container', `unknown container ${JSON.stringify(name)}`);
+      else if (!now) issue('container', `${name} is not running: it cannot move`);
+      else if (now.placement.host === item.host)
+        issue('host', `${name} is already on ${item.host}: a move goes to another host`);
+      if (!hosts.has(item.host)) issue('host', `unknown host ${JSON.stringify(item.host)}`);
+      if (now) {
+        const placement = {
+          ...now.placement,
+          host: item.host,
+          ip: item.ip ?? now.placement.ip,
+          mac: item.mac ?? now.placement.mac,
+        };
+        checkPlace(placement.ip, placement.mac, placement.subnet);
+        running.set(name, { placement, path: p });
+      }
+    }
+  });
+  return issues;
+}

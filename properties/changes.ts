@@ -1,0 +1,254 @@
+/**
+ * fast-check arbitraries for a world that changes (docs/dynamics.md): the static world's topology and
+ * pings (`arbitraries.ts`), and on top of them containers that move to another host, restart, stop, start
+ * anew, or give their IP to a new container with another MAC. Like the static generators, each is built
+ * from plain indices, so that it shrinks to fewer and simpler changes, and every timeline it builds is
+ * valid (`timelineIssues`): indices are taken modulo the containers running at the time, and a change that
+ * cannot happen (a move with one host) is left out.
+ *
+ * After the last change and `SETTLE_MS` (`settle.ts`), and a pause that may outlast the data planes'
+ * ageing (upstream Sleeve's MAC cache forgets after 10 min), a sweep pings every container that changed
+ * from a peer in its subnet, on another host where there is one, and back: the promises a network owes
+ * once it has settled.
+ */
+import fc from 'fast-check';
+import { broadcastOf, type Ip, inSubnet, intToIp, ipToInt, type Mac, networkOf } from '../model/addresses.ts';
+import { changesOf, type Placement, type Timeline, type TimelineItem } from '../model/timeline.ts';
+import type { Topology } from '../model/topology.ts';
+import { SETTLE_MS } from './settle.ts';
+
+export const MAX_CHANGES = 5;
+
+/** Pauses between changes (ms): at once, within the gossip delay, after it, past REACHABLE, long. */
+export const CHANGE_GAPS_MS = [0, 10, 1_000, 6_000, 60_000] as const;
+/** How long a container stays down on a restart or before its IP is taken again. */
+export const DOWN_MS = [10, 1_000, 6_000, 60_000] as const;
+/** A container lives at least this long between two changes of its own: links have no latency, so a frame
+ *  it sent just before a change would still be in flight at a change in the same instant, something no
+ *  real container restarts or migrates fast enough to see. */
+export const MIN_LIFE_MS = 1_000;
+/** The pause after the world settles before the sweep: none, past the neighbour and FDB timers (5 min),
+ *  past upstream Sleeve's MAC cache (10 min, swept every minute). */
+export const SWEEP_PAUSES_MS = [0, 310_000, 700_000] as const;
+/** How long before a change its warm-up ping goes: its exchange is over by then. */
+const WARM_BEFORE_MS = 500;
+/** The first change happens after the containers' start-up (their announcements at time 0). */
+const FIRST_CHANGE_MS = 1_000;
+
+export type RawChange =
+  /** A running container moves to another host, keeping its IP and MAC. */
+  | { kind: 'move'; who: number; host: number }
+  /** A running container stops and starts again on its host, with its IP and MAC. */
+  | { kind: 'restart'; who: number; down: number }
+  /** A running container stops; later a new container takes its IP, with a new MAC, on some host. */
+  | { kind: 'replace'; who: number; host: number; down: number }
+  | { kind: 'stop'; who: number }
+  /** A new container starts on a host, with a new IP in one of the topology's subnets. */
+  | { kind: 'start'; host: number; subnet: number };
+
+export interface RawChanges {
+  /** Each change, after a pause; `warm` picks a peer that talks to the changing container just before
+   *  (on its host or another: so that some cache holds what the change makes stale), or none. */
+  changes: { gap: number; change: RawChange; warm: number | null }[];
+  sweepPause: number;
+  /** Picks the peer each swept container is pinged from. */
+  sweepPeers: number[];
+}
+
+const rawChange: fc.Arbitrary<RawChange> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('move' as const), who: fc.nat(31), host: fc.nat(7) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('restart' as const),
+      who: fc.nat(31),
+      down: fc.nat(DOWN_MS.length - 1),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('replace' as const),
+      who: fc.nat(31),
+      host: fc.nat(7),
+      down: fc.nat(DOWN_MS.length - 1),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('stop' as const), who: fc.nat(31) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('start' as const), host: fc.nat(7), subnet: fc.nat(2) }),
+  },
+);
+
+export const rawChanges: fc.Arbitrary<RawChanges> = fc.record({
+  changes: fc.array(
+    fc.record({
+      gap: fc.nat(CHANGE_GAPS_MS.length - 1),
+      change: rawChange,
+      warm: fc.option(fc.nat(31), { nil: null }),
+    }),
+    {
+      minLength: 1,
+      maxLength: MAX_CHANGES,
+      size: 'max',
+    },
+  ),
+  sweepPause: fc.nat(SWEEP_PAUSES_MS.length - 1),
+  sweepPeers: fc.array(fc.nat(31), { minLength: MAX_CHANGES + 1, maxLength: MAX_CHANGES + 1 }),
+});
+
+const hex = (n: number) => n.toString(16).padStart(2, '0');
+
+/** Names and addresses for new containers, N1, N2, …, that nothing in the topology has: IPs from the
+ *  subnet's 101st address up (generated topologies number theirs from 1 to 24, `.99` is nobody's, `.200+`
+ *  the hosts'), MACs 02:00:00:00:02:01 up. */
+function freshAddresses(topology: Topology) {
+  const taken = new Set<string>([
+    ...topology.containers.flatMap((c) => [c.name, c.ip, c.mac]),
+    ...topology.hosts.flatMap((h) => [h.name, h.mac, ...(h.ip ? [h.ip] : [])]),
+  ]);
+  const first = (make: (k: number) => string) => {
+    let k = 1;
+    while (taken.has(make(k))) k++;
+    taken.add(make(k));
+    return make(k);
+  };
+  return {
+    name: () => first((k) => `N${k}`),
+    mac: (): Mac => first((k) => `02:00:00:00:${hex(2 + (k >> 8))}:${hex(k & 255)}`),
+    ip: (subnet: string): Ip => first((k) => intToIp(ipToInt(networkOf(subnet)) + 100 + k)),
+  };
+}
+
+/** The changes as timeline items, from `FIRST_CHANGE_MS` on; returns them and the names that changed. */
+export interface Changes {
+  items: TimelineItem[];
+  /** The containers that changed, in order. */
+  changed: string[];
+  /** For each IP a warm-up ping went to, the peer that sent it (it holds the IP's MAC in its cache). */
+  warmedBy: Map<Ip, string>;
+}
+
+export function buildChanges(topology: Topology, raw: RawChanges): Changes {
+  const hosts = topology.hosts.map((h) => h.name);
+  const subnets = [...new Set(topology.containers.map((c) => c.subnet))];
+  const running = new Map<string, Placement>(
+    topology.containers.map((c) => [c.name, { ...c, announce: c.announce ?? true }]),
+  );
+  const items: TimelineItem[] = [];
+  const changed: string[] = [];
+  const warmedBy = new Map<Ip, string>();
+  let at = FIRST_CHANGE_MS;
+  const fresh = freshAddresses(topology);
+  const pick = (who: number) => [...running.values()][who % running.size];
+  const changedAt = new Map<string, number>();
+  const tooSoon = (name: string) => at - (changedAt.get(name) ?? Number.NEGATIVE_INFINITY) < MIN_LIFE_MS;
+  for (const { gap, change, warm } of raw.changes) {
+    const before = at;
+    at += CHANGE_GAPS_MS[gap] ?? 0;
+    if (change.kind === 'start') {
+      const subnet = subnets[change.subnet % subnets.length]!;
+      const ip = fresh.ip(subnet);
+      // A small subnet may have no address left below its broadcast address.
+      if (!inSubnet(ip, subnet) || ipToInt(ip) >= ipToInt(broadcastOf(subnet))) continue;
+      const name = fresh.name();
+      const host = hosts[change.host % hosts.length]!;
+      const p = { name, host, ip, mac: fresh.mac(), subnet, announce: true };
+      items.push({ kind: 'start', at, container: name, host, ip: p.ip, mac: p.mac, subnet });
+      running.set(name, p);
+      changedAt.set(name, at);
+      changed.push(name);
+      continue;
+    }
+    const who = pick(change.who);
+    if (!who || tooSoon(who.name)) continue;
+    // A peer in its subnet pings it just before, where the pause leaves room (after the item above).
+    const peers = [...running.values()].filter((c) => c.name !== who.name && c.subnet === who.subnet);
+    if (warm !== null && peers.length > 0 && at - WARM_BEFORE_MS >= before) {
+      const peer = peers[warm % peers.length]!.name;
+      items.push({ at: at - WARM_BEFORE_MS, from: peer, to: who.ip });
+      warmedBy.set(who.ip, peer);
+    }
+    if (change.kind === 'move') {
+      const others = hosts.filter((h) => h !== who.host);
+      if (others.length === 0) continue;
+      const host = others[change.host % others.length]!;
+      items.push({ kind: 'move', at, container: who.name, host });
+      running.set(who.name, { ...who, host });
+    } else if (change.kind === 'stop') {
+      items.push({ kind: 'stop', at, container: who.name });
+      running.delete(who.name);
+    } else if (change.kind === 'restart') {
+      items.push({ kind: 'stop', at, container: who.name });
+      at += DOWN_MS[change.down] ?? 0;
+      const { name, host, ip, mac, subnet } = who;
+      items.push({ kind: 'start', at, container: name, host, ip, mac, subnet });
+      changedAt.set(name, at);
+    } else {
+      items.push({ kind: 'stop', at, container: who.name });
+      running.delete(who.name);
+      at += DOWN_MS[change.down] ?? 0;
+      const name = fresh.name();
+      const host = hosts[change.host % hosts.length]!;
+      const p = { ...who, name, host, mac: fresh.mac() };
+      items.push({ kind: 'start', at, container: name, host, ip: p.ip, mac: p.mac, subnet: p.subnet });
+      running.set(name, p);
+      changedAt.set(name, at);
+      changed.push(name);
+      continue;
+    }
+    changedAt.set(who.name, at);
+    changed.push(who.name);
+  }
+  return { items, changed: [...new Set(changed)], warmedBy };
+}
+
+/** Pings from a peer to each changed container that runs at the end, and back: after the last change,
+ *  `SETTLE_MS`, and the sweep's pause; and pings to it from the peer that warmed a cache for its IP
+ *  before the change (that cache is what the change made stale) and from a neighbour on its host. */
+export function buildSweep(
+  topology: Topology,
+  timeline: Timeline,
+  { changed, warmedBy }: Pick<Changes, 'changed' | 'warmedBy'>,
+  raw: RawChanges,
+): Timeline {
+  const changes = changesOf(topology, timeline);
+  const last = changes.length > 0 ? changes[changes.length - 1]!.at : 0;
+  const running = new Map<string, Placement>();
+  for (const ch of changes)
+    if (ch.kind === 'start') running.set(ch.placement.name, ch.placement);
+    else running.delete(ch.placement.name);
+  const at = last + SETTLE_MS + (SWEEP_PAUSES_MS[raw.sweepPause] ?? 0);
+  const sweep: Timeline = [];
+  changed.forEach((name, i) => {
+    const target = running.get(name);
+    if (!target) return;
+    const same = [...running.values()].filter((c) => c.name !== name && c.subnet === target.subnet);
+    const away = same.filter((c) => c.host !== target.host);
+    const peers = away.length > 0 ? away : same;
+    if (peers.length === 0) return;
+    const pick = peers[(raw.sweepPeers[i] ?? 0) % peers.length]!;
+    sweep.push({ at, from: pick.name, to: target.ip }, { at, from: name, to: pick.ip });
+    // And whoever cached the IP before the change, and a neighbour on its new host, each ask once.
+    const warmed = same.find((c) => c.name === warmedBy.get(target.ip));
+    const local = same.find((c) => c.host === target.host);
+    for (const other of new Set([warmed, local]))
+      if (other && other !== pick) sweep.push({ at, from: other.name, to: target.ip });
+  });
+  return sweep;
+}
+
+/** Two timelines in time order as one; at the same time, `first`'s items go first. */
+export function merge(first: Timeline, second: Timeline): Timeline {
+  const out: Timeline = [];
+  let i = 0;
+  for (const item of second) {
+    while (i < first.length && first[i]!.at <= item.at) out.push(first[i++]!);
+    out.push(item);
+  }
+  return [...out, ...first.slice(i)];
+}

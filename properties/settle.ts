@@ -1,0 +1,41 @@
+/**
+ * When a property may hold the network to a promise in a world that changes (`model/timeline.ts`).
+ *
+ * A container that starts, stops or moves takes the network a while to catch up with: the routers and
+ * controllers of other hosts hear of it `GOSSIP_DELAY_MS` later, and a neighbour resolution may take its
+ * whole retry budget. A promise about some IPs and containers at time `t` (a ping delivered, an ARP
+ * request answered, a neighbour entry right) is owed only when none of them changed in the `SETTLE_MS`
+ * before `t`, nor changes in the `2 × RETRY_BUDGET_MS` after (a request and its reply, each within a
+ * budget). Changes long before `t` do not excuse anything: a network that is still wrong `SETTLE_MS` after
+ * a move is the finding (docs/dynamics.md). In a static world nothing changes after time 0 (the
+ * topology's own starts are not changes), so every promise is owed.
+ */
+import { DEFAULT_NEIGH_PARAMS } from '../model/components/container.ts';
+import { GOSSIP_DELAY_MS } from '../model/network/schedule.ts';
+import type { Change } from '../model/timeline.ts';
+
+/** How long a packet may take: a neighbour resolution's whole retry budget, mcast_solicit broadcast
+ *  solicits retrans_time apart (3 × 1 s with Linux's defaults). Links have no latency. */
+export const RETRY_BUDGET_MS = DEFAULT_NEIGH_PARAMS.mcastSolicit * DEFAULT_NEIGH_PARAMS.retransMs;
+
+/** How long after a change the network has to catch up: the gossip to the other hosts, then one
+ *  neighbour resolution. */
+export const SETTLE_MS = GOSSIP_DELAY_MS + RETRY_BUDGET_MS;
+
+/** What a promise is about: IPs (a change of their owner counts) and containers (by name). */
+export interface Parties {
+  ips?: readonly string[];
+  containers?: readonly string[];
+}
+
+/** Whether a promise at `at` about `parties` is owed: none of them changes around it. */
+export function settled(changes: readonly Change[], at: number, parties: Parties): boolean {
+  const from = at - SETTLE_MS;
+  const to = at + 2 * RETRY_BUDGET_MS;
+  return !changes.some(
+    (c) =>
+      c.at >= from &&
+      c.at <= to &&
+      (parties.ips?.includes(c.placement.ip) || parties.containers?.includes(c.placement.name)),
+  );
+}

@@ -4,12 +4,19 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { counterexampleFile, counterexampleName } from '../formats/counterexample.ts';
 import { generateSchemas } from '../formats/generate.ts';
 import { plan } from '../model/machine/plan.ts';
 import { MODEL_MACHINES } from '../model/machines.ts';
+import { runCase } from '../properties/case.ts';
 import { transitionLabel, UNREACHABLE } from '../properties/coverage.ts';
+import { DEFAULT_SEED } from '../properties/matrix.ts';
 import { runMatrixSync } from '../properties/verdicts.ts';
-import { renderDynamicVerdictsPage, renderVerdictsPage } from '../properties/verdicts-page.ts';
+import {
+  COUNTEREXAMPLES_DIR,
+  renderDynamicVerdictsPage,
+  renderVerdictsPage,
+} from '../properties/verdicts-page.ts';
 import { renderCostsPage } from '../render/costs-page.ts';
 import { renderMachinePage } from '../render/machine-page.ts';
 import { renderScenarioPage, scenarioFileName } from '../render/scenario-page.ts';
@@ -42,6 +49,16 @@ ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'],
   const cells = runMatrixSync();
   pages['docs/verdicts.md'] = renderVerdictsPage(cells);
   pages['docs/verdicts-dynamic.md'] = renderDynamicVerdictsPage(cells);
+  for (const c of cells) {
+    const cx = c.counterexample;
+    if (!cx) continue;
+    const file = counterexampleFile(runCase(cx.case), c.property, cx, {
+      command: `weave-spec matrix --world ${c.world}`,
+      seed: DEFAULT_SEED,
+    });
+    pages[`${COUNTEREXAMPLES_DIR}/${counterexampleName(c.config, c.property, c.world)}`] =
+      `${JSON.stringify(file, null, 2)}\n`;
+  }
   const machines: string[][] = [];
   for (const { machine, owner } of MODEL_MACHINES) {
     const p = plan(machine);
@@ -73,7 +90,7 @@ ${renderMarkdownTable(['machine', 'states', 'transitions', 'an entry of'], machi
 /** Writes every generated page under `root`; returns the paths written. */
 export function writeDocs(root: string): string[] {
   const pages = generatedPages();
-  for (const sub of ['docs/scenarios', 'docs/machines']) {
+  for (const sub of ['docs/scenarios', 'docs/machines', COUNTEREXAMPLES_DIR]) {
     const dir = join(root, sub);
     if (existsSync(dir))
       for (const f of readdirSync(dir)) if (!(`${sub}/${f}` in pages)) rmSync(join(dir, f));

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { broadcastOf, type Ip, inSubnet, intToIp, ipToInt, type Mac, networkOf } from '../model/addresses.ts';
 import { changesOf, type Placement, type Timeline, type TimelineItem } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
-import { SETTLE_MS } from './settle.ts';
+import { HEAL_MS, SETTLE_MS } from './settle.ts';
 
 export const MAX_CHANGES = 5;
 
@@ -28,10 +28,12 @@ export const DOWN_MS = [10, 1_000, 6_000, 60_000] as const;
  *  real container restarts or migrates fast enough to see. */
 export const MIN_LIFE_MS = 1_000;
 /** The pause after the world settles before the sweep: none, past the neighbour and FDB timers (5 min),
- *  past upstream Sleeve's MAC cache (10 min, swept every minute). */
+ *  past upstream's MAC cache (10 min, swept every minute) and so past `HEAL_MS`. */
 export const SWEEP_PAUSES_MS = [0, 310_000, 700_000] as const;
 /** How long before a change its warm-up ping goes: its exchange is over by then. */
 const WARM_BEFORE_MS = 500;
+/** How long after a change a chasing ping goes: before the other hosts hear of it (`GOSSIP_DELAY_MS`). */
+export const CHASE_AFTER_MS = 500;
 /** The first change happens after the containers' start-up (their announcements at time 0). */
 const FIRST_CHANGE_MS = 1_000;
 
@@ -48,8 +50,10 @@ export type RawChange =
 
 export interface RawChanges {
   /** Each change, after a pause; `warm` picks a peer that talks to the changing container just before
-   *  (on its host or another: so that some cache holds what the change makes stale), or none. */
-  changes: { gap: number; change: RawChange; warm: number | null }[];
+   *  (on its host or another: so that some cache holds what the change makes stale), or none; `chase`
+   *  one that talks to it just after, before its host has heard of the change (a cache filled from news
+   *  that is already stale), or none. */
+  changes: { gap: number; change: RawChange; warm: number | null; chase: number | null }[];
   sweepPause: number;
   /** Picks the peer each swept container is pinged from. */
   sweepPeers: number[];
@@ -90,6 +94,7 @@ export const rawChanges: fc.Arbitrary<RawChanges> = fc.record({
       gap: fc.nat(CHANGE_GAPS_MS.length - 1),
       change: rawChange,
       warm: fc.option(fc.nat(31), { nil: null }),
+      chase: fc.option(fc.nat(31), { nil: null }),
     }),
     {
       minLength: 1,
@@ -129,8 +134,9 @@ export interface Changes {
   items: TimelineItem[];
   /** The containers that changed, in order. */
   changed: string[];
-  /** For each IP a warm-up ping went to, the peer that sent it (it holds the IP's MAC in its cache). */
-  warmedBy: Map<Ip, string>;
+  /** For each IP a warm-up or chasing ping went to, the peers that sent one (they hold a MAC for it in
+   *  their caches). */
+  cachedBy: Map<Ip, Set<string>>;
 }
 
 export function buildChanges(topology: Topology, raw: RawChanges): Changes {
@@ -141,13 +147,26 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
   );
   const items: TimelineItem[] = [];
   const changed: string[] = [];
-  const warmedBy = new Map<Ip, string>();
+  const cachedBy = new Map<Ip, Set<string>>();
+  const cached = (ip: Ip, peer: string) => cachedBy.set(ip, new Set([...(cachedBy.get(ip) ?? []), peer]));
   let at = FIRST_CHANGE_MS;
   const fresh = freshAddresses(topology);
   const pick = (who: number) => [...running.values()][who % running.size];
   const changedAt = new Map<string, number>();
   const tooSoon = (name: string) => at - (changedAt.get(name) ?? Number.NEGATIVE_INFINITY) < MIN_LIFE_MS;
-  for (const { gap, change, warm } of raw.changes) {
+  const chases: TimelineItem[] = [];
+  /** A peer in its subnet, on another host where there is one, pings the container that just came up. */
+  const chaseAfter = (target: Placement, chase: number | null) => {
+    if (chase === null) return;
+    const same = [...running.values()].filter((c) => c.name !== target.name && c.subnet === target.subnet);
+    const away = same.filter((c) => c.host !== target.host);
+    const peers = away.length > 0 ? away : same;
+    if (peers.length === 0) return;
+    const peer = peers[chase % peers.length]!.name;
+    chases.push({ at: at + CHASE_AFTER_MS, from: peer, to: target.ip });
+    cached(target.ip, peer);
+  };
+  for (const { gap, change, warm, chase } of raw.changes) {
     const before = at;
     at += CHANGE_GAPS_MS[gap] ?? 0;
     if (change.kind === 'start') {
@@ -162,6 +181,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       running.set(name, p);
       changedAt.set(name, at);
       changed.push(name);
+      chaseAfter(p, chase);
       continue;
     }
     const who = pick(change.who);
@@ -171,7 +191,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
     if (warm !== null && peers.length > 0 && at - WARM_BEFORE_MS >= before) {
       const peer = peers[warm % peers.length]!.name;
       items.push({ at: at - WARM_BEFORE_MS, from: peer, to: who.ip });
-      warmedBy.set(who.ip, peer);
+      cached(who.ip, peer);
     }
     if (change.kind === 'move') {
       const others = hosts.filter((h) => h !== who.host);
@@ -179,6 +199,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       const host = others[change.host % others.length]!;
       items.push({ kind: 'move', at, container: who.name, host });
       running.set(who.name, { ...who, host });
+      chaseAfter({ ...who, host }, chase);
     } else if (change.kind === 'stop') {
       items.push({ kind: 'stop', at, container: who.name });
       running.delete(who.name);
@@ -188,6 +209,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       const { name, host, ip, mac, subnet } = who;
       items.push({ kind: 'start', at, container: name, host, ip, mac, subnet });
       changedAt.set(name, at);
+      chaseAfter(who, chase);
     } else {
       items.push({ kind: 'stop', at, container: who.name });
       running.delete(who.name);
@@ -199,21 +221,26 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       running.set(name, p);
       changedAt.set(name, at);
       changed.push(name);
+      chaseAfter(p, chase);
       continue;
     }
     changedAt.set(who.name, at);
     changed.push(who.name);
   }
-  return { items, changed: [...new Set(changed)], warmedBy };
+  // At the same time, the change goes first.
+  return { items: merge(items, chases), changed: [...new Set(changed)], cachedBy };
 }
 
 /** Pings from a peer to each changed container that runs at the end, and back: after the last change,
- *  `SETTLE_MS`, and the sweep's pause; and pings to it from the peer that warmed a cache for its IP
- *  before the change (that cache is what the change made stale) and from a neighbour on its host. */
+ *  `SETTLE_MS`, and the sweep's pause; and pings to it from the peers that cached its IP just before or
+ *  just after the change (those caches are what the change made stale) and from a neighbour on its host.
+ *  After the longest pause, past `HEAL_MS`, it and each of them, and one container in its subnet on every
+ *  host, ping each other both ways: the pairs no-black-hole judges (every host's tables, and every cache
+ *  the change touched). */
 export function buildSweep(
   topology: Topology,
   timeline: Timeline,
-  { changed, warmedBy }: Pick<Changes, 'changed' | 'warmedBy'>,
+  { changed, cachedBy }: Pick<Changes, 'changed' | 'cachedBy'>,
   raw: RawChanges,
 ): Timeline {
   const changes = changesOf(topology, timeline);
@@ -223,6 +250,7 @@ export function buildSweep(
     if (ch.kind === 'start') running.set(ch.placement.name, ch.placement);
     else running.delete(ch.placement.name);
   const at = last + SETTLE_MS + (SWEEP_PAUSES_MS[raw.sweepPause] ?? 0);
+  const healed = at - last >= HEAL_MS;
   const sweep: Timeline = [];
   changed.forEach((name, i) => {
     const target = running.get(name);
@@ -233,11 +261,16 @@ export function buildSweep(
     if (peers.length === 0) return;
     const pick = peers[(raw.sweepPeers[i] ?? 0) % peers.length]!;
     sweep.push({ at, from: pick.name, to: target.ip }, { at, from: name, to: pick.ip });
-    // And whoever cached the IP before the change, and a neighbour on its new host, each ask once.
-    const warmed = same.find((c) => c.name === warmedBy.get(target.ip));
+    const others = new Set(same.filter((c) => cachedBy.get(target.ip)?.has(c.name)));
     const local = same.find((c) => c.host === target.host);
-    for (const other of new Set([warmed, local]))
-      if (other && other !== pick) sweep.push({ at, from: other.name, to: target.ip });
+    if (local) others.add(local);
+    if (healed)
+      for (const host of new Set(same.map((c) => c.host))) others.add(same.find((c) => c.host === host)!);
+    others.delete(pick);
+    for (const other of others) {
+      sweep.push({ at, from: other.name, to: target.ip });
+      if (healed) sweep.push({ at, from: name, to: other.ip });
+    }
   });
   return sweep;
 }

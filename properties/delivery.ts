@@ -13,7 +13,7 @@ import { RETRY_BUDGET_MS } from './settle.ts';
 
 export { RETRY_BUDGET_MS };
 
-interface Delivery {
+export interface Delivery {
   step: number;
   at: number;
   component: string;
@@ -35,44 +35,79 @@ function deliveries(r: CaseRun): Delivery[] {
   return out;
 }
 
-function check(r: CaseRun): Violation | null {
+/** What became of one ping whose target a container in the sender's subnet owns when it is sent. */
+export interface PingOutcome {
+  /** The ping's number (1-based, as in the trace). */
+  ping: number;
+  at: number;
+  what: string;
+  /** The step that sent it (none if the run ended first). */
+  steps: number[];
+  /** Its echo requests delivered at the owner, and its echo replies delivered back at the sender. */
+  requests: Delivery[];
+  replies: Delivery[];
+  /** Whether a reply is owed: the sender is in the owner's subnet too (overlapping prefixes in a user's
+   *  topology can make the route one-way). */
+  twoWay: boolean;
+  /** The parties a promise about it is about (`settle.ts`). */
+  parties: { ips: string[]; containers: string[] };
+}
+
+/** Every ping sent by a running container to an IP a container in its subnet owns at that moment, with
+ *  what arrived at the owner and back at the sender, where they run then (isolation checks that nothing
+ *  goes elsewhere). */
+export function pingOutcomes(r: CaseRun): PingOutcome[] {
   const facts = factsOf(r);
   const all = deliveries(r);
   const pingStep = new Map<number, number>();
   for (const s of r.run.trace) if (s.input.type === 'ping') pingStep.set(s.input.ping, s.n);
+  const out: PingOutcome[] = [];
   for (const [i, p] of pings(r.case.traffic).entries()) {
     const ping = i + 1;
     const sender = facts.whereAt(p.from, p.at);
     const owner = facts.ownerAt(p.to, p.at);
     if (!sender || owner?.kind !== 'container' || !inSubnet(p.to, sender.subnet)) continue;
-    if (!facts.settled(p.at, { ips: [p.to], containers: [p.from, owner.name] })) continue;
     const start = pingStep.get(ping);
-    const steps = start === undefined ? [] : [start];
-    // At the owner and back at the sender, where they run now (isolation checks that nothing goes elsewhere).
     const at = (component: string, icmp: Ipv4['icmp']) =>
       all.filter((d) => d.packet.ping === ping && d.packet.icmp === icmp && d.component === component);
-    const requests = at(owner.endpoint.component, 'echo-request');
-    const replies = at(componentId(sender.host, sender.name), 'echo-reply');
-    const what = `ping ${ping} from ${p.from} to ${owner.name} (${p.to}) at ${p.at} ms`;
+    out.push({
+      ping,
+      at: p.at,
+      what: `ping ${ping} from ${p.from} to ${owner.name} (${p.to}) at ${p.at} ms`,
+      steps: start === undefined ? [] : [start],
+      requests: at(owner.endpoint.component, 'echo-request'),
+      replies: at(componentId(sender.host, sender.name), 'echo-reply'),
+      twoWay: owner.subnet !== undefined && inSubnet(sender.ip, owner.subnet),
+      parties: { ips: [p.to], containers: [p.from, owner.name] },
+    });
+  }
+  return out;
+}
+
+function check(r: CaseRun): Violation | null {
+  const facts = factsOf(r);
+  for (const o of pingOutcomes(r)) {
+    if (!facts.settled(o.at, o.parties)) continue;
     const once = (ds: Delivery[], kind: string, by: number): Violation | null => {
       const at = ds.map((d) => d.step);
       if (ds.length === 0)
-        return violation(`${what}: the ${kind} never arrived (it must, within ${RETRY_BUDGET_MS} ms)`, steps);
+        return violation(
+          `${o.what}: the ${kind} never arrived (it must, within ${RETRY_BUDGET_MS} ms)`,
+          o.steps,
+        );
       if (ds.length > 1)
-        return violation(`${what}: the ${kind} arrived ${ds.length} times`, [...steps, ...at]);
+        return violation(`${o.what}: the ${kind} arrived ${ds.length} times`, [...o.steps, ...at]);
       const late = ds[0]!.at - by;
       if (late > RETRY_BUDGET_MS)
-        return violation(`${what}: the ${kind} arrived ${late} ms late (budget ${RETRY_BUDGET_MS} ms)`, [
-          ...steps,
+        return violation(`${o.what}: the ${kind} arrived ${late} ms late (budget ${RETRY_BUDGET_MS} ms)`, [
+          ...o.steps,
           ...at,
         ]);
       return null;
     };
-    // The reply is owed only if the sender is in the owner's subnet too (overlapping prefixes in a
-    // user's topology can make the route one-way).
-    const twoWay = owner.subnet !== undefined && inSubnet(sender.ip, owner.subnet);
     const v =
-      once(requests, 'echo request', p.at) ?? (twoWay ? once(replies, 'echo reply', requests[0]!.at) : null);
+      once(o.requests, 'echo request', o.at) ??
+      (o.twoWay ? once(o.replies, 'echo reply', o.requests[0]!.at) : null);
     if (v) return v;
   }
   return null;

@@ -8,11 +8,13 @@ import { type Case, type CaseRun, runCase } from './case.ts';
 import { delivery } from './delivery.ts';
 import { isolation } from './isolation.ts';
 import { loopFree } from './loop-free.ts';
+import { noBlackHole } from './no-black-hole.ts';
 import type { Property } from './property.ts';
 import { quiescent } from './quiescent.ts';
 
 export const PROPERTIES: readonly Property[] = [
   delivery,
+  noBlackHole,
   isolation,
   arpStrict,
   arpFunctional,

@@ -117,7 +117,14 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
   });
 }
 
-/** Replay the case at `index` (fast-check path) for one property and shrink it. */
+/** How many cases one shrink may simulate. A world that changes makes large cases, and shrinking one can
+ *  take 600 runs to reach a case a few items smaller than after 250; the budget keeps the matrix fast.
+ *  Counted, not timed, so that a seed gives the same counterexample on any machine. */
+export const SHRINK_BUDGET = 250;
+
+/** Replay the case at `index` (fast-check path) for one property and shrink it, within `SHRINK_BUDGET`
+ *  runs: once it is spent, every further candidate counts as passing and the smallest failing case so
+ *  far is the counterexample. */
 function shrink(
   arb: fc.Arbitrary<Case>,
   seed: number,
@@ -126,8 +133,9 @@ function shrink(
   property: string,
 ): { case: Case; path: string } | null {
   const p = propertyByName(property);
+  let left = SHRINK_BUDGET;
   const out = fc.check(
-    fc.property(arb, (c) => checkRun(runCase(c), p).holds),
+    fc.property(arb, (c) => left-- <= 0 || checkRun(runCase(c), p).holds),
     { seed, numRuns: runs, path: String(index) },
   );
   if (!out.failed || out.counterexample === null) return null;

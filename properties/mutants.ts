@@ -16,6 +16,7 @@ import {
   proxyArp,
   type SleeveRouterContext,
   sleeveProxyArpMachine,
+  sleeveUpstreamMachine,
 } from '../model/components/sleeve-router.ts';
 import { vtepMachine, vtepPacket, vtepTransmit } from '../model/components/vtep.ts';
 import {
@@ -147,6 +148,22 @@ function mutate(): Record<MutantName, Record<string, AnyStateMachine>> {
         }),
       ),
     },
+    'mac-cache-never-ages': {
+      'sleeve-upstream': sleeveUpstreamMachine.provide({
+        actions: Object.fromEntries(
+          ['handleCaptured', 'handleForwarded'].map((action) => {
+            const fn = original(sleeveUpstreamMachine, action);
+            // Every entry lives forever: the router decides as if macMaxAge were endless.
+            return [
+              action,
+              effect<SleeveRouterContext, RecvEvent>((ctx, e, out) =>
+                fn({ ...ctx, macAgeMs: Number.MAX_SAFE_INTEGER }, e, out),
+              ),
+            ];
+          }),
+        ),
+      }),
+    },
     'bridge-never-learns': {
       bridge: bridgeMachine.provide({
         actions: {
@@ -182,14 +199,18 @@ export const MUTANTS = {
   'neigh-gives-up-after-one-request': 'an unresolved neighbour fails after one request, not mcast_solicit',
   'h1-responder-wrong-mac': "H1's controller installs responder flows with a MAC nobody has",
   'bridge-never-learns': 'the bridge never learns a MAC: every unicast is flooded (kernel conformance)',
+  'mac-cache-never-ages': "upstream Sleeve's MAC cache never forgets a MAC (a world that changes)",
 } as const;
 
 export type MutantName = keyof typeof MUTANTS;
 export const MUTANT_NAMES = Object.keys(MUTANTS) as MutantName[];
 
-/** The mutants the property matrix runs (`bridge-never-learns` breaks nothing a property sees: it is
- *  the kernel conformance test's, where the FDBs are compared). */
-export const MATRIX_MUTANTS: readonly MutantName[] = MUTANT_NAMES.filter((m) => m !== 'bridge-never-learns');
+/** The mutants the property matrix runs. Two break nothing the static world shows: `bridge-never-learns`
+ *  is the kernel conformance test's, where the FDBs are compared; `mac-cache-never-ages` matters only once
+ *  a MAC has moved, and `properties/no-black-hole.test.ts` catches it there. */
+export const MATRIX_MUTANTS: readonly MutantName[] = MUTANT_NAMES.filter(
+  (m) => m !== 'bridge-never-learns' && m !== 'mac-cache-never-ages',
+);
 
 export function isMutant(name: string): name is MutantName {
   return name in MUTANTS;

@@ -13,6 +13,7 @@
 import { DEFAULT_NEIGH_PARAMS } from '../model/components/container.ts';
 import { GOSSIP_DELAY_MS } from '../model/network/schedule.ts';
 import type { Change } from '../model/timeline.ts';
+import { MAC_MAX_AGE_MS } from '../model/weave-router.ts';
 
 /** How long a packet may take: a neighbour resolution's whole retry budget, mcast_solicit broadcast
  *  solicits retrans_time apart (3 × 1 s with Linux's defaults). Links have no latency. */
@@ -38,4 +39,20 @@ export function settled(changes: readonly Change[], at: number, parties: Parties
       c.at <= to &&
       (parties.ips?.includes(c.placement.ip) || parties.containers?.includes(c.placement.name)),
   );
+}
+
+/** The sweep period of upstream's MAC cache (`router/network_router.go`, the one-minute ticker that calls
+ *  `expire`); the model ages lazily, so this only makes the bound the one a real router keeps. */
+const MAC_SWEEP_MS = 60_000;
+
+/** How long a quiet world takes to forget everything a change made stale: the longest ageing of any data
+ *  plane (upstream's MAC cache, 10 min, swept every minute; bridge and vxlan FDBs and datapath flows age
+ *  in 5 min), then `SETTLE_MS` to learn afresh. Linux neighbour entries need no timer here: a stale
+ *  entry is given up through DELAY and PROBE as soon as it is used. */
+export const HEAL_MS = MAC_MAX_AGE_MS + MAC_SWEEP_MS + SETTLE_MS;
+
+/** Whether the whole world has been quiet for `HEAL_MS` before `at`, and stays so while a ping sent then
+ *  and its reply are owed. */
+export function healed(changes: readonly Change[], at: number): boolean {
+  return !changes.some((c) => c.at > at - HEAL_MS && c.at <= at + 2 * RETRY_BUDGET_MS);
 }

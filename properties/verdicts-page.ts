@@ -4,6 +4,7 @@
  * it shows about the seed's guess (from `expectations.ts`). Deterministic: no timings, fixed seed.
  */
 
+import { counterexampleName } from '../formats/counterexample.ts';
 import { ALL_CONFIGS } from '../model/config.ts';
 import { isPing } from '../model/timeline.ts';
 import { participantOrder } from '../render/layout.ts';
@@ -17,6 +18,9 @@ import { PROPERTIES } from './index.ts';
 import { DEFAULT_RUNS, DEFAULT_SEED } from './matrix.ts';
 import { SETTLE_MS } from './settle.ts';
 import { type Cell, matches, PROPERTY_ORDER } from './verdicts.ts';
+
+/** Where `npm run docs` writes each failing cell's counterexample file, replayable as it stands. */
+export const COUNTEREXAMPLES_DIR = 'docs/examples/counterexamples';
 
 /** The anchor of a cell's section in docs/verdicts.md. */
 /** The page a cell's counterexample is on: the dynamic world's have a page of their own (they are long). */
@@ -91,12 +95,8 @@ ${why}
 Found after ${c.runs} generated case${c.runs === 1 ? '' : 's'}, shrunk by fast-check (path \`${cx.path}\`).
 Violation: **${cx.message}** (steps ${cx.steps.join(', ')}). Trace digest \`${cx.digest}\`.
 
-<details><summary>The shrunk case (JSON: replay it with <code>weave-spec replay</code> after saving it as a counterexample)</summary>
-
-\`\`\`json
-${JSON.stringify(cx.case, null, 2)}
-\`\`\`
-</details>
+The case (topology, timeline, scheduler choices) is a counterexample file: replay it, its trace and its
+sequence diagram with \`npx weave-spec replay ${COUNTEREXAMPLES_DIR}/${counterexampleName(c.config, c.property, c.world)}\`.
 
 Sequence diagram from ${from} to the violation (its steps are marked VIOLATION):
 

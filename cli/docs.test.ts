@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { COUNTEREXAMPLES_DIR } from '../properties/verdicts-page.ts';
 import { generatedPages } from './docs.ts';
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
@@ -14,10 +15,13 @@ describe('generated docs', () => {
     expect(existsSync(file), `${path} is missing`).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe(pages[path]);
   });
-  it.each(['docs/scenarios', 'docs/machines'])('%s holds no page that is no longer generated', (dir) => {
-    const extra = readdirSync(join(root, dir)).filter((f) => !(`${dir}/${f}` in pages));
-    expect(extra).toEqual([]);
-  });
+  it.each(['docs/scenarios', 'docs/machines', COUNTEREXAMPLES_DIR])(
+    '%s holds no page that is no longer generated',
+    (dir) => {
+      const extra = readdirSync(join(root, dir)).filter((f) => !(`${dir}/${f}` in pages));
+      expect(extra).toEqual([]);
+    },
+  );
   it("`weave-spec docs` run from another folder writes the package's own pages, nothing there", () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'weave-spec-docs-'));
     writeFileSync(join(elsewhere, 'README.md'), '# my own project\n');

@@ -10,7 +10,7 @@ import { plan } from '../model/machine/plan.ts';
 import { MODEL_MACHINES } from '../model/machines.ts';
 import { runCase } from '../properties/case.ts';
 import { transitionLabel, UNREACHABLE } from '../properties/coverage.ts';
-import { DEFAULT_SEED } from '../properties/matrix.ts';
+import { DEFAULT_SEED, DOCS_SHRINK_BUDGET } from '../properties/matrix.ts';
 import { runMatrixSync } from '../properties/verdicts.ts';
 import {
   COUNTEREXAMPLES_DIR,
@@ -46,7 +46,7 @@ expected steps with their seed step IDs, a sequence diagram and the full trace.
 
 ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'], rows)}`;
   pages['docs/costs.md'] = renderCostsPage();
-  const cells = runMatrixSync();
+  const cells = runMatrixSync({ shrinkBudget: DOCS_SHRINK_BUDGET });
   pages['docs/verdicts.md'] = renderVerdictsPage(cells);
   pages['docs/verdicts-dynamic.md'] = renderDynamicVerdictsPage(cells);
   for (const c of cells) {

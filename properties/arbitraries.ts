@@ -114,7 +114,7 @@ export function buildTopology(raw: RawTopology): Topology {
 }
 
 /** Raw topologies; `partialMesh` allows connected partial meshes (upstream configurations only). */
-function rawTopology(partialMesh: boolean): fc.Arbitrary<RawTopology> {
+export function rawTopology(partialMesh: boolean): fc.Arbitrary<RawTopology> {
   return fc.record({
     hosts: fc.array(rawHost, { minLength: 1, maxLength: MAX_HOSTS, size: 'max' }),
     tree: fc.array(fc.nat(MAX_HOSTS), { minLength: MAX_HOSTS - 1, maxLength: MAX_HOSTS - 1 }),

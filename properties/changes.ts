@@ -13,7 +13,7 @@
  */
 import fc from 'fast-check';
 import { broadcastOf, type Ip, inSubnet, intToIp, ipToInt, type Mac, networkOf } from '../model/addresses.ts';
-import { changesOf, type Placement, type Timeline, type TimelineItem } from '../model/timeline.ts';
+import { changesOf, isPing, type Placement, type Timeline, type TimelineItem } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
 import { HEAL_MS, SETTLE_MS } from './settle.ts';
 
@@ -272,7 +272,14 @@ export function buildSweep(
       if (healed) sweep.push({ at, from: name, to: other.ip });
     }
   });
-  return sweep;
+  // Two changed containers that pair with each other would ask twice.
+  const seen = new Set<string>();
+  return sweep.filter((p) => {
+    const key = isPing(p) ? `${p.from}>${p.to}` : '';
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Two timelines in time order as one; at the same time, `first`'s items go first. */

@@ -27,12 +27,13 @@ export const noBlackHole: Property = {
   summary: `a world quiet for ${HEAL_MS / 1000} s lets every container reach every other in its subnet`,
   doc:
     'For every ping sent once nothing has started, stopped or moved for HEAL_MS ' +
-    `(${HEAL_MS / 1000} s: upstream's MAC cache ages in 10 min and is swept every minute, every other ` +
-    'table of the model ages faster, then the settle time), by a running container to an IP a container ' +
+    `(${HEAL_MS / 1000} s: upstream's MAC cache ages in 10 min and is swept every minute, no other table ` +
+    'of the model lives longer, then the settle time), by a running container to an IP a container ' +
     'in its subnet owns, the echo request reaches that container and its echo reply comes back, however ' +
     'late. In a static world nothing ever changed, so every such ping counts. A configuration that fails ' +
     'delivery but holds this one heals; one that fails this one has a black hole no timer mends. The ' +
-    'generator sweeps every changed container with every running container in its subnet, both ways, ' +
-    'after a pause past HEAL_MS (`properties/changes.ts`). The violation names the ping step.',
+    'generator sweeps, after a pause past HEAL_MS, every changed container with one container of its ' +
+    'subnet on every host and with the peers that cached its IP, both ways (`properties/changes.ts`). The ' +
+    'violation names the ping step.',
   check,
 };

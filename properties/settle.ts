@@ -46,9 +46,10 @@ export function settled(changes: readonly Change[], at: number, parties: Parties
 const MAC_SWEEP_MS = 60_000;
 
 /** How long a quiet world takes to forget everything a change made stale: the longest ageing of any data
- *  plane (upstream's MAC cache, 10 min, swept every minute; bridge and vxlan FDBs and datapath flows age
- *  in 5 min), then `SETTLE_MS` to learn afresh. Linux neighbour entries need no timer here: a stale
- *  entry is given up through DELAY and PROBE as soon as it is used. */
+ *  plane (upstream's MAC cache, 10 min, swept every minute; fastdp's record of a MAC's port lives 10 min in
+ *  the model, one to two 10-minute sweeps upstream; bridge and vxlan FDBs and datapath flows age in 5
+ *  min), then `SETTLE_MS` to learn afresh. Linux neighbour entries have no timer here: a stale entry is
+ *  given up through DELAY and PROBE once it is used. */
 export const HEAL_MS = MAC_MAX_AGE_MS + MAC_SWEEP_MS + SETTLE_MS;
 
 /** Whether the whole world has been quiet for `HEAL_MS` before `at`, and stays so while a ping sent then

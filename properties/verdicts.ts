@@ -36,6 +36,8 @@ export interface MatrixOptions {
   seed?: number;
   /** Worker threads; 1 runs everything in this thread. */
   workers?: number;
+  /** Cases one shrink may simulate (default `SHRINK_BUDGET`). */
+  shrinkBudget?: number;
   onRun?: (job: number, done: number) => void;
 }
 
@@ -50,6 +52,7 @@ function jobsOf(options: MatrixOptions): (ConfigJob & { world: World })[] {
       runs: options.runs ?? DEFAULT_RUNS,
       seed: options.seed ?? DEFAULT_SEED,
       shrink: true,
+      ...(options.shrinkBudget !== undefined && { shrinkBudget: options.shrinkBudget }),
     })),
   );
 }

@@ -25,6 +25,7 @@ import type { ContainerSpec, HostSpec, Topology } from '../model/topology.ts';
 import type { Case } from './case.ts';
 import { buildChanges, buildSweep, merge, type RawChanges, rawChanges } from './changes.ts';
 import type { MutantName } from './mutants.ts';
+import { peersOf } from './peers.ts';
 
 export const MAX_HOSTS = 6;
 export const MAX_CONTAINERS_PER_HOST = 4;
@@ -170,13 +171,6 @@ const rawPing: fc.Arbitrary<RawPing> = fc.record({
   from: fc.nat(31),
   to: rawTarget,
 });
-
-/** The other containers in `from`'s subnet; only those on other hosts when `remote` and there are any. */
-function peersOf(cs: readonly ContainerSpec[], from: ContainerSpec, remote: boolean): ContainerSpec[] {
-  const same = cs.filter((c) => c !== from && c.subnet === from.subnet);
-  const away = same.filter((c) => c.host !== from.host);
-  return remote && away.length > 0 ? away : same;
-}
 
 /** Pings as concrete traffic for `topology`: indices taken modulo what exists; a peer target with no peer
  *  in the sender's subnet becomes an address nobody owns there. */

@@ -13,8 +13,9 @@
  */
 import fc from 'fast-check';
 import { broadcastOf, type Ip, inSubnet, intToIp, ipToInt, type Mac, networkOf } from '../model/addresses.ts';
-import { changesOf, isPing, type Placement, type Timeline, type TimelineItem } from '../model/timeline.ts';
+import { changesOf, type Placement, type Timeline, type TimelineItem } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
+import { peersOf } from './peers.ts';
 import { HEAL_MS, SETTLE_MS } from './settle.ts';
 
 export const MAX_CHANGES = 5;
@@ -148,7 +149,10 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
   const items: TimelineItem[] = [];
   const changed: string[] = [];
   const cachedBy = new Map<Ip, Set<string>>();
-  const cached = (ip: Ip, peer: string) => cachedBy.set(ip, new Set([...(cachedBy.get(ip) ?? []), peer]));
+  const cached = (ip: Ip, peer: string) => {
+    if (!cachedBy.has(ip)) cachedBy.set(ip, new Set());
+    cachedBy.get(ip)!.add(peer);
+  };
   let at = FIRST_CHANGE_MS;
   const fresh = freshAddresses(topology);
   const pick = (who: number) => [...running.values()][who % running.size];
@@ -158,9 +162,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
   /** A peer in its subnet, on another host where there is one, pings the container that just came up. */
   const chaseAfter = (target: Placement, chase: number | null) => {
     if (chase === null) return;
-    const same = [...running.values()].filter((c) => c.name !== target.name && c.subnet === target.subnet);
-    const away = same.filter((c) => c.host !== target.host);
-    const peers = away.length > 0 ? away : same;
+    const peers = peersOf([...running.values()], target, true);
     if (peers.length === 0) return;
     const peer = peers[chase % peers.length]!.name;
     chases.push({ at: at + CHASE_AFTER_MS, from: peer, to: target.ip });
@@ -187,7 +189,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
     const who = pick(change.who);
     if (!who || tooSoon(who.name)) continue;
     // A peer in its subnet pings it just before, where the pause leaves room (after the item above).
-    const peers = [...running.values()].filter((c) => c.name !== who.name && c.subnet === who.subnet);
+    const peers = peersOf([...running.values()], who, false);
     if (warm !== null && peers.length > 0 && at - WARM_BEFORE_MS >= before) {
       const peer = peers[warm % peers.length]!.name;
       items.push({ at: at - WARM_BEFORE_MS, from: peer, to: who.ip });
@@ -252,15 +254,22 @@ export function buildSweep(
   const at = last + SETTLE_MS + (SWEEP_PAUSES_MS[raw.sweepPause] ?? 0);
   const healed = at - last >= HEAL_MS;
   const sweep: Timeline = [];
+  // Each pair asks once, even when two changed containers pair with each other.
+  const asked = new Set<string>();
+  const ask = (from: string, to: Ip) => {
+    if (asked.has(`${from}>${to}`)) return;
+    asked.add(`${from}>${to}`);
+    sweep.push({ at, from, to });
+  };
   changed.forEach((name, i) => {
     const target = running.get(name);
     if (!target) return;
-    const same = [...running.values()].filter((c) => c.name !== name && c.subnet === target.subnet);
-    const away = same.filter((c) => c.host !== target.host);
-    const peers = away.length > 0 ? away : same;
+    const same = peersOf([...running.values()], target, false);
+    const peers = peersOf(same, target, true);
     if (peers.length === 0) return;
     const pick = peers[(raw.sweepPeers[i] ?? 0) % peers.length]!;
-    sweep.push({ at, from: pick.name, to: target.ip }, { at, from: name, to: pick.ip });
+    ask(pick.name, target.ip);
+    ask(name, pick.ip);
     const others = new Set(same.filter((c) => cachedBy.get(target.ip)?.has(c.name)));
     const local = same.find((c) => c.host === target.host);
     if (local) others.add(local);
@@ -268,18 +277,11 @@ export function buildSweep(
       for (const host of new Set(same.map((c) => c.host))) others.add(same.find((c) => c.host === host)!);
     others.delete(pick);
     for (const other of others) {
-      sweep.push({ at, from: other.name, to: target.ip });
-      if (healed) sweep.push({ at, from: name, to: other.ip });
+      ask(other.name, target.ip);
+      if (healed) ask(name, other.ip);
     }
   });
-  // Two changed containers that pair with each other would ask twice.
-  const seen = new Set<string>();
-  return sweep.filter((p) => {
-    const key = isPing(p) ? `${p.from}>${p.to}` : '';
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return sweep;
 }
 
 /** Two timelines in time order as one; at the same time, `first`'s items go first. */

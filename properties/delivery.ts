@@ -37,8 +37,6 @@ function deliveries(r: CaseRun): Delivery[] {
 
 /** What became of one ping whose target a container in the sender's subnet owns when it is sent. */
 export interface PingOutcome {
-  /** The ping's number (1-based, as in the trace). */
-  ping: number;
   at: number;
   what: string;
   /** The step that sent it (none if the run ended first). */
@@ -71,7 +69,6 @@ export function pingOutcomes(r: CaseRun): PingOutcome[] {
     const at = (component: string, icmp: Ipv4['icmp']) =>
       all.filter((d) => d.packet.ping === ping && d.packet.icmp === icmp && d.component === component);
     out.push({
-      ping,
       at: p.at,
       what: `ping ${ping} from ${p.from} to ${owner.name} (${p.to}) at ${p.at} ms`,
       steps: start === undefined ? [] : [start],

@@ -79,7 +79,8 @@ const UPSTREAM_MOVE =
   'its own router (its gratuitous ARP, its ARP requests, its replies) and the old host keeps the MAC as ' +
   'local, until the stale entries expire: 10 minutes after they were last refreshed, swept every minute ' +
   '(router/mac_cache.go, `expire`). The counterexample: a container that talked to another host moves ' +
-  'there, and is unreachable five minutes later. Reported upstream as weaveworks/weave#2436 ("networking ' +
+  'there, and is unreachable from its old host once the network has settled; it stays so for as long ' +
+  'as those entries live. Reported upstream as weaveworks/weave#2436 ("networking ' +
   'broken for containers with moved MAC") and #2357 (live migration); FDP shares the code, through its ' +
   'miss handler.';
 

@@ -35,7 +35,7 @@ export function settled(changes: readonly Change[], at: number, parties: Parties
   const to = at + 2 * RETRY_BUDGET_MS;
   return !changes.some(
     (c) =>
-      c.at >= from &&
+      c.at > from &&
       c.at <= to &&
       (parties.ips?.includes(c.placement.ip) || parties.containers?.includes(c.placement.name)),
   );

@@ -113,6 +113,11 @@ const CASES: [string, () => string[], string][] = [
     () => ['scale', '--hosts', '1,4', '--out', out()],
     '--hosts: "1" is not a whole number of hosts from 2 to 4096',
   ],
+  [
+    '--hosts of converge out of range',
+    () => ['converge', '--hosts', '2,65', '--out', out()],
+    '--hosts: "65" is not a whole number of hosts from 2 to 64',
+  ],
   // Output folders
   [
     '--out is a file',
@@ -351,7 +356,7 @@ const CASES: [string, () => string[], string][] = [
   [
     'an item of an unknown kind',
     () => check('--topology', topo(), '--traffic', traffic([{ kind: 'restart', at: 0, container: 'A' }])),
-    'traffic.json: [0].kind: unknown item kind "restart"; valid: ping, start, stop, move (an item without kind is a ping)',
+    'traffic.json: [0].kind: unknown item kind "restart"; valid: ping, start, stop, move, peer-leave, peer-join, link-down, link-up (an item without kind is a ping)',
   ],
   [
     'a start without its MAC',
@@ -402,6 +407,78 @@ const CASES: [string, () => string[], string][] = [
         traffic([{ kind: 'move', at: 1000, container: 'A', host: 'h1' }]),
       ),
     'traffic.json: [0].host: A is already on h1: a move goes to another host',
+  ],
+  [
+    'a peer event naming an unknown host',
+    () => check('--topology', topo(), '--traffic', traffic([{ kind: 'peer-leave', at: 1000, host: 'h9' }])),
+    'traffic.json: [0].host: unknown host "h9"',
+  ],
+  [
+    'a peer leaving twice',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([
+          { kind: 'peer-leave', at: 1000, host: 'h1' },
+          { kind: 'peer-leave', at: 2000, host: 'h1' },
+        ]),
+      ),
+    'traffic.json: [1].host: h1 has already left (at [0])',
+  ],
+  [
+    'a peer joining that never left',
+    () => check('--topology', topo(), '--traffic', traffic([{ kind: 'peer-join', at: 1000, host: 'h2' }])),
+    'traffic.json: [0].host: h2 is in the mesh: only a peer that left can join',
+  ],
+  [
+    'a link event between hosts that are not peers',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.hosts.push({ name: 'h3', address: '198.19.0.3', mac: '02:00:00:00:01:03' });
+          t.peers = [
+            ['h1', 'h2'],
+            ['h2', 'h3'],
+          ];
+        }),
+        '--traffic',
+        traffic([{ kind: 'link-down', at: 1000, peers: ['h1', 'h3'] }]),
+      ),
+    'traffic.json: [0].peers: h1 and h3 are not peers in the topology (its peers list)',
+  ],
+  [
+    'a link between a host and itself',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([{ kind: 'link-down', at: 1000, peers: ['h1', 'h1'] }]),
+      ),
+    'traffic.json: [0].peers: a host has no connection to itself',
+  ],
+  [
+    'a link going down twice',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([
+          { kind: 'link-down', at: 1000, peers: ['h1', 'h2'] },
+          { kind: 'link-down', at: 2000, peers: ['h2', 'h1'] },
+        ]),
+      ),
+    'traffic.json: [1].peers: the link between h2 and h1 is already down (at [0])',
+  ],
+  [
+    'a link coming up that is not down',
+    () =>
+      check('--topology', topo(), '--traffic', traffic([{ kind: 'link-up', at: 1000, peers: ['h1', 'h2'] }])),
+    'traffic.json: [0].peers: the link between h1 and h2 is up: only a link that is down can come up',
   ],
   [
     'an event naming an unknown container and host',

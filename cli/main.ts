@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_CONVERGE_HOSTS, MAX_CONVERGE_HOSTS } from '../converge/measure.ts';
 import { describeFsError, FileError } from '../formats/load.ts';
 import { DEFAULT_RUNS, DEFAULT_SEED } from '../properties/matrix.ts';
 import { DEFAULT_MUTANT_RUNS } from '../properties/mutation.ts';
@@ -173,6 +174,24 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
         setCode(await runScaleCommand(opts, out));
       },
     );
+
+  p.command('converge')
+    .description(
+      'how long each configuration takes to reach a container again after a move, an IP reuse, a peer leaving or joining, a link flap',
+    )
+    .option('--config <ids>', 'configuration ids, comma-separated, or "default" (the default) or "all"')
+    .option(
+      '--hosts <list>',
+      `network sizes, e.g. 2,4,8 (default ${DEFAULT_CONVERGE_HOSTS.join(',')}, at most ${MAX_CONVERGE_HOSTS})`,
+    )
+    .option('--out <dir>', 'also write the CSV and charts there, and the page <dir>.md')
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--json', 'print { "rows": [...] } and nothing else on stdout')
+    .action(async (opts) => {
+      // Loaded on use: the charting library is large and no other command needs it.
+      const { runConvergeCommand } = await import('./converge.ts');
+      setCode(await runConvergeCommand(opts, io));
+    });
 
   p.command('docs')
     .description(

@@ -67,7 +67,16 @@ export async function runMatrixCommand(opts: MatrixCommandOptions, io: Io): Prom
   const workers = workersOption(opts.workers);
   const started = Date.now();
   const bar = progress(io, 'matrix', configs.length * worlds.length, runs);
-  const cells = await runMatrix({ configs, worlds, runs, seed, workers, onRun: bar.onRun });
+  // The table shows only the counterexamples of cells not as expected; --json shows every one, shrunk.
+  const cells = await runMatrix({
+    configs,
+    worlds,
+    runs,
+    seed,
+    workers,
+    onRun: bar.onRun,
+    shrinkExpected: opts.json === true,
+  });
   bar.end();
   if (opts.json) io.out(`${JSON.stringify({ cells }, null, 2)}\n`);
   else io.out(`${verdictTable(cells)}\n${matrixSummary(cells, runs, seed, Date.now() - started)}`);

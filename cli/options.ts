@@ -84,3 +84,16 @@ export function checkSize(file: string, t: Topology, large: boolean): void {
       `${containers} containers, where one case can take minutes; pass --large to run it anyway`,
   );
 }
+
+/** A `--hosts` list of network sizes, from 2 to `max`: sorted, each once. */
+export function hostsOption(text: string, max: number): number[] {
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new UsageError(`--hosts: empty item in "${text}"`);
+  const sizes = items.map((s) => {
+    const n = Number(s);
+    if (!/^\d+$/.test(s) || n < 2 || n > max)
+      throw new UsageError(`--hosts: "${s}" is not a whole number of hosts from 2 to ${max}`);
+    return n;
+  });
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}

@@ -21,7 +21,7 @@ import { CHARTS, renderChart, renderCsv, renderScalePage } from '../scale/render
 import { runPool } from '../workers/pool.ts';
 import { UsageError } from './errors.ts';
 import { checkOutDir, checkOutFile, writeFileAtomic } from './files.ts';
-import { selectConfigs, workersOption } from './options.ts';
+import { hostsOption, selectConfigs, workersOption } from './options.ts';
 import { plural } from './progress.ts';
 
 /** A scratch folder: docs/scale is written only when asked (`npm run docs:scale`). */
@@ -38,16 +38,9 @@ export interface ScaleOptions {
   quiet?: boolean;
 }
 
+/** `--hosts` of scale: 2 to `MAX_HOSTS`. */
 export function parseHosts(text: string): number[] {
-  const items = text.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) throw new UsageError(`--hosts: empty item in "${text}"`);
-  const sizes = items.map((s) => {
-    const n = Number(s);
-    if (!/^\d+$/.test(s) || n < 2 || n > MAX_HOSTS)
-      throw new UsageError(`--hosts: "${s}" is not a whole number of hosts from 2 to ${MAX_HOSTS}`);
-    return n;
-  });
-  return [...new Set(sizes)].sort((a, b) => a - b);
+  return hostsOption(text, MAX_HOSTS);
 }
 
 export function parseContainers(text: string | undefined): number {

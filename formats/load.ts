@@ -73,6 +73,10 @@ const ITEM_DEFINITION: Record<string, string> = {
   start: 'StartItem',
   stop: 'StopItem',
   move: 'MoveItem',
+  'peer-leave': 'PeerItem',
+  'peer-join': 'PeerItem',
+  'link-down': 'LinkItem',
+  'link-up': 'LinkItem',
 };
 
 /** Where the schema says "one of the item shapes" (`#/anyOf` as the items' reference resolves). */

@@ -10,7 +10,6 @@
  */
 import type { Ip, Mac } from './addresses.ts';
 import { describe, type Frame } from './packets.ts';
-import type { MeshRoutes } from './routing.ts';
 
 /** Tunnel metadata of a packet that arrived on the vxlan vport (outer source, VNI). */
 export interface Tunnel {
@@ -92,14 +91,8 @@ export interface Execute {
   actions: FlowAction[];
 }
 
-/** Mesh -> controller (upstream): the routes were recalculated; every fastdp flow is then flushed. */
-export interface RoutesUpdate {
-  kind: 'routes-update';
-  routes: MeshRoutes;
-}
-
 /** Datapath <-> controller messages. */
-export type ControlMessage = Upcall | FlowInstall | FlowDelete | FlowFlush | Execute | RoutesUpdate;
+export type ControlMessage = Upcall | FlowInstall | FlowDelete | FlowFlush | Execute;
 
 /** A packet's value for a match field, or undefined when the packet has no such field (an IPv4 packet
  *  has no ARP opcode; a packet that did not come from the vxlan vport has no tunnel source). */
@@ -237,7 +230,5 @@ export function describeControl(msg: ControlMessage): string {
       return 'flow-flush';
     case 'execute':
       return `execute in_port=${msg.inPort}${tun(msg.tunnel)} actions=${describeActions(msg.actions)} { ${describe(msg.frame)} }`;
-    case 'routes-update':
-      return `routes-update (${Object.keys(msg.routes.unicast).length} unicast routes)`;
   }
 }

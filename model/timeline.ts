@@ -1,6 +1,8 @@
 /**
  * A timeline: what happens to the network over virtual time. Pings (as traffic files have always held:
- * an item without `kind` is a ping), and containers that start, stop and move. Items are in time order;
+ * an item without `kind` is a ping), containers that start, stop and move, Weave peers that leave and
+ * join the mesh, and the connections between peers going down and up (`model/peering.ts`). Items are in
+ * time order;
  * ping `n` is the n-th ping of the timeline, and its echo request and reply carry that number.
  *
  * The containers of the topology start at time 0, before anything else at 0. A container is known by its
@@ -9,7 +11,7 @@
  * containers never hold the same IP or MAC at one moment.
  */
 import { type Cidr, type Ip, inSubnet, isCidr, isGroupMac, isIp, isMac, type Mac } from './addresses.ts';
-import type { ContainerSpec, Topology, TopologyIssue } from './topology.ts';
+import { type ContainerSpec, peerLinks, type Topology, type TopologyIssue } from './topology.ts';
 
 /** The latest virtual time a timeline item may have: one week (ms). Every ageing timer of the model is
  *  minutes at most, so a week leaves room for any pause that matters, and keeps the clock exact. */
@@ -80,10 +82,48 @@ export interface MoveItem {
   announce?: boolean;
 }
 
-export type TimelineItem = PingItem | StartItem | StopItem | MoveItem;
+/** A host's Weave router goes away (`peer-leave`: the process stops, its connections drop) or comes back
+ *  (`peer-join`: a fresh process, with none of the state it had). The host, its bridge and its containers
+ *  stay. */
+export interface PeerItem {
+  kind: 'peer-leave' | 'peer-join';
+  /**
+   * @TJS-type integer
+   * @minimum 0
+   * @maximum 604800000
+   */
+  at: number;
+  host: string;
+}
+
+/** The connection between two peers goes down (the underlay between their hosts loses everything) or comes
+ *  back up. */
+export interface LinkItem {
+  kind: 'link-down' | 'link-up';
+  /**
+   * @TJS-type integer
+   * @minimum 0
+   * @maximum 604800000
+   */
+  at: number;
+  /**
+   * The two hosts, peers in the topology.
+   * @minItems 2
+   * @maxItems 2
+   */
+  peers: [string, string];
+}
+
+export type ContainerItem = StartItem | StopItem | MoveItem;
+export type MeshItem = PeerItem | LinkItem;
+export type TimelineItem = PingItem | ContainerItem | MeshItem;
 export type Timeline = TimelineItem[];
 
 export const isPing = (i: TimelineItem): i is PingItem => i.kind === undefined || i.kind === 'ping';
+export const isMeshItem = (i: TimelineItem): i is MeshItem =>
+  i.kind === 'peer-leave' || i.kind === 'peer-join' || i.kind === 'link-down' || i.kind === 'link-up';
+export const isContainerItem = (i: TimelineItem): i is ContainerItem => !isPing(i) && !isMeshItem(i);
+export const isLinkItem = (i: TimelineItem): i is LinkItem => i.kind === 'link-down' || i.kind === 'link-up';
 
 /** The pings of a timeline, in order: ping n is `pings(t)[n - 1]`. */
 export function pings(timeline: Timeline): Ping[] {
@@ -118,7 +158,7 @@ export function changesOf(topology: Topology, timeline: Timeline): Change[] {
   }
   const last = new Map<string, Placement>(running);
   for (const item of timeline) {
-    if (isPing(item)) continue;
+    if (!isContainerItem(item)) continue;
     if (item.kind === 'start') {
       const placement: Placement = {
         name: item.container,
@@ -204,6 +244,7 @@ export function timelineIssues(timeline: Timeline, topology: Topology): Topology
   }
   const holder = (what: 'ip' | 'mac', value: string, except?: string) =>
     [...running.values()].find((r) => r.placement[what] === value && r.placement.name !== except);
+  const mesh = meshChecker(topology);
   let previous = 0;
   timeline.forEach((item, i) => {
     const p = `[${i}]`;
@@ -220,6 +261,10 @@ export function timelineIssues(timeline: Timeline, topology: Topology): Topology
     if (isPing(item)) {
       if (!known.has(item.from)) issue('from', `unknown container ${JSON.stringify(item.from)}`);
       if (!isIp(item.to)) issue('to', `not an IPv4 address: ${JSON.stringify(item.to)}`);
+      return;
+    }
+    if (isMeshItem(item)) {
+      mesh(item, p, issue);
       return;
     }
     const name = item.container;
@@ -281,4 +326,61 @@ export function timelineIssues(timeline: Timeline, topology: Topology): Topology
     }
   });
   return issues;
+}
+
+/** The key of the connection between two peers, whichever way it is named. */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+/** Checks peer and link items in order: the hosts exist, a peer leaves only while present and joins only
+ *  after leaving, a link is between two peers of the topology and goes down only while up (and up only
+ *  while down). */
+function meshChecker(topology: Topology) {
+  const hosts = new Set(topology.hosts.map((h) => h.name));
+  const links = new Set(peerLinks(topology).map(([a, b]) => pairKey(a, b)));
+  const left = new Map<string, string>();
+  const down = new Map<string, string>();
+  return (item: MeshItem, path: string, issue: (field: string, message: string) => void) => {
+    if (!isLinkItem(item)) {
+      if (!hosts.has(item.host)) return issue('host', `unknown host ${JSON.stringify(item.host)}`);
+      const since = left.get(item.host);
+      if (item.kind === 'peer-leave') {
+        if (since !== undefined) return issue('host', `${item.host} has already left (at ${since})`);
+        left.set(item.host, path);
+      } else {
+        if (since === undefined)
+          return issue('host', `${item.host} is in the mesh: only a peer that left can join`);
+        left.delete(item.host);
+      }
+      return;
+    }
+    const pair = item.peers;
+    if (!Array.isArray(pair) || pair.length !== 2) return issue('peers', 'not a pair of hosts');
+    let known = true;
+    pair.forEach((h, end) => {
+      if (!hosts.has(h)) {
+        issue(`peers[${end}]`, `unknown host ${JSON.stringify(h)}`);
+        known = false;
+      }
+    });
+    if (!known) return;
+    if (pair[0] === pair[1]) return issue('peers', 'a host has no connection to itself');
+    const key = pairKey(pair[0], pair[1]);
+    if (!links.has(key))
+      return issue('peers', `${pair[0]} and ${pair[1]} are not peers in the topology (its peers list)`);
+    const since = down.get(key);
+    if (item.kind === 'link-down') {
+      if (since !== undefined)
+        return issue('peers', `the link between ${pair[0]} and ${pair[1]} is already down (at ${since})`);
+      down.set(key, path);
+    } else {
+      if (since === undefined)
+        return issue(
+          'peers',
+          `the link between ${pair[0]} and ${pair[1]} is up: only a link that is down can come up`,
+        );
+      down.delete(key);
+    }
+  };
 }

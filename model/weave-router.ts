@@ -14,7 +14,7 @@
  */
 import type { Mac } from './addresses.ts';
 import { type MacCacheEvent, type MacEntry, macCacheMachine } from './entries/mac-cache.ts';
-import { type MacTable, macGet, macSet } from './mac-table.ts';
+import { type MacTable, macDelete, macEntries, macGet, macSet } from './mac-table.ts';
 import { stepChild } from './machine/child.ts';
 import type { Frame } from './packets.ts';
 import type { MeshRoutes } from './routing.ts';
@@ -172,4 +172,19 @@ export function handleForwardedPacket(view: RouterView, fwd: ForwardedFrame): Ro
   // :162-179: unless dst is known local, go on along srcPeer's broadcast tree.
   if (macPeer(l.macs, frame.dst, view.now, view.maxAgeMs) === self) return { ...base, relay: [] };
   return { ...base, relay: broadcastRelays(routes, srcPeer) };
+}
+
+/** The peers' garbage collection (`Peers.OnGC(... Macs.Delete(peer))`, `router/network_router.go:75`;
+ *  `MacCache.Delete`, `router/mac_cache.go:88-99`): once the mesh no longer reaches a peer, every MAC the
+ *  cache placed at it is forgotten. */
+export function forgetUnreachable(
+  macs: MacCache,
+  reachable: readonly string[],
+): { macs: MacCache; forgotten: Mac[] } {
+  const forgotten = macEntries(macs)
+    .filter(([, e]) => !reachable.includes(e.peer))
+    .map(([mac]) => mac);
+  let out = macs;
+  for (const mac of forgotten) out = macDelete(out, mac);
+  return { macs: out, forgotten };
 }

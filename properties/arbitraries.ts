@@ -57,6 +57,9 @@ interface RawTopology {
   tree: number[];
   extra: [number, number][];
   fullMesh: boolean;
+  /** A partial mesh that is one ring, h1-h2-…-hn-h1 (the dynamic world's only): a cycle without a chord,
+   *  where a link going down leaves a long way round, and views that differ can send a frame back. */
+  ring?: boolean;
 }
 
 /** Most containers share the first subnet, so that most pings have a target the delivery property
@@ -107,21 +110,26 @@ export function buildTopology(raw: RawTopology): Topology {
       pairs.add(`${x},${y}`);
       peers.push([`h${x + 1}`, `h${y + 1}`]);
     };
-    for (let i = 1; i < n; i++) link(i, (raw.tree[i - 1] ?? 0) % i);
-    for (const [a, b] of raw.extra) link(a % n, b % n);
+    if (raw.ring && n > 3) for (let i = 0; i < n; i++) link(i, (i + 1) % n);
+    else {
+      for (let i = 1; i < n; i++) link(i, (raw.tree[i - 1] ?? 0) % i);
+      for (const [a, b] of raw.extra) link(a % n, b % n);
+    }
     topology.peers = peers;
   }
   return topology;
 }
 
-/** Raw topologies; `partialMesh` allows connected partial meshes (upstream configurations only). */
-export function rawTopology(partialMesh: boolean): fc.Arbitrary<RawTopology> {
-  return fc.record({
+/** Raw topologies; `partialMesh` allows connected partial meshes (upstream configurations only), `rings`
+ *  rings among them (the dynamic world, where links go down). */
+export function rawTopology(partialMesh: boolean, rings = false): fc.Arbitrary<RawTopology> {
+  const common = {
     hosts: fc.array(rawHost, { minLength: 1, maxLength: MAX_HOSTS, size: 'max' }),
     tree: fc.array(fc.nat(MAX_HOSTS), { minLength: MAX_HOSTS - 1, maxLength: MAX_HOSTS - 1 }),
     extra: fc.array(fc.tuple(fc.nat(MAX_HOSTS - 1), fc.nat(MAX_HOSTS - 1)), { maxLength: 4 }),
     fullMesh: partialMesh ? fc.boolean() : fc.constant(true),
-  });
+  };
+  return rings && partialMesh ? fc.record({ ...common, ring: fc.boolean() }) : fc.record(common);
 }
 
 export function topologyArbitrary(partialMesh: boolean): fc.Arbitrary<Topology> {
@@ -231,7 +239,7 @@ export function allowsPartialMesh(config: Config): boolean {
 export function caseArbitrary(config: Config, options: CaseOptions = {}): fc.Arbitrary<Case> {
   const mutants = options.mutants ?? [];
   const common = {
-    topology: rawTopology(allowsPartialMesh(config)),
+    topology: rawTopology(allowsPartialMesh(config), options.world === 'dynamic'),
     pings: fc.array(rawPing, { minLength: 1, maxLength: options.maxPings ?? MAX_PINGS, size: 'max' }),
     choices: fc.array(fc.nat(15), { maxLength: options.maxChoices ?? MAX_CHOICES, size: 'max' }),
   };

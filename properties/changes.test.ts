@@ -61,6 +61,25 @@ describe('the generator of a world that changes', () => {
     expect(healSweeps).toBeGreaterThan(20);
   });
 
+  it('makes every kind of change, peers and links included, and hides IP reuse behind outages', () => {
+    const kinds = new Map<string, number>();
+    let hidden = 0;
+    for (const raw of generated) {
+      const topology = buildTopology(raw.topology);
+      const { items } = buildChanges(topology, raw.changes);
+      for (const i of items) if (!isPing(i)) kinds.set(i.kind!, (kinds.get(i.kind!) ?? 0) + 1);
+      // An outage, then within it a stop and a start with the stopped container's IP and another MAC.
+      items.forEach((down, k) => {
+        if (down.kind !== 'link-down' && down.kind !== 'peer-leave') return;
+        const [stop, start] = [items[k + 1], items[k + 2]];
+        if (stop?.kind === 'stop' && start?.kind === 'start' && start.at === down.at + 20) hidden++;
+      });
+    }
+    for (const kind of ['start', 'stop', 'move', 'peer-leave', 'peer-join', 'link-down', 'link-up'])
+      expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(20);
+    expect(hidden).toBeGreaterThan(20);
+  });
+
   it('chases a move with a ping from another host before the gossip arrives there', () => {
     const raw: RawChanges = {
       changes: [{ gap: 0, change: { kind: 'move', who: 0, host: 0 }, warm: null, chase: 0 }],

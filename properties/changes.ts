@@ -1,7 +1,8 @@
 /**
  * fast-check arbitraries for a world that changes (docs/dynamics.md): the static world's topology and
  * pings (`arbitraries.ts`), and on top of them containers that move to another host, restart, stop, start
- * anew, or give their IP to a new container with another MAC. Like the static generators, each is built
+ * anew, or give their IP to a new container with another MAC, Weave peers that leave the mesh and join it
+ * again, and links between peers that go down and come back. Like the static generators, each is built
  * from plain indices, so that it shrinks to fewer and simpler changes, and every timeline it builds is
  * valid (`timelineIssues`): indices are taken modulo the containers running at the time, and a change that
  * cannot happen (a move with one host) is left out.
@@ -13,10 +14,17 @@
  */
 import fc from 'fast-check';
 import { broadcastOf, type Ip, inSubnet, intToIp, ipToInt, type Mac, networkOf } from '../model/addresses.ts';
-import { changesOf, type Placement, type Timeline, type TimelineItem } from '../model/timeline.ts';
-import type { Topology } from '../model/topology.ts';
+import {
+  changesOf,
+  isPing,
+  type Placement,
+  pairKey,
+  type Timeline,
+  type TimelineItem,
+} from '../model/timeline.ts';
+import { peerLinks, type Topology } from '../model/topology.ts';
 import { peersOf } from './peers.ts';
-import { HEAL_MS, SETTLE_MS } from './settle.ts';
+import { HEAL_MS, RETRY_BUDGET_MS, SETTLE_MS } from './settle.ts';
 
 export const MAX_CHANGES = 5;
 
@@ -35,6 +43,13 @@ export const SWEEP_PAUSES_MS = [0, 310_000, 700_000] as const;
 const WARM_BEFORE_MS = 500;
 /** How long after a change a chasing ping goes: before the other hosts hear of it (`GOSSIP_DELAY_MS`). */
 export const CHASE_AFTER_MS = 500;
+/** How long the outage that hides an IP reuse lasts: past the new owner's announcement. */
+const HIDDEN_OUTAGE_MS = 2_000;
+/** When a peer asks again for an IP whose owner stopped in an outage: its entry has gone STALE (past the
+ *  5 s REACHABLE time, however its resolution went), so the ask ends in a probe within the outage. */
+const STALE_ASK_MS = 7_000;
+/** How long into a long outage (a link down, a peer away) its pings go: once the mesh has settled. */
+const OUTAGE_PING_MS = SETTLE_MS + 1_000;
 /** The first change happens after the containers' start-up (their announcements at time 0). */
 const FIRST_CHANGE_MS = 1_000;
 
@@ -47,7 +62,17 @@ export type RawChange =
   | { kind: 'replace'; who: number; host: number; down: number }
   | { kind: 'stop'; who: number }
   /** A new container starts on a host, with a new IP in one of the topology's subnets. */
-  | { kind: 'start'; host: number; subnet: number };
+  | { kind: 'start'; host: number; subnet: number }
+  /** A host's Weave router stops (its peer leaves the mesh) and a fresh one starts later. */
+  | { kind: 'peer-restart'; host: number; down: number }
+  /** A link between two peers goes down and comes back later. */
+  | { kind: 'link-flap'; link: number; down: number }
+  /** A peer on another host talks to a container; then, while the way between them is broken (the link
+   *  down, or the peer's router away), the container stops and (`reuse`) a new one takes its IP with
+   *  another MAC: the new owner's gratuitous ARP cannot reach the peer that cached the old MAC. Without
+   *  reuse the peer asks for the IP again while the outage lasts, once its entry has gone stale: what its
+   *  host answers then, with its router away, is what it knew before. */
+  | { kind: 'hidden-reuse'; who: number; peer: number; outage: 'link' | 'peer'; reuse: boolean };
 
 export interface RawChanges {
   /** Each change, after a pause; `warm` picks a peer that talks to the changing container just before
@@ -87,6 +112,36 @@ const rawChange: fc.Arbitrary<RawChange> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('start' as const), host: fc.nat(7), subnet: fc.nat(2) }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('peer-restart' as const),
+      host: fc.nat(7),
+      down: fc.nat(DOWN_MS.length - 1),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('hidden-reuse' as const),
+      who: fc.nat(31),
+      peer: fc.nat(31),
+      // A link down hides an announcement from every data plane; a router away only from upstream's.
+      outage: fc.oneof(
+        { weight: 3, arbitrary: fc.constant('link' as const) },
+        { weight: 1, arbitrary: fc.constant('peer' as const) },
+      ),
+      reuse: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('link-flap' as const),
+      link: fc.nat(15),
+      down: fc.nat(DOWN_MS.length - 1),
+    }),
+  },
 );
 
 export const rawChanges: fc.Arbitrary<RawChanges> = fc.record({
@@ -103,7 +158,11 @@ export const rawChanges: fc.Arbitrary<RawChanges> = fc.record({
       size: 'max',
     },
   ),
-  sweepPause: fc.nat(SWEEP_PAUSES_MS.length - 1),
+  // The pause past HEAL_MS half the time: what no-black-hole judges.
+  sweepPause: fc.oneof(
+    { weight: 1, arbitrary: fc.nat(SWEEP_PAUSES_MS.length - 2) },
+    { weight: 1, arbitrary: fc.constant(SWEEP_PAUSES_MS.length - 1) },
+  ),
   sweepPeers: fc.array(fc.nat(31), { minLength: MAX_CHANGES + 1, maxLength: MAX_CHANGES + 1 }),
 });
 
@@ -168,9 +227,118 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
     chases.push({ at: at + CHASE_AFTER_MS, from: peer, to: target.ip });
     cached(target.ip, peer);
   };
+  const links = peerLinks(topology);
+  /** When each peer's or link's outage ends (`peer-join`, `link-up`), and those items. */
+  const outageUntil = new Map<string, number>();
+  const ends: TimelineItem[] = [];
+  /** The first running container on `host` (in `subnet`, if given), if any. */
+  const on = (host: string, subnet?: string) =>
+    [...running.values()].find((c) => c.host === host && (subnet === undefined || c.subnet === subnet));
   for (const { gap, change, warm, chase } of raw.changes) {
     const before = at;
     at += CHANGE_GAPS_MS[gap] ?? 0;
+    if (change.kind === 'peer-restart' || change.kind === 'link-flap') {
+      if (hosts.length < 2) continue;
+      const down = DOWN_MS[change.down] ?? 0;
+      const key =
+        change.kind === 'link-flap'
+          ? `link ${change.link % links.length}`
+          : `peer ${hosts[change.host % hosts.length]}`;
+      // One outage of a peer or a link at a time; others, and container changes, may overlap it.
+      if (at <= (outageUntil.get(key) ?? Number.NEGATIVE_INFINITY)) continue;
+      outageUntil.set(key, at + down);
+      // The hosts on either side: the link's two ends, or the peer and every other host.
+      let sides: [string, string[]];
+      let events: TimelineItem[];
+      if (change.kind === 'link-flap') {
+        const [a, b] = links[change.link % links.length]!;
+        events = [
+          { kind: 'link-down', at, peers: [a, b] },
+          { kind: 'link-up', at: at + down, peers: [a, b] },
+        ];
+        sides = [a, [b]];
+      } else {
+        const host = hosts[change.host % hosts.length]!;
+        events = [
+          { kind: 'peer-leave', at, host },
+          { kind: 'peer-join', at: at + down, host },
+        ];
+        sides = [host, hosts.filter((h) => h !== host)];
+      }
+      // Containers on either side talk: just before (`warm`: caches filled across the link), just after, both
+      // ways (`chase`: while the peers' views differ), and, when the outage is long, both ways once the
+      // mesh has settled and the link is still down (what a network without relays cannot carry).
+      const here = on(sides[0]);
+      const there = sides[1].map((h) => on(h, here?.subnet)).filter((c) => c !== undefined);
+      const across = (k: number, t: number, list: TimelineItem[]) => {
+        if (!here || there.length === 0) return;
+        const peer = there[k % there.length]!;
+        list.push({ at: t, from: peer.name, to: here.ip }, { at: t, from: here.name, to: peer.ip });
+      };
+      if (warm !== null && at - WARM_BEFORE_MS >= before) across(warm, at - WARM_BEFORE_MS, items);
+      if (chase !== null) across(chase, at + CHASE_AFTER_MS, chases);
+      if (warm !== null && down >= OUTAGE_PING_MS + 2 * RETRY_BUDGET_MS)
+        across(warm, at + OUTAGE_PING_MS, chases);
+      // The outage begins after the warm-up pings, and ends while later changes go on.
+      items.push(events[0]!);
+      ends.push(events[1]!);
+      for (const c of [here, ...there]) if (c) changed.push(c.name);
+      continue;
+    }
+    if (change.kind === 'hidden-reuse') {
+      const who = pick(change.who);
+      if (!who || tooSoon(who.name)) continue;
+      const cachers = peersOf([...running.values()], who, true);
+      if (cachers.length === 0) continue;
+      const cacher = cachers[change.peer % cachers.length]!;
+      const linked = links.some(([a, b]) => pairKey(a, b) === pairKey(who.host, cacher.host));
+      // Without reuse, what is asked of is the peer's host while its router is away.
+      const outage = change.reuse && change.outage === 'link' && linked ? 'link' : 'peer';
+      const key =
+        outage === 'link'
+          ? `link ${links.findIndex(([a, b]) => pairKey(a, b) === pairKey(who.host, cacher.host))}`
+          : `peer ${cacher.host}`;
+      if (at <= (outageUntil.get(key) ?? Number.NEGATIVE_INFINITY)) continue;
+      at = Math.max(at, before + WARM_BEFORE_MS);
+      items.push({ at: at - WARM_BEFORE_MS, from: cacher.name, to: who.ip });
+      cached(who.ip, cacher.name);
+      const lasts = change.reuse ? HIDDEN_OUTAGE_MS : STALE_ASK_MS + 2 * RETRY_BUDGET_MS;
+      const [down, up]: TimelineItem[] =
+        outage === 'link'
+          ? [
+              { kind: 'link-down', at, peers: [who.host, cacher.host] },
+              { kind: 'link-up', at: at + lasts, peers: [who.host, cacher.host] },
+            ]
+          : [
+              { kind: 'peer-leave', at, host: cacher.host },
+              { kind: 'peer-join', at: at + lasts, host: cacher.host },
+            ];
+      outageUntil.set(key, at + lasts);
+      items.push(down!, { kind: 'stop', at: at + 10, container: who.name });
+      ends.push(up!);
+      running.delete(who.name);
+      if (!change.reuse) {
+        chases.push({ at: at + STALE_ASK_MS, from: cacher.name, to: who.ip });
+        at += 10;
+        continue;
+      }
+      const name = fresh.name();
+      const p = { ...who, name, mac: fresh.mac() };
+      items.push({
+        kind: 'start',
+        at: at + 20,
+        container: name,
+        host: p.host,
+        ip: p.ip,
+        mac: p.mac,
+        subnet: p.subnet,
+      });
+      running.set(name, p);
+      at += 20;
+      changedAt.set(name, at);
+      changed.push(name);
+      continue;
+    }
     if (change.kind === 'start') {
       const subnet = subnets[change.subnet % subnets.length]!;
       const ip = fresh.ip(subnet);
@@ -230,7 +398,12 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
     changed.push(who.name);
   }
   // At the same time, the change goes first.
-  return { items: merge(items, chases), changed: [...new Set(changed)], cachedBy };
+  const inOrder = (list: TimelineItem[]) => [...list].sort((x, y) => x.at - y.at);
+  return {
+    items: merge(merge(items, inOrder(ends)), inOrder(chases)),
+    changed: [...new Set(changed)],
+    cachedBy,
+  };
 }
 
 /** Pings from a peer to each changed container that runs at the end, and back: after the last change,
@@ -246,7 +419,8 @@ export function buildSweep(
   raw: RawChanges,
 ): Timeline {
   const changes = changesOf(topology, timeline);
-  const last = changes.length > 0 ? changes[changes.length - 1]!.at : 0;
+  // The last change of a container, a peer or a link.
+  const last = Math.max(0, ...timeline.filter((i) => !isPing(i)).map((i) => i.at));
   const running = new Map<string, Placement>();
   for (const ch of changes)
     if (ch.kind === 'start') running.set(ch.placement.name, ch.placement);

@@ -6,9 +6,10 @@ import type { Ip, Mac } from '../model/addresses.ts';
 import type { Message } from '../model/messages.ts';
 import type { Endpoint, TraceOutput, TraceStep } from '../model/network/trace.ts';
 import { componentId } from '../model/network/wiring.ts';
+import { type MeshChange, meshAt, meshChangesOf, reachableFrom } from '../model/peering.ts';
 import { type Change, changesOf, type Placement } from '../model/timeline.ts';
 import type { CaseRun } from './case.ts';
-import { type Parties, settled } from './settle.ts';
+import { HEAL_MS, healed, meshQuiet, type Parties, RETRY_BUDGET_MS, SETTLE_MS, settled } from './settle.ts';
 
 /** The owner of an overlay IP: a container, or a host kernel (an exposed host IP, behind ethbr). */
 export interface Owner {
@@ -37,8 +38,15 @@ export interface Facts {
   containers: Map<string, { name: string }>;
   /** The timeline's changes beyond the topology's own starts, in order; none in a static world. */
   changes: Change[];
-  /** Whether a promise at `at` about `parties` is owed (`settle.ts`). */
+  /** The timeline's peer and link changes, in order; none in a static world. */
+  meshChanges: MeshChange[];
+  /** Whether a promise at `at` about `parties` is owed (`settle.ts`): its parties have been quiet for
+   *  `SETTLE_MS`; if they are on several hosts, so has the mesh, and their hosts reach each other; and the
+   *  run went on long enough to judge it (a run cut short by its step bound, a storm, judges nothing after
+   *  it stopped). */
   settled(at: number, parties: Parties): boolean;
+  /** The same after `HEAL_MS` of quiet everywhere (`healed` in `settle.ts`). */
+  healed(at: number, parties: Parties): boolean;
   /** Copy id to the message it carried. */
   packets: Message[];
   /** Family root to its copies, in order. */
@@ -122,6 +130,33 @@ export function factsOf(r: CaseRun): Facts {
     else families.set(c.root, [c.copy]);
   }
   const changes = all.filter((c) => !(c.kind === 'start' && c.initial));
+  const meshChanges = meshChangesOf(traffic);
+  /** The hosts a promise at `t` spans: where its containers run and where its IPs' owners are. */
+  const hostsOf = (t: number, parties: Parties): Set<string> => {
+    const hosts = new Set<string>();
+    for (const name of parties.containers ?? []) {
+      const p = at(byName.get(name), t);
+      if (p) hosts.add(p.host);
+    }
+    for (const ip of parties.ips ?? []) {
+      const o = ownerAt(ip, t);
+      if (o) hosts.add(o.host);
+    }
+    return hosts;
+  };
+  /** Whether the hosts reach each other over the peer graph as it is at `t`. */
+  const joined = (t: number, hosts: Set<string>): boolean => {
+    const [first] = hosts;
+    if (first === undefined) return true;
+    const reached = reachableFrom(meshAt(topology, meshChanges, t), first);
+    return [...hosts].every((h) => reached.includes(h));
+  };
+  const overMesh = (t: number, parties: Parties, quietMs: number): boolean => {
+    const hosts = hostsOf(t, parties);
+    return hosts.size <= 1 || (meshQuiet(meshChanges, t, quietMs) && joined(t, hosts));
+  };
+  /** A run cut short by its step bound judges no promise whose time runs past where it stopped. */
+  const judged = (t: number) => !r.run.truncated || t + 2 * RETRY_BUDGET_MS < r.run.end;
   const facts: Facts = {
     ownerAt,
     everOwned: (ip, t) => byIp.get(ip)?.some((span) => span.from <= t) ?? false,
@@ -129,7 +164,9 @@ export function factsOf(r: CaseRun): Facts {
     whereAt: (name, t) => at(byName.get(name), t),
     containers,
     changes,
-    settled: (t, parties) => settled(changes, t, parties),
+    meshChanges,
+    settled: (t, parties) => judged(t) && settled(changes, t, parties) && overMesh(t, parties, SETTLE_MS),
+    healed: (t, parties) => judged(t) && healed(changes, t) && overMesh(t, parties, HEAL_MS),
     packets,
     families,
     kernels,

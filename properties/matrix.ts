@@ -47,6 +47,8 @@ export interface ConfigJob {
   stopWhenFailed?: string[];
   /** Cases one shrink may simulate (default `SHRINK_BUDGET`). */
   shrinkBudget?: number;
+  /** Properties whose counterexample is kept as found, not shrunk: nobody will read it. */
+  keepAsFound?: string[];
 }
 
 /** The model threw on a generated case: a bug in the model, reported with the case that shows it. */
@@ -101,7 +103,8 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
     const fail = firstFail.get(p.name);
     if (!fail) return { property: p.name, observed: 'holds', runs: index, counterexample: null };
     const budget = job.shrinkBudget ?? SHRINK_BUDGET;
-    const found = job.shrink ? shrink(arb, seed, job.runs, fail.index, p.name, budget) : null;
+    const shrinkIt = job.shrink && !job.keepAsFound?.includes(p.name);
+    const found = shrinkIt ? shrink(arb, seed, job.runs, fail.index, p.name, budget) : null;
     const r = runCase(found?.case ?? fail.case);
     const v = checkRun(r, p);
     if (v.holds) throw new Error(`${job.config} ${p.name}: the counterexample does not replay`);

@@ -9,12 +9,12 @@ import type { CaseRun } from './case.ts';
 import { pingOutcomes } from './delivery.ts';
 import { factsOf } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
-import { HEAL_MS, healed } from './settle.ts';
+import { HEAL_MS } from './settle.ts';
 
 function check(r: CaseRun): Violation | null {
-  const { changes } = factsOf(r);
+  const facts = factsOf(r);
   for (const o of pingOutcomes(r)) {
-    if (!healed(changes, o.at)) continue;
+    if (!facts.healed(o.at, o.parties)) continue;
     if (o.requests.length === 0) return violation(`${o.what}: the echo request never arrived`, o.steps);
     if (o.twoWay && o.replies.length === 0)
       return violation(`${o.what}: the echo reply never arrived`, [...o.steps, o.requests[0]!.step]);

@@ -9,9 +9,15 @@
  * budget). Changes long before `t` do not excuse anything: a network that is still wrong `SETTLE_MS` after
  * a move is the finding (docs/dynamics.md). In a static world nothing changes after time 0 (the
  * topology's own starts are not changes), so every promise is owed.
+ *
+ * The mesh (`model/peering.ts`) is one more party of every promise that spans hosts: while the peers' views
+ * of the peer graph may differ (a peer leaving or joining, a link going down or up, anywhere), routes and
+ * broadcast trees are in flux everywhere, so such a promise is owed only when the mesh too has been quiet
+ * for as long, and its hosts reach each other over the peer graph as it is (`Facts.settled`).
  */
 import { DEFAULT_NEIGH_PARAMS } from '../model/components/container.ts';
 import { GOSSIP_DELAY_MS } from '../model/network/schedule.ts';
+import type { MeshChange } from '../model/peering.ts';
 import type { Change } from '../model/timeline.ts';
 import { MAC_MAX_AGE_MS } from '../model/weave-router.ts';
 
@@ -56,4 +62,10 @@ export const HEAL_MS = MAC_MAX_AGE_MS + MAC_SWEEP_MS + SETTLE_MS;
  *  and its reply are owed. */
 export function healed(changes: readonly Change[], at: number): boolean {
   return !changes.some((c) => c.at > at - HEAL_MS && c.at <= at + 2 * RETRY_BUDGET_MS);
+}
+
+/** Whether the mesh has been quiet for `quietMs` before `at`, and stays so while a promise made then is
+ *  owed. */
+export function meshQuiet(changes: readonly MeshChange[], at: number, quietMs: number): boolean {
+  return !changes.some((c) => c.at > at - quietMs && c.at <= at + 2 * RETRY_BUDGET_MS);
 }

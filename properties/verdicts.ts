@@ -6,7 +6,7 @@ import { DEFAULT_CONFIGS } from '../model/config.ts';
 import { runPool } from '../workers/pool.ts';
 import { WORLDS, type World } from './arbitraries.ts';
 import { expectedVerdict } from './expectations.ts';
-import { PROPERTIES } from './index.ts';
+import { PROPERTIES, PROPERTY_NAMES } from './index.ts';
 import {
   type ConfigJob,
   type Counterexample,
@@ -38,6 +38,9 @@ export interface MatrixOptions {
   workers?: number;
   /** Cases one shrink may simulate (default `SHRINK_BUDGET`). */
   shrinkBudget?: number;
+  /** Shrink the counterexamples of cells expected to fail too (default). Off when only the cells not as
+   *  expected are shown (the verdict table): shrinking the rest is most of a world that changes' time. */
+  shrinkExpected?: boolean;
   onRun?: (job: number, done: number) => void;
 }
 
@@ -53,6 +56,9 @@ function jobsOf(options: MatrixOptions): (ConfigJob & { world: World })[] {
       seed: options.seed ?? DEFAULT_SEED,
       shrink: true,
       ...(options.shrinkBudget !== undefined && { shrinkBudget: options.shrinkBudget }),
+      ...(options.shrinkExpected === false && {
+        keepAsFound: PROPERTY_NAMES.filter((p) => expectedVerdict(config, p, world) === 'fails'),
+      }),
     })),
   );
 }

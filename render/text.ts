@@ -34,6 +34,15 @@ export function describeInput(i: TraceInput): string {
       return `${i.type} ${i.port}`;
     case 'directory':
       return `directory: ${i.ip} ${i.holds ? 'taken' : 'released'} by ${i.mac} on ${i.host} (change ${i.version})`;
+    case 'mesh':
+      return `mesh: the peer graph changed; reaches ${i.reachable.join(', ') || 'nobody'}`;
+    case 'peer.leave':
+      return 'peer leaves: the router stops';
+    case 'peer.join':
+      return `peer joins: a fresh router; reaches ${i.reachable.join(', ')}`;
+    case 'link.down':
+    case 'link.up':
+      return `${i.type === 'link.down' ? 'link down' : 'link up'}: ${i.a} - ${i.b}`;
   }
 }
 

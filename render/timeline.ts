@@ -1,10 +1,15 @@
-/** A timeline in words, one line an item: pings by number, and the containers that start, stop and move. */
-import { isPing, type Timeline } from '../model/timeline.ts';
+/** A timeline in words, one line an item: pings by number, the containers that start, stop and move, the
+ *  peers that leave and join, and the links that go down and up. */
+import { isLinkItem, isMeshItem, isPing, type Timeline } from '../model/timeline.ts';
 
 export function describeTimeline(timeline: Timeline): string[] {
   let ping = 0;
   return timeline.map((item) => {
     if (isPing(item)) return `ping ${++ping}: at ${item.at} ms, ${item.from} pings ${item.to}`;
+    if (isLinkItem(item))
+      return `at ${item.at} ms, the link ${item.peers.join(' - ')} goes ${item.kind === 'link-down' ? 'down' : 'up'}`;
+    if (isMeshItem(item))
+      return `at ${item.at} ms, the peer ${item.host} ${item.kind === 'peer-leave' ? 'leaves the mesh' : 'joins the mesh again'}`;
     const quiet = item.kind !== 'stop' && item.announce === false ? ', without a gratuitous ARP' : '';
     if (item.kind === 'start')
       return `at ${item.at} ms, ${item.container} starts on ${item.host} as ${item.ip} (${item.mac})${quiet}`;

@@ -8,7 +8,7 @@ import type { MachineState } from '../machine/plan.ts';
 import type { Message } from '../messages.ts';
 import { makeStepper } from '../network/step.ts';
 import { arpReply, arpRequest, type Frame, type VxlanPacket } from '../packets.ts';
-import { meshRoutes, peerGraph } from '../routing.ts';
+import { type MeshRoutes, meshRoutes, peerGraph } from '../routing.ts';
 import {
   type ControllerContext,
   type ControllerInput,
@@ -136,8 +136,9 @@ class Rig {
     );
   }
 
-  mesh(packet: ControlMessage, now = 0): Logged[] {
-    const r = this.ctl.step(this.c, { type: 'recv', port: 'mesh', packet, now });
+  /** The controller's view of the peer graph changes (`model/peering.ts`). */
+  mesh(routes: MeshRoutes, reachable: string[], now = 0): Logged[] {
+    const r = this.ctl.step(this.c, { type: 'mesh', routes, reachable, now });
     this.c = r.state;
     return this.pump(
       r.outputs.map((out): Logged => ({ who: 'controller', out })),
@@ -406,7 +407,7 @@ describe('controller, upstream fastdp', () => {
     const req = arpRequest(mac.A, ip.A, ip.D);
     rig.arrive('bridge', req);
     expect(rig.flows).toHaveLength(1);
-    const log = rig.mesh({ kind: 'routes-update', routes: meshRoutes(peerGraph(HOSTS, line), 'host1') });
+    const log = rig.mesh(meshRoutes(peerGraph(HOSTS, line), 'host1'), HOSTS);
     expect(netlink(log, 'flow-flush')).toHaveLength(1);
     expect(rig.flows).toEqual([]);
     expect(wire(rig.arrive('bridge', req, 10)).map((o) => vx(o).dst)).toEqual([ADDR.host2]);

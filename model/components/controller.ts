@@ -9,9 +9,17 @@
  * - H2, H3: standing flows only (`model/fdp/seed.ts`); an upcall has nothing to answer it.
  * - upstream: upstream fastdp, a learning switch with generic miss upcalls, the missed packet executed at
  *   once and per-flow tunnels (`model/fdp/upstream.ts`, on top of `model/weave-router.ts`). At start it
- *   deletes every flow, as upstream does (`router/fastdp.go:114-124`). A `routes-update` arriving on port
- *   `mesh` (the mesh's route recalculation) replaces its routes and flushes all flows
- *   (`Routes.OnChange(InvalidateRoutes)`, `router/network_router.go:70`).
+ *   deletes every flow, as upstream does (`router/fastdp.go:114-124`). When its view of the peer graph
+ *   changes (`model/peering.ts`) it takes the new routes and flushes all flows
+ *   (`Routes.OnChange(InvalidateRoutes)`, `router/network_router.go:70`; `InvalidateRoutes`,
+ *   `router/fastdp.go:323-328`), and forgets the MACs of peers it no longer reaches (`Peers.OnGC`,
+ *   `router/network_router.go:75`).
+ *
+ * Every controller is `running` until its peer leaves the mesh (`peer-leave`, the Weave router process
+ * stops): then `stopped`, and the datapath's upcalls are lost while the flows already installed stay in the
+ * kernel. A peer that joins again starts a fresh controller: it deletes every flow, as a starting upstream
+ * router does (`NewFastDatapath`, `router/fastdp.go:114-124`), forgets everything it knew, and installs its
+ * start-up flows again.
  */
 
 import { type AnyStateMachine, setup } from 'xstate';
@@ -31,8 +39,15 @@ import { flowIdentity, type Upcall } from '../flows.ts';
 import { emptyMacTable } from '../mac-table.ts';
 import { type Entry, stepChild } from '../machine/child.ts';
 import { type EffectFn, effect, on } from '../machine/effect.ts';
-import type { ComponentEvent, DirectoryEvent, Output, RecvEvent } from '../machine/io.ts';
-import { MAC_MAX_AGE_MS } from '../weave-router.ts';
+import type {
+  ComponentEvent,
+  DirectoryEvent,
+  MeshEvent,
+  Output,
+  PeerJoinEvent,
+  RecvEvent,
+} from '../machine/io.ts';
+import { forgetUnreachable, MAC_MAX_AGE_MS } from '../weave-router.ts';
 
 export type {
   ControllerContext,
@@ -81,8 +96,6 @@ const upcallOf = (e: Ev): Upcall | undefined =>
 /** The guards every controller shares: what arrived on which port. */
 const guards = {
   upcall: ({ event }: { event: Ev }) => upcallOf(event) !== undefined,
-  routesUpdate: ({ event }: { event: Ev }) =>
-    event.type === 'recv' && event.port === 'mesh' && event.packet.kind === 'routes-update',
 };
 
 /** The owner of `ip` as H1's target machine takes it: its MAC and host, if anyone holds the IP. */
@@ -97,15 +110,59 @@ const onRecv = (fn: EffectFn<Ctx, RecvEvent>) => effect<Ctx, Ev>(on<Ctx, Ev, 're
 const onDirectory = (fn: EffectFn<Ctx, DirectoryEvent>) =>
   effect<Ctx, Ev>(on<Ctx, Ev, 'directory'>('directory', fn));
 
-/** The answer to anything else: the datapath sends only upcalls, the mesh only route updates. */
+/** The answer to anything else: the datapath sends only upcalls. */
 const refuse = onRecv((_, e, out) => {
   const msg = e.packet;
   if (e.port === 'datapath')
     out.push(drop(`the controller takes only upcalls from the datapath, not ${msg.kind}`));
-  else if (e.port === 'mesh') out.push(drop(`not a routes update on mesh: ${msg.kind}`));
   else out.push(drop(`no such port: ${e.port}`));
   return undefined;
 });
+
+/** peer-leave: the router process stops; the flows it installed stay in the kernel. */
+const stop = effect<Ctx, Ev>((_, __, out) => {
+  out.push({ type: 'note', text: 'the controller stops: its peer leaves the mesh; installed flows stay' });
+  return undefined;
+});
+
+const notRunning = onRecv((_, e, out) => {
+  out.push(drop(`the controller is not running (its peer left the mesh): ${e.packet.kind} lost`));
+  return undefined;
+});
+
+/** peer-join: a fresh controller, knowing only what its peers tell it; it deletes every flow first. */
+const restart = effect<Ctx, Ev>(
+  on<Ctx, Ev, 'peer.join'>('peer.join', (_, e: PeerJoinEvent, out) => {
+    out.push({ type: 'note', text: `a fresh controller starts: its peer joins; delete all flows` }, flush());
+    return {
+      macs: emptyMacTable(),
+      sendToMac: emptyMacTable(),
+      h1Targets: {},
+      routes: e.routes,
+      directory: e.directory,
+    };
+  }),
+);
+
+/** The states every controller has: `running`, or `stopped` while its peer is out of the mesh; a join runs
+ *  `start` again, the start-up effect of the controller's kind. */
+function stoppedState<S extends 'installStanding' | 'deleteAllFlows'>(start: S) {
+  return {
+    on: {
+      recv: { actions: 'notRunning', description: 'nothing runs to take an upcall' },
+      'peer.join': {
+        target: 'running',
+        actions: ['restart', start],
+        description: 'peer-join: a fresh controller; flows deleted, start-up flows installed again',
+      },
+    },
+  } as const;
+}
+const PEER_LEAVES = {
+  target: 'stopped',
+  actions: 'stop',
+  description: 'peer-leave: the controller stops; the datapath keeps its flows',
+} as const;
 
 /** The seed's controllers install their standing flows at start. */
 const installStanding = effect<Ctx, Ev>((ctx, _, out) => {
@@ -119,7 +176,7 @@ const installStanding = effect<Ctx, Ev>((ctx, _, out) => {
 });
 
 const ignoreRoutes = effect<Ctx, Ev>((_, __, out) => {
-  out.push(drop("routes are not used by the seed's controller"));
+  out.push({ type: 'note', text: "the peer graph changed: the seed's controller sends straight to hosts" });
   return undefined;
 });
 
@@ -153,6 +210,9 @@ function seedController(hypothesis: 'h2' | 'h3') {
       installStanding,
       ignoreRoutes,
       refuse,
+      stop,
+      notRunning,
+      restart,
       reconcileFlows,
       noMissHandling: effect<Ctx, Ev>((_, __, out) => {
         out.push(drop(`${hypothesis}'s controller has no miss handling: the seed's datapath only floods`));
@@ -164,19 +224,27 @@ function seedController(hypothesis: 'h2' | 'h3') {
     description: `the seed's ${hypothesis.toUpperCase()} controller: standing flows only`,
     context: ({ input }) => context(input),
     entry: 'installStanding',
-    on: {
-      recv: [
-        { guard: 'upcall', actions: 'noMissHandling', description: 'an upcall: nothing handles it' },
-        { guard: 'routesUpdate', actions: 'ignoreRoutes', description: 'the seed sends straight to hosts' },
-        { actions: 'refuse' },
-      ],
-      // Only H2's flows answer from the directory (H3 has none per IP; the wiring tells H2 alone).
-      ...(hypothesis === 'h2' && {
-        directory: {
-          actions: 'reconcileFlows',
-          description: 'FD-X.2.2 H2: a container started or stopped; the responder and rewrite flows follow',
+    initial: 'running',
+    states: {
+      running: {
+        on: {
+          recv: [
+            { guard: 'upcall', actions: 'noMissHandling', description: 'an upcall: nothing handles it' },
+            { actions: 'refuse' },
+          ],
+          mesh: { actions: 'ignoreRoutes', description: 'the seed sends straight to hosts: routes unused' },
+          // Only H2's flows answer from the directory (H3 has none per IP; the wiring tells H2 alone).
+          ...(hypothesis === 'h2' && {
+            directory: {
+              actions: 'reconcileFlows',
+              description:
+                'FD-X.2.2 H2: a container started or stopped; the responder and rewrite flows follow',
+            },
+          }),
+          'peer.leave': PEER_LEAVES,
         },
-      }),
+      },
+      stopped: stoppedState('installStanding'),
     },
   });
 }
@@ -204,6 +272,9 @@ export function h1ControllerMachineWith(target: AnyStateMachine) {
       installStanding,
       ignoreRoutes,
       refuse,
+      stop,
+      notRunning,
+      restart,
       /** FD-X.2.2 H1, FD-X.3: a punted request, handled by its target IP's state. */
       arpUpcall: effect<Ctx, Ev>((ctx, e, out) => {
         const up = upcallOf(e);
@@ -243,17 +314,28 @@ export function h1ControllerMachineWith(target: AnyStateMachine) {
     description: "the seed's H1 controller: ARP requests punted to it, responder flows installed",
     context: ({ input }) => context(input),
     entry: 'installStanding',
-    on: {
-      recv: [
-        { guard: 'arpRequestUpcall', actions: 'arpUpcall', description: 'FD-X.2.2 H1: a punted ARP request' },
-        { guard: 'upcall', actions: 'otherUpcall', description: 'an upcall H1 has no flow for' },
-        { guard: 'routesUpdate', actions: 'ignoreRoutes', description: 'the seed sends straight to hosts' },
-        { actions: 'refuse' },
-      ],
-      directory: {
-        actions: 'retarget',
-        description: 'a container started or stopped: the flows H1 installed for its IP follow',
+    initial: 'running',
+    states: {
+      running: {
+        on: {
+          recv: [
+            {
+              guard: 'arpRequestUpcall',
+              actions: 'arpUpcall',
+              description: 'FD-X.2.2 H1: a punted ARP request',
+            },
+            { guard: 'upcall', actions: 'otherUpcall', description: 'an upcall H1 has no flow for' },
+            { actions: 'refuse' },
+          ],
+          mesh: { actions: 'ignoreRoutes', description: 'the seed sends straight to hosts: routes unused' },
+          directory: {
+            actions: 'retarget',
+            description: 'a container started or stopped: the flows H1 installed for its IP follow',
+          },
+          'peer.leave': PEER_LEAVES,
+        },
       },
+      stopped: stoppedState('installStanding'),
     },
   });
 }
@@ -266,6 +348,9 @@ export const upstreamControllerMachine = setup({
   guards,
   actions: {
     refuse,
+    stop,
+    notRunning,
+    restart,
     /** `router/fastdp.go:114-124`: every flow deleted at start; every miss will be upcalled. */
     deleteAllFlows: effect<Ctx, Ev>((_, __, out) => {
       out.push(
@@ -282,27 +367,46 @@ export const upstreamControllerMachine = setup({
       out.push(...r.outputs);
       return { macs: r.macs, sendToMac: r.sendToMac };
     }),
-    /** `Routes.OnChange(InvalidateRoutes)` (`router/network_router.go:70`). */
-    newRoutes: onRecv((_, e, out) => {
-      if (e.packet.kind !== 'routes-update') return undefined;
-      out.push({ type: 'note', text: 'routes recalculated: flush all flows (InvalidateRoutes)' }, flush());
-      return { routes: e.packet.routes };
-    }),
+    /** `Routes.OnChange(InvalidateRoutes)` (`router/network_router.go:70`, `router/fastdp.go:323-328`), and
+     *  `Peers.OnGC(Macs.Delete)` (`router/network_router.go:75`). */
+    newRoutes: effect<Ctx, Ev>(
+      on<Ctx, Ev, 'mesh'>('mesh', (ctx, e: MeshEvent, out) => {
+        const { macs, forgotten } = forgetUnreachable(ctx.macs, e.reachable);
+        const gone =
+          forgotten.length > 0 ? `; forget ${forgotten.join(', ')} (at peers no longer reached)` : '';
+        out.push(
+          { type: 'note', text: `routes recalculated: flush all flows (InvalidateRoutes)${gone}` },
+          flush(),
+        );
+        return { routes: e.routes, macs };
+      }),
+    ),
   },
 }).createMachine({
   id: 'controller-upstream',
   description: 'upstream fastdp: generic miss upcalls, the missed packet executed at once, per-flow tunnels',
   context: ({ input }) => context(input),
   entry: 'deleteAllFlows',
-  on: {
-    recv: [
-      { guard: 'upcall', actions: 'miss', description: 'FastDatapath.Miss: learn, decide, execute, install' },
-      {
-        guard: 'routesUpdate',
-        actions: 'newRoutes',
-        description: 'the mesh recalculated its routes: flush all flows (InvalidateRoutes)',
+  initial: 'running',
+  states: {
+    running: {
+      on: {
+        recv: [
+          {
+            guard: 'upcall',
+            actions: 'miss',
+            description: 'FastDatapath.Miss: learn, decide, execute, install',
+          },
+          { actions: 'refuse' },
+        ],
+        mesh: {
+          actions: 'newRoutes',
+          description:
+            'the peer graph changed: flush all flows (InvalidateRoutes), forget the MACs of peers gone',
+        },
+        'peer.leave': PEER_LEAVES,
       },
-      { actions: 'refuse' },
-    ],
+    },
+    stopped: stoppedState('deleteAllFlows'),
   },
 });

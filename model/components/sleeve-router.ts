@@ -10,17 +10,25 @@
  *
  * pcap captures inbound only (`router/pcap.go:49-58`), so the router never sees its own injections:
  * that is the simulator's wiring.
+ *
+ * Both are `running` until their peer leaves the mesh (`peer-leave`): then `stopped`, taking nothing,
+ * until a fresh router starts (`peer-join`) with an empty MAC cache, the routes of the peer graph as it
+ * is, and the directory its peers tell it. Upstream's router recomputes its routes whenever its view of the
+ * peer graph changes and forgets the MACs of peers it no longer reaches (`model/weave-router.ts`,
+ * `forgetUnreachable`); Sleeve caches nothing else that depends on routes (`SleeveOverlay.InvalidateRoutes`
+ * does nothing, `router/sleeve.go:127-129`).
  */
 import { setup } from 'xstate';
 import { type Ip, isGroupMac, type Mac } from '../addresses.ts';
 import { type Directory, updateDirectory } from '../directory.ts';
 import { emptyMacTable } from '../mac-table.ts';
 import { type EffectFn, effect, on } from '../machine/effect.ts';
-import type { ComponentEvent, Output, RecvEvent } from '../machine/io.ts';
+import type { ComponentEvent, MeshEvent, Output, PeerJoinEvent, RecvEvent } from '../machine/io.ts';
 import type { Message } from '../messages.ts';
 import { type Arp, arpReply, type Frame, isGratuitous, type SleeveDatagram } from '../packets.ts';
 import type { MeshRoutes } from '../routing.ts';
 import {
+  forgetUnreachable,
   handleCapturedPacket,
   handleForwardedPacket,
   MAC_MAX_AGE_MS,
@@ -149,7 +157,44 @@ const common = {
     out.push(drop(refusal(e.port, e.packet) ?? `nothing to do with ${e.packet.kind} on ${e.port}`));
     return undefined;
   }),
+  /** peer-leave: the process stops; what it knew goes with it. */
+  stop: effect<Ctx, Ev>((_, __, out) => {
+    out.push({ type: 'note', text: 'the router stops: its peer leaves the mesh' });
+    return { macs: emptyMacTable() };
+  }),
+  notRunning: packetEffect((_, e, out) => {
+    out.push(drop(`the router is not running (its peer left the mesh): ${e.packet.kind} on ${e.port} lost`));
+    return undefined;
+  }),
+  /** peer-join: a fresh router, told the peer graph and the directory by its peers. */
+  restart: effect<Ctx, Ev>(
+    on<Ctx, Ev, 'peer.join'>('peer.join', (_, e: PeerJoinEvent, out) => {
+      out.push({
+        type: 'note',
+        text: `a fresh router starts: its peer joins, reaching ${e.reachable.join(', ')}`,
+      });
+      return { macs: emptyMacTable(), routes: e.routes, directory: e.directory };
+    }),
+  ),
 };
+
+/** The states every router has: `running`, or `stopped` while its peer is out of the mesh. `running` takes
+ *  the router's own transitions and `peer.leave`. */
+const PEER_LEAVES = {
+  target: 'stopped',
+  actions: 'stop',
+  description: 'peer-leave: the router stops, losing its state',
+} as const;
+const STOPPED = {
+  on: {
+    recv: { actions: 'notRunning', description: 'nothing runs to take a frame or a datagram' },
+    'peer.join': {
+      target: 'running',
+      actions: 'restart',
+      description: 'peer-join: a fresh router, told the peer graph and the directory',
+    },
+  },
+} as const;
 
 function context(input: SleeveRouterInput): Ctx {
   return {
@@ -177,6 +222,13 @@ export const sleeveProxyArpMachine = setup({
   guards: common.guards,
   actions: {
     refuse: common.refuse,
+    stop: common.stop,
+    notRunning: common.notRunning,
+    restart: common.restart,
+    ignoreRoutes: effect<Ctx, Ev>((_, __, out) => {
+      out.push({ type: 'note', text: "the peer graph changed: the seed's router sends straight to hosts" });
+      return undefined;
+    }),
     answerArp: packetEffect((ctx, e, out) => {
       if (e.packet.kind === 'frame' && e.packet.payload.kind === 'arp')
         out.push(...proxyArp(ctx, e.packet.payload));
@@ -202,25 +254,33 @@ export const sleeveProxyArpMachine = setup({
   id: 'sleeve-proxy-arp',
   description: "the seed's Sleeve router: proxy ARP from a directory, unicast tunnelled to the owner's host",
   context: ({ input }) => context(input),
-  on: {
-    recv: [
-      {
-        guard: 'capturedArpRequest',
-        actions: 'answerArp',
-        description: 'SL-X.2.2.2: a captured ARP request',
+  initial: 'running',
+  states: {
+    running: {
+      on: {
+        recv: [
+          {
+            guard: 'capturedArpRequest',
+            actions: 'answerArp',
+            description: 'SL-X.2.2.2: a captured ARP request',
+          },
+          {
+            guard: 'captured',
+            actions: 'tunnel',
+            description: 'SL-X.5.2: a captured frame, tunnelled if remote',
+          },
+          { guard: 'datagram', actions: 'inject', description: 'SL-X.7: a datagram from a peer, injected' },
+          { actions: 'refuse', description: 'not a packet for this port' },
+        ],
+        directory: {
+          actions: 'learnDirectory',
+          description: 'a container started or stopped: the directory the router answers from changes',
+        },
+        mesh: { actions: 'ignoreRoutes', description: 'the seed sends straight to hosts: routes unused' },
+        'peer.leave': PEER_LEAVES,
       },
-      {
-        guard: 'captured',
-        actions: 'tunnel',
-        description: 'SL-X.5.2: a captured frame, tunnelled if remote',
-      },
-      { guard: 'datagram', actions: 'inject', description: 'SL-X.7: a datagram from a peer, injected' },
-      { actions: 'refuse', description: 'not a packet for this port' },
-    ],
-    directory: {
-      actions: 'learnDirectory',
-      description: 'a container started or stopped: the directory the router answers from changes',
     },
+    stopped: STOPPED,
   },
 });
 
@@ -230,6 +290,20 @@ export const sleeveUpstreamMachine = setup({
   guards: common.guards,
   actions: {
     refuse: common.refuse,
+    stop: common.stop,
+    notRunning: common.notRunning,
+    restart: common.restart,
+    /** The router's view of the peer graph changed: new routes, and the MACs of peers gone forgotten. */
+    newRoutes: effect<Ctx, Ev>(
+      on<Ctx, Ev, 'mesh'>('mesh', (ctx, e: MeshEvent, out) => {
+        const { macs, forgotten } = forgetUnreachable(ctx.macs, e.reachable);
+        out.push({
+          type: 'note',
+          text: `routes recalculated${forgotten.length > 0 ? `; forget ${forgotten.join(', ')} (at peers no longer reached)` : ''}`,
+        });
+        return { routes: e.routes, macs };
+      }),
+    ),
     handleCaptured: packetEffect((ctx, e, out) =>
       e.packet.kind === 'frame'
         ? apply(ctx, act(ctx, handleCapturedPacket(view(ctx, e.now), e.packet), e.packet), out)
@@ -245,19 +319,31 @@ export const sleeveUpstreamMachine = setup({
   id: 'sleeve-upstream',
   description: 'upstream Weave Sleeve: a distributed learning switch over mesh routes',
   context: ({ input }) => context(input),
-  on: {
-    recv: [
-      {
-        guard: 'captured',
-        actions: 'handleCaptured',
-        description: 'handleCapturedPacket (network_router.go:88-130)',
+  initial: 'running',
+  states: {
+    running: {
+      on: {
+        recv: [
+          {
+            guard: 'captured',
+            actions: 'handleCaptured',
+            description: 'handleCapturedPacket (network_router.go:88-130)',
+          },
+          {
+            guard: 'datagram',
+            actions: 'handleForwarded',
+            description: 'handleForwardedPacket (network_router.go:132-180)',
+          },
+          { actions: 'refuse', description: 'not a packet for this port' },
+        ],
+        mesh: {
+          actions: 'newRoutes',
+          description:
+            'the peer graph changed: Routes.OnChange, and Peers.OnGC forgets the MACs of peers gone',
+        },
+        'peer.leave': PEER_LEAVES,
       },
-      {
-        guard: 'datagram',
-        actions: 'handleForwarded',
-        description: 'handleForwardedPacket (network_router.go:132-180)',
-      },
-      { actions: 'refuse', description: 'not a packet for this port' },
-    ],
+    },
+    stopped: STOPPED,
   },
 });

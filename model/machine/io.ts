@@ -5,8 +5,10 @@
  * never reads a clock.
  */
 
+import type { Directory } from '../directory.ts';
 import type { Message } from '../messages.ts';
 import type { Packet } from '../packets.ts';
+import type { MeshRoutes } from '../routing.ts';
 
 /** A packet arriving on one of the machine's ports. */
 export interface RecvEvent {
@@ -67,6 +69,39 @@ export interface DirectoryEvent {
   now: number;
 }
 
+/** The mesh: this peer's view of the peer graph changed (`model/peering.ts`); its routes now, and the peers
+ *  it reaches (itself included). */
+export interface MeshEvent {
+  type: 'mesh';
+  routes: MeshRoutes;
+  reachable: string[];
+  now: number;
+}
+
+/** This host's Weave router stops: its peer leaves the mesh. */
+export interface PeerLeaveEvent {
+  type: 'peer.leave';
+  now: number;
+}
+
+/** A fresh Weave router starts on this host: its peer joins the mesh, knowing nothing but what its peers
+ *  tell it at once (the peer graph, and the directory where the configuration has one). */
+export interface PeerJoinEvent {
+  type: 'peer.join';
+  routes: MeshRoutes;
+  reachable: string[];
+  directory: Directory;
+  now: number;
+}
+
+/** The underlay between two hosts goes down (everything between them is lost) or comes back. */
+export interface LinkEvent {
+  type: 'link.down' | 'link.up';
+  a: string;
+  b: string;
+  now: number;
+}
+
 export type ComponentEvent =
   | RecvEvent
   | TimerFireEvent
@@ -74,7 +109,11 @@ export type ComponentEvent =
   | ContainerStartEvent
   | ContainerStopEvent
   | PortEvent
-  | DirectoryEvent;
+  | DirectoryEvent
+  | MeshEvent
+  | PeerLeaveEvent
+  | PeerJoinEvent
+  | LinkEvent;
 
 /** A packet leaving through `port`. `origin` marks a packet the machine made itself (a reply, a queued
  *  packet released): it starts a new family; any other packet sent continues the received one's. */

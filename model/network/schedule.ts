@@ -9,13 +9,28 @@
  *   router, H1's and H2's controllers) hears of a start or stop on its own host at once, and on other
  *   hosts `GOSSIP_DELAY_MS` later (Weave gossips such changes over the mesh; upstream's own data plane
  *   answers from no directory and learns from traffic alone).
+ * - the mesh (`model/peering.ts`): a peer leaving stops its host's router (the Sleeve router or the FDP
+ *   controller), a peer joining starts a fresh one, told the peer graph and the directory as they are then;
+ *   every other router hears of each change to the peer graph when its view changes, and computes its
+ *   routes from its view; a link going down or up cuts or restores the underlay between its two hosts at
+ *   once.
  * The topology's containers run from time 0 (their components start running, the directory is wired with
  * them); containers that start later exist from time 0, stopped, so that their component and bridge port
  * are wired.
  */
-import { changesOf, isPing, type Placement, placementOf, type Timeline } from '../timeline.ts';
+import { type Directory, type DirectoryNews, initialDirectory, updateDirectory } from '../directory.ts';
+import { meshChangesOf, reachableFrom, viewUpdates } from '../peering.ts';
+import { meshRoutes } from '../routing.ts';
+import {
+  changesOf,
+  isContainerItem,
+  isPing,
+  type Placement,
+  placementOf,
+  type Timeline,
+} from '../timeline.ts';
 import type { ScheduledInput } from './trace.ts';
-import { componentId, type Network } from './wiring.ts';
+import { componentId, type Network, UNDERLAY } from './wiring.ts';
 
 /** How long a start or stop takes to reach the routers and controllers of the other hosts. */
 export const GOSSIP_DELAY_MS = 1000;
@@ -44,14 +59,25 @@ export function scheduledInputs(network: Network, timeline: Timeline): Scheduled
     tell(at, p, false);
   };
   let version = 0;
+  // Every change, as the directory hears of it: what a joining router is told (`directoryAt`).
+  const told: { at: number; news: DirectoryNews }[] = [];
   const tell = (at: number, p: Placement, holds: boolean) => {
     version++;
+    const news = { ip: p.ip, mac: p.mac, host: p.host, holds, version };
+    told.push({ at, news });
     for (const l of listeners)
       out.push({
         at: l.host === p.host ? at : at + GOSSIP_DELAY_MS,
         component: l.id,
-        input: { type: 'directory', ip: p.ip, mac: p.mac, host: p.host, holds, version },
+        input: { type: 'directory', ...news },
       });
+  };
+  /** The directory once every change up to `at` has been made: a router joining at `at` is told it by its
+   *  peers, and the news of those changes that reaches it afterwards is older than what it knows. */
+  const directoryAt = (at: number): Directory => {
+    let d = initialDirectory(network.topology.containers);
+    for (const t of told) if (t.at <= at) d = updateDirectory(d, t.news);
+    return d;
   };
   // Containers that start later exist from time 0, stopped.
   for (const id of network.dormant) out.push({ at: 0, component: id, input: { type: 'container.stop' } });
@@ -73,6 +99,17 @@ export function scheduledInputs(network: Network, timeline: Timeline): Scheduled
       });
       continue;
     }
+    if (!isContainerItem(item)) {
+      if (item.kind === 'link-down' || item.kind === 'link-up') {
+        const [a, b] = item.peers;
+        out.push({
+          at: item.at,
+          component: UNDERLAY,
+          input: { type: item.kind === 'link-down' ? 'link.down' : 'link.up', a, b },
+        });
+      }
+      continue;
+    }
     const steps = item.kind === 'move' ? 2 : 1;
     for (let k = 0; k < steps; k++) {
       const ch = changes[next++]!;
@@ -82,6 +119,19 @@ export function scheduledInputs(network: Network, timeline: Timeline): Scheduled
         where.set(ch.placement.name, ch.placement);
       }
     }
+  }
+  const routers = new Map(network.components.filter((c) => c.peer).map((c) => [c.host!, c.id]));
+  for (const u of viewUpdates(network.topology, meshChangesOf(timeline), GOSSIP_DELAY_MS)) {
+    const component = routers.get(u.host);
+    if (component === undefined) continue;
+    const view = { routes: meshRoutes(u.graph, u.host), reachable: reachableFrom(u.graph, u.host) };
+    const input: ScheduledInput =
+      u.kind === 'leave'
+        ? { type: 'peer.leave' }
+        : u.kind === 'join'
+          ? { type: 'peer.join', ...view, directory: directoryAt(u.at) }
+          : { type: 'mesh', ...view };
+    out.push({ at: u.at, component, input });
   }
   return out;
 }

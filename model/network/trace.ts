@@ -2,8 +2,10 @@
  * The trace of a run: every step (time, component, input, outputs), and for every message sent a copy
  * id with the id of the copy it came from, so that a property can follow one frame's family tree.
  */
+import type { Directory } from '../directory.ts';
 import type { Output } from '../machine/io.ts';
 import type { Message } from '../messages.ts';
+import type { MeshRoutes } from '../routing.ts';
 
 export interface Endpoint {
   component: string;
@@ -18,7 +20,11 @@ export type TraceInput =
   | { type: 'container.start'; ip: string; mac: string; subnet: string; announce: boolean }
   | { type: 'container.stop' }
   | { type: 'port.up' | 'port.down'; port: string }
-  | { type: 'directory'; ip: string; mac: string; host: string; holds: boolean; version: number };
+  | { type: 'directory'; ip: string; mac: string; host: string; holds: boolean; version: number }
+  | { type: 'mesh'; routes: MeshRoutes; reachable: string[] }
+  | { type: 'peer.leave' }
+  | { type: 'peer.join'; routes: MeshRoutes; reachable: string[]; directory: Directory }
+  | { type: 'link.down' | 'link.up'; a: string; b: string };
 
 /** The inputs the timeline schedules (every input but a message received, a timer and the start). */
 export type ScheduledInput = Exclude<

@@ -54,6 +54,9 @@ export interface ComponentDef {
   input: unknown;
   /** Told where each IP is as containers start and stop (`schedule.ts`): it answers from a directory. */
   directory?: true;
+  /** The host's Weave router (the Sleeve router, the FDP controller): its peer leaves and joins the mesh,
+   *  and it hears of the peer graph's changes (`schedule.ts`, `model/peering.ts`). */
+  peer?: true;
 }
 
 export interface Network {
@@ -206,6 +209,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
         id: id('router'),
         kind: 'sleeve-router',
         host: host.name,
+        peer: true,
         machine: use(config.arp === 'proxy' ? sleeveProxyArpMachine : sleeveUpstreamMachine),
         ...(config.arp === 'proxy' && { directory: true as const }),
         input: {
@@ -338,6 +342,7 @@ function wireFdpHost(
       id: id('controller'),
       kind: 'controller',
       host: host.name,
+      peer: true,
       machine: use(CONTROLLERS[config.hypothesis]),
       ...((config.hypothesis === 'h1' || config.hypothesis === 'h2') && { directory: true as const }),
       input: {

@@ -1,0 +1,70 @@
+/** `weave-spec converge`: what it measures, what it prints, and that docs/convergence is current. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FLAP_MS, measureConvergence } from '../converge/measure.ts';
+import { parseCsv } from '../converge/render.ts';
+import { MAC_MAX_AGE_MS } from '../model/weave-router.ts';
+import { ROOT, runMain } from './run-cli.ts';
+
+describe('weave-spec converge', () => {
+  it("measures upstream's moved-MAC black hole: no answer until its MAC cache has aged", () => {
+    const up = measureConvergence({ config: 'sleeve/upstream', event: 'move', hosts: 4 });
+    expect(up.convergeMs).toBeGreaterThanOrEqual(MAC_MAX_AGE_MS);
+    expect(up.lost).toBeGreaterThan(up.probes / 2);
+    // H3's vteps learn the moved MAC from its announcement: at most the first probes are lost.
+    const h3 = measureConvergence({ config: 'fdp/h3/unicast', event: 'move', hosts: 4 });
+    expect(h3.convergeMs).toBeLessThanOrEqual(1_000);
+  });
+
+  it('measures a link flap: upstream relays at once, the seed waits for the link', () => {
+    const up = measureConvergence({ config: 'sleeve/upstream', event: 'link-flap', hosts: 4 });
+    expect(up).toMatchObject({ convergeMs: 0, lost: 0 });
+    const seed = measureConvergence({ config: 'sleeve/proxy-arp', event: 'link-flap', hosts: 4 });
+    expect(seed.convergeMs).toBeGreaterThanOrEqual(FLAP_MS);
+    expect(seed.lost).toBeGreaterThan(0);
+    // Two hosts have no third to relay through: upstream waits too.
+    const two = measureConvergence({ config: 'sleeve/upstream', event: 'link-flap', hosts: 2 });
+    expect(two.convergeMs).toBeGreaterThanOrEqual(FLAP_MS);
+  });
+
+  it('counts flood copies: the vxlan head-end replicates what it does not know, multicast is one per host', () => {
+    const uni = measureConvergence({ config: 'fdp/h3/unicast', event: 'ip-reuse', hosts: 8 });
+    const multi = measureConvergence({ config: 'fdp/h3/multicast', event: 'ip-reuse', hosts: 8 });
+    expect(uni.floodCopies).toBeGreaterThan(0);
+    // The underlay delivers a multicast copy to every member as unicast replication would: the same count.
+    expect(multi.floodCopies).toBe(uni.floodCopies);
+  });
+
+  it('prints { "rows": [...] } and nothing else with --json', async () => {
+    const r = await runMain(
+      'converge',
+      '--config',
+      'fdp/upstream',
+      '--hosts',
+      '2',
+      '--json',
+      '--workers',
+      '1',
+    );
+    expect(r.status).toBe(0);
+    const { rows } = JSON.parse(r.stdout) as { rows: Record<string, unknown>[] };
+    expect(rows.map((x) => x.event)).toEqual(['move', 'ip-reuse', 'peer-leave', 'peer-join', 'link-flap']);
+    for (const row of rows)
+      expect(Object.keys(row)).toEqual(
+        expect.arrayContaining(['config', 'event', 'hosts', 'convergeMs', 'lost', 'floodCopies']),
+      );
+  });
+
+  it('docs/convergence is current: its rows for the small networks are what the model measures now', () => {
+    const csv = join(ROOT, 'docs/convergence/convergence.csv');
+    expect(existsSync(csv), 'run npm run docs:converge').toBe(true);
+    const committed = parseCsv(readFileSync(csv, 'utf8')).filter((r) => r.hosts <= 4);
+    expect(committed.length).toBeGreaterThan(0);
+    for (const row of committed)
+      expect(
+        measureConvergence({ config: row.config, event: row.event, hosts: row.hosts }),
+        `${row.config} ${row.event} ${row.hosts}`,
+      ).toEqual(row);
+  });
+});

@@ -93,6 +93,7 @@ export function referenceSimulate(network: Network, traffic: Ping[], options: Ru
             copy,
             parent,
             root: parent === null ? copy : copies[parent]!.root,
+            cause: input.type === 'recv' ? input.copy : null,
             step: trace.length,
             from,
             to,

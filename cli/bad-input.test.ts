@@ -303,6 +303,39 @@ const CASES: [string, () => string[], string][] = [
     'topology.json: peers[0]: a host cannot peer with itself',
   ],
   [
+    'a segment to an unknown host',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.segments = [['h1', 'h9']];
+        }),
+      ),
+    'topology.json: segments[0][1]: unknown host "h9"',
+  ],
+  [
+    'a segment from a host to itself',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.segments = [['h1', 'h1']];
+        }),
+      ),
+    'topology.json: segments[0]: a segment joins two hosts, not a host to itself',
+  ],
+  [
+    'a timer lengthened past its default',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          t.timers = { macCacheMs: 3_600_000 };
+        }),
+      ),
+    'topology.json: timers.macCacheMs: 3600000 does not shorten the default: a whole number of milliseconds from 1 to 600000',
+  ],
+  [
     'a peer graph that is not connected',
     () =>
       check(

@@ -17,6 +17,23 @@ describe('weave-spec converge', () => {
     expect(h3.convergeMs).toBeLessThanOrEqual(1_000);
   });
 
+  it("shortens upstream's black hole with its MAC cache: the topology's timers are the run's", () => {
+    const job = { config: 'sleeve/upstream', event: 'move' as const, hosts: 4 };
+    const short = measureConvergence({ ...job, timers: { macCacheMs: 30_000 } });
+    // The stale entry was last seen at the warm-up, 9 s before the move: it is gone 21 s after it.
+    expect(short.convergeMs).toBeGreaterThan(16_000);
+    expect(short.convergeMs).toBeLessThanOrEqual(24_000);
+    expect(measureConvergence(job).convergeMs).toBeGreaterThanOrEqual(MAC_MAX_AGE_MS);
+    // H1's stale vtep entry goes with the vxlan ageing.
+    const h1 = measureConvergence({
+      config: 'fdp/h1/unicast',
+      event: 'move',
+      hosts: 4,
+      timers: { vxlanAgeingMs: 20_000 },
+    });
+    expect(h1.convergeMs).toBeLessThanOrEqual(32_000);
+  });
+
   it('measures a link flap: upstream relays at once, the seed waits for the link', () => {
     const up = measureConvergence({ config: 'sleeve/upstream', event: 'link-flap', hosts: 4 });
     expect(up).toMatchObject({ convergeMs: 0, lost: 0 });

@@ -8,8 +8,9 @@ import { generatedPages } from './docs.ts';
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
 
+const pages = await generatedPages();
+
 describe('generated docs', () => {
-  const pages = generatedPages();
   it.each(Object.keys(pages))('%s is current (run `npm run docs` if not)', (path) => {
     const file = join(root, path);
     expect(existsSync(file), `${path} is missing`).toBe(true);
@@ -28,10 +29,10 @@ describe('generated docs', () => {
     const r = spawnSync(process.execPath, [join(root, 'bin/weave-spec.js'), 'docs'], {
       cwd: elsewhere,
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 240_000,
     });
     expect(r.status).toBe(0);
     expect(readdirSync(elsewhere)).toEqual(['README.md']);
     expect(readFileSync(join(elsewhere, 'README.md'), 'utf8')).toBe('# my own project\n');
-  }, 120_000);
+  }, 240_000);
 });

@@ -11,7 +11,7 @@ import { MODEL_MACHINES } from '../model/machines.ts';
 import { runCase } from '../properties/case.ts';
 import { transitionLabel, UNREACHABLE } from '../properties/coverage.ts';
 import { DEFAULT_SEED, DOCS_SHRINK_BUDGET } from '../properties/matrix.ts';
-import { runMatrixSync } from '../properties/verdicts.ts';
+import { runMatrix } from '../properties/verdicts.ts';
 import {
   COUNTEREXAMPLES_DIR,
   renderDynamicVerdictsPage,
@@ -28,8 +28,9 @@ import { renderReadme } from './readme.ts';
 
 const ROOT = new URL('..', import.meta.url);
 
-/** Every generated page, by path relative to the project root. */
-export function generatedPages(): Record<string, string> {
+/** Every generated page, by path relative to the project root. The verdict matrix behind the verdict pages
+ *  runs on the worker pool: shrinking every failing cell's counterexample to the end is most of the time. */
+export async function generatedPages(): Promise<Record<string, string>> {
   const pages: Record<string, string> = {};
   const rows: string[][] = [];
   for (const s of SCENARIOS) {
@@ -46,7 +47,7 @@ expected steps with their seed step IDs, a sequence diagram and the full trace.
 
 ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'], rows)}`;
   pages['docs/costs.md'] = renderCostsPage();
-  const cells = runMatrixSync({ shrinkBudget: DOCS_SHRINK_BUDGET });
+  const cells = await runMatrix({ shrinkBudget: DOCS_SHRINK_BUDGET });
   pages['docs/verdicts.md'] = renderVerdictsPage(cells);
   pages['docs/verdicts-dynamic.md'] = renderDynamicVerdictsPage(cells);
   for (const c of cells) {
@@ -88,8 +89,8 @@ ${renderMarkdownTable(['machine', 'states', 'transitions', 'an entry of'], machi
 }
 
 /** Writes every generated page under `root`; returns the paths written. */
-export function writeDocs(root: string): string[] {
-  const pages = generatedPages();
+export async function writeDocs(root: string): Promise<string[]> {
+  const pages = await generatedPages();
   for (const sub of ['docs/scenarios', 'docs/machines', COUNTEREXAMPLES_DIR]) {
     const dir = join(root, sub);
     if (existsSync(dir))

@@ -197,10 +197,10 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     .description(
       "regenerate weave-spec's own generated pages under docs/ and the generated parts of README.md",
     )
-    .action(() => {
+    .action(async () => {
       // Always the package's own folder, wherever it is run from: it rewrites the package's README.
       const root = fileURLToPath(new URL('..', import.meta.url));
-      const written = writeDocs(root);
+      const written = await writeDocs(root);
       out(`wrote ${written.length} generated files under ${root}\n`);
       setCode(0);
     });

@@ -32,7 +32,7 @@ import { simulate } from '../model/network/simulator.ts';
 import type { TraceStep } from '../model/network/trace.ts';
 import { buildNetwork, componentId, fakeMacOf, UNDERLAY } from '../model/network/wiring.ts';
 import { changesOf, type Timeline, type TimelineItem } from '../model/timeline.ts';
-import type { Topology } from '../model/topology.ts';
+import type { Timers, Topology } from '../model/topology.ts';
 
 export const CONVERGE_EVENTS = ['move', 'ip-reuse', 'peer-leave', 'peer-join', 'link-flap'] as const;
 export type ConvergeEvent = (typeof CONVERGE_EVENTS)[number];
@@ -58,6 +58,8 @@ export interface ConvergeJob {
   config: string;
   event: ConvergeEvent;
   hosts: number;
+  /** Timers shortened for the run (`Topology.timers`); the real defaults when absent. */
+  timers?: Timers;
 }
 
 export interface ConvergeRow {
@@ -157,7 +159,7 @@ function innerDst(m: Message): Mac | undefined {
 
 export function measureConvergence(job: ConvergeJob): ConvergeRow {
   const config: Config = configById(job.config);
-  const topology = convergeTopology(job.hosts);
+  const topology = { ...convergeTopology(job.hosts), ...(job.timers && { timers: job.timers }) };
   const { timeline, probers } = convergeTimeline(job.event, topology);
   const network = buildNetwork(topology, config, { timeline });
   const changes = changesOf(topology, timeline);

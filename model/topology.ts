@@ -45,7 +45,71 @@ export interface Topology {
   containers: ContainerSpec[];
   /** Peer connections between hosts, by name; a full mesh when absent. */
   peers?: [string, string][];
+  /** Ethernet segments outside Weave, each joining two hosts' bridges (a physical network bridged into
+   *  both): a second layer-2 path beside the overlay. Weave's bridge runs no spanning tree. */
+  segments?: [string, string][];
+  /** Ageing and neighbour timers shortened for this network (each at most its default). */
+  timers?: Timers;
 }
+
+/**
+ * The timers that matter when the world changes, each of which a topology may shorten (never lengthen:
+ * the defaults are the real ones, and the properties' budgets are derived from them). Milliseconds.
+ */
+export interface Timers {
+  /**
+   * Linux bridge FDB ageing (`ageing_time`), default 300 s.
+   * @TJS-type integer
+   */
+  bridgeAgeingMs?: number;
+  /**
+   * Linux vxlan FDB ageing (`ageing`), default 300 s.
+   * @TJS-type integer
+   */
+  vxlanAgeingMs?: number;
+  /**
+   * The Weave router's MAC cache (`macMaxAge`, router/network_router.go), default 10 min.
+   * @TJS-type integer
+   */
+  macCacheMs?: number;
+  /**
+   * Upstream fastdp's idle flow expiry (router/fastdp.go), default 5 min.
+   * @TJS-type integer
+   */
+  flowIdleMs?: number;
+  /**
+   * A container's neighbour `base_reachable_time`, default 5 s (Weave's).
+   * @TJS-type integer
+   */
+  reachableMs?: number;
+  /**
+   * A container's neighbour `delay_first_probe_time`, default 2 s (Weave's).
+   * @TJS-type integer
+   */
+  delayFirstProbeMs?: number;
+  /**
+   * A container's neighbour `retrans_time`, default 1 s.
+   * @TJS-type integer
+   */
+  retransMs?: number;
+}
+
+/** Each timer's default: what a topology's `timers` may shorten. */
+export const TIMER_DEFAULTS: Readonly<Required<Timers>> = {
+  bridgeAgeingMs: 300_000,
+  vxlanAgeingMs: 300_000,
+  macCacheMs: 600_000,
+  flowIdleMs: 300_000,
+  reachableMs: 5_000,
+  delayFirstProbeMs: 2_000,
+  retransMs: 1_000,
+};
+
+/** The bridge port of segment `i` (`Topology.segments`), on both of its hosts' bridges. */
+export function segmentPort(i: number): string {
+  return `segment${i}`;
+}
+const SEGMENT_PORT = /^segment\d+$/;
 
 /** A host's own components and bridge ports (`model/network/wiring.ts`): component ids are
  *  `<host>/<name>` and a container's bridge port is its name, so no container may take one of these. */
@@ -124,7 +188,7 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
   (t.containers ?? []).forEach((c, i) => {
     const p = `containers[${i}]`;
     checkName(c.name, `${p}.name`);
-    if (RESERVED_NAMES.includes(c.name))
+    if (RESERVED_NAMES.includes(c.name) || SEGMENT_PORT.test(c.name))
       issues.push({ path: `${p}.name`, message: `"${c.name}" names a host's own component or bridge port` });
     unique(containerNames, c.name, `${p}.name`, 'container name');
     if (hostNames.has(c.name)) issues.push({ path: `${p}.name`, message: `${c.name} is also a host name` });
@@ -164,6 +228,36 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
     });
     if (pair[0] === pair[1]) issues.push({ path: `peers[${i}]`, message: 'a host cannot peer with itself' });
   });
+  const segments = new Map<string, number>();
+  (t.segments ?? []).forEach((pair, i) => {
+    const key = [...pair].sort().join(' - ');
+    const first = segments.get(key);
+    if (first !== undefined)
+      issues.push({
+        path: `segments[${i}]`,
+        message: `duplicate segment ${key}, first at segments[${first}]`,
+      });
+    else segments.set(key, i);
+    pair.forEach((name, end) => {
+      if (!hostNames.has(name))
+        issues.push({ path: `segments[${i}][${end}]`, message: `unknown host ${JSON.stringify(name)}` });
+    });
+    if (pair[0] === pair[1])
+      issues.push({ path: `segments[${i}]`, message: 'a segment joins two hosts, not a host to itself' });
+  });
+  for (const [name, value] of Object.entries(t.timers ?? {})) {
+    const max = TIMER_DEFAULTS[name as keyof Timers];
+    if (max === undefined)
+      issues.push({
+        path: `timers.${name}`,
+        message: `unknown timer; valid: ${Object.keys(TIMER_DEFAULTS).join(', ')}`,
+      });
+    else if (!Number.isInteger(value) || value < 1 || value > max)
+      issues.push({
+        path: `timers.${name}`,
+        message: `${JSON.stringify(value)} does not shorten the default: a whole number of milliseconds from 1 to ${max}`,
+      });
+  }
   if (issues.length === 0 && t.peers !== undefined) {
     const groups = peerGroups(t);
     if (groups.length > 1)

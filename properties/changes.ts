@@ -30,6 +30,9 @@ export const MAX_CHANGES = 5;
 
 /** Pauses between changes (ms): at once, within the gossip delay, after it, past REACHABLE, long. */
 export const CHANGE_GAPS_MS = [0, 10, 1_000, 6_000, 60_000] as const;
+/** How long a link stays down: a flap, past the views' second of disagreement, or an outage long enough
+ *  to ping across once the mesh has settled around it. */
+export const LINK_DOWN_MS = [1_000, 60_000] as const;
 /** How long a container stays down on a restart or before its IP is taken again. */
 export const DOWN_MS = [10, 1_000, 6_000, 60_000] as const;
 /** A container lives at least this long between two changes of its own: links have no latency, so a frame
@@ -99,7 +102,7 @@ const rawChange: fc.Arbitrary<RawChange> = fc.oneof(
     }),
   },
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('replace' as const),
       who: fc.nat(31),
@@ -139,7 +142,7 @@ const rawChange: fc.Arbitrary<RawChange> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('link-flap' as const),
       link: fc.nat(15),
-      down: fc.nat(DOWN_MS.length - 1),
+      down: fc.nat(LINK_DOWN_MS.length - 1),
     }),
   },
 );
@@ -239,7 +242,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
     at += CHANGE_GAPS_MS[gap] ?? 0;
     if (change.kind === 'peer-restart' || change.kind === 'link-flap') {
       if (hosts.length < 2) continue;
-      const down = DOWN_MS[change.down] ?? 0;
+      const down = (change.kind === 'link-flap' ? LINK_DOWN_MS : DOWN_MS)[change.down] ?? 0;
       const key =
         change.kind === 'link-flap'
           ? `link ${change.link % links.length}`

@@ -93,8 +93,6 @@ export const UNREACHABLE: Readonly<Record<string, Readonly<Record<string, string
   'sleeve-proxy-arp': { 'running --recv--> running': WIRED('pcap to ethbr and udp to the underlay') },
   'sleeve-upstream': { 'running --recv--> running': WIRED('pcap to ethbr and udp to the underlay') },
   'controller-h1': {
-    'running --recv[upcall]--> running':
-      "H1's standing flows flood every packet but ARP requests, which they punt: nothing else misses",
     'running --recv--> running': WIRED('the datapath port to the datapath, which sends only upcalls'),
   },
   'controller-h2': {

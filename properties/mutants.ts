@@ -8,7 +8,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { ipToInt, type Mac } from '../model/addresses.ts';
 import { bridgeForward, bridgeFrame, bridgeMachine } from '../model/components/bridge.ts';
-import { containerMachineWith } from '../model/components/container.ts';
+import { containerMachine, containerMachineWith } from '../model/components/container.ts';
 import { h1ControllerMachineWith } from '../model/components/controller.ts';
 import { datapathMachine } from '../model/components/datapath.ts';
 import { ethbrFrame, ethbrMachine } from '../model/components/ethbr.ts';
@@ -31,6 +31,7 @@ import { install } from '../model/fdp/seed.ts';
 import { describeFlow } from '../model/flows.ts';
 import { type EffectFn, effect, effectOf, on } from '../model/machine/effect.ts';
 import type { ComponentEvent, RecvEvent } from '../model/machine/io.ts';
+import { arpReply } from '../model/packets.ts';
 
 /** The effect behind a machine's action, to wrap in a mutant. */
 function original(machine: AnyStateMachine, action: string): EffectFn<object, RecvEvent> {
@@ -70,6 +71,32 @@ function mutate(): Record<MutantName, Record<string, AnyStateMachine>> {
             const up = out.find((o) => o.type === 'send' && o.port === 'dp');
             if (e.port === 'udp' && up?.type === 'send' && up.packet.kind === 'frame')
               vtepTransmit({ ...ctx, ...patch }, up.packet, e.now, out);
+            return patch;
+          }),
+        },
+      }),
+    },
+    'container-answers-replies': {
+      container: containerMachine.provide({
+        actions: {
+          receive: effect((ctx, e, out) => {
+            const patch = original(containerMachine, 'receive')(ctx, e as RecvEvent, out);
+            // An ARP reply for it is answered with a reply of its own: two such containers answer each
+            // other for ever, each answer a new frame.
+            const f = (e as RecvEvent).packet;
+            const me = ctx as { ip: string; mac: Mac };
+            if (
+              f.kind === 'frame' &&
+              f.payload.kind === 'arp' &&
+              f.payload.op === 'reply' &&
+              f.dst === me.mac
+            )
+              out.push({
+                type: 'send',
+                port: 'eth0',
+                origin: true,
+                packet: arpReply({ ...f.payload, targetIp: me.ip }, me.mac),
+              });
             return patch;
           }),
         },
@@ -191,6 +218,8 @@ function otherMac(ctx: SleeveRouterContext, target: string): Mac | undefined {
 export const MUTANTS = {
   'bridge-floods-ingress': 'the bridge floods a frame back out of the port it came in on',
   'vtep-refloods': 'the vtep sends frames that came from the underlay back into it',
+  'container-answers-replies':
+    'a container answers an ARP reply with a reply of its own (a loop through answers)',
   'kernel-answers-any-arp': 'the host kernel answers ARP for any IP with its own MAC',
   'proxy-wrong-mac': "the proxy-ARP router answers with another container's MAC",
   'container-never-retries': 'a container sends one ARP request per resolution and never retries',

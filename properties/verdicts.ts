@@ -14,7 +14,6 @@ import {
   DEFAULT_SEED,
   MATRIX_MODULE,
   type PropertyOutcome,
-  runConfigJob,
   type Verdict,
 } from './matrix.ts';
 
@@ -84,15 +83,6 @@ export async function runMatrix(options: MatrixOptions = {}): Promise<Cell[]> {
     onProgress: options.onRun,
   });
   return cellsOf(jobs, outcomes);
-}
-
-/** The same, in this thread (for docs and tests). */
-export function runMatrixSync(options: Omit<MatrixOptions, 'workers'> = {}): Cell[] {
-  const jobs = jobsOf(options);
-  return cellsOf(
-    jobs,
-    jobs.map((job, i) => runConfigJob(job, (done) => options.onRun?.(i, done))),
-  );
 }
 
 export function matches(c: Cell): boolean {

@@ -230,6 +230,7 @@ export function simulate(network: Network, timeline: Timeline, options: RunOptio
               copy,
               parent,
               root: parent === null ? copy : copies[parent]!.root,
+              cause: input.type === 'recv' ? input.copy : null,
               step: steps,
               from: link.from,
               to: link.to,

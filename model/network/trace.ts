@@ -49,6 +49,11 @@ export interface CopyInfo {
   parent: number | null;
   /** The family: the first ancestor. */
   root: number;
+  /** The copy whose arrival made the step that sent this one (its parent, or for a packet a component
+   *  originated in answer to one, the packet answered); none when a timer, a ping or a change of the
+   *  world made the step. Chains of causes cross families: a request, its answer, what the answer
+   *  released. */
+  cause: number | null;
   /** The step that sent it. */
   step: number;
   from: Endpoint;

@@ -32,7 +32,14 @@ import type { Config, FdpSeedConfig, FdpUpstreamConfig, LinuxConfig } from '../c
 import { type Directory, initialDirectory } from '../directory.ts';
 import { allMeshRoutes, type MeshRoutes, peerGraph } from '../routing.ts';
 import { containerSlots, type Timeline } from '../timeline.ts';
-import { containersOn, type HostSpec, peerLinks, type Topology, validateTopology } from '../topology.ts';
+import {
+  containersOn,
+  type HostSpec,
+  peerLinks,
+  segmentPort,
+  type Topology,
+  validateTopology,
+} from '../topology.ts';
 import type { Endpoint } from './trace.ts';
 
 export type ComponentKind =
@@ -115,6 +122,17 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
   const link = (a: Endpoint, b: Endpoint) => linkPairs.push([a, b]);
 
   const hostNames = topology.hosts.map((h) => h.name);
+  // The timers the topology shortens, each passed only where it is given (the machines' defaults are the
+  // same as TIMER_DEFAULTS).
+  const timers = topology.timers ?? {};
+  const neigh: Partial<NeighParams> = {
+    ...(timers.reachableMs !== undefined && { baseReachableMs: timers.reachableMs }),
+    ...(timers.delayFirstProbeMs !== undefined && { delayFirstProbeMs: timers.delayFirstProbeMs }),
+    ...(timers.retransMs !== undefined && { retransMs: timers.retransMs }),
+    ...options.neigh,
+  };
+  const neighInput = Object.keys(neigh).length > 0 ? { neigh } : {};
+  const macAge = timers.macCacheMs !== undefined ? { macAgeMs: timers.macCacheMs } : {};
   // Only upstream Weave routes over the mesh; the seed's guesses send straight to the owner's host.
   const mesh = config.id === 'sleeve/upstream' || config.id === 'fdp/upstream';
   const allRoutes = mesh ? allMeshRoutes(peerGraph(hostNames, peerLinks(topology))) : {};
@@ -134,17 +152,23 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
     const containers = containersOn(topology, host.name);
     const linux = config.plane === 'linux';
     const looped = options.bridgeLoop === host.name;
+    // The segments this host's bridge is on (`Topology.segments`): one port each.
+    const segments = (topology.segments ?? []).flatMap((pair, i) =>
+      pair.includes(host.name) ? [segmentPort(i)] : [],
+    );
     add({
       id: id('bridge'),
       kind: 'bridge',
       host: host.name,
       machine: use(bridgeMachine),
       input: {
+        ...(timers.bridgeAgeingMs !== undefined && { ageingMs: timers.bridgeAgeingMs }),
         ports: [
           ...containers.map((c) => c.name),
           'ethbr',
           ...(linux ? ['vxlan'] : []),
           ...(looped ? ['loopA', 'loopB'] : []),
+          ...segments,
         ],
       },
     });
@@ -161,7 +185,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
           ip: c.ip,
           subnet: c.subnet,
           ...(c.announce !== undefined && { announce: c.announce }),
-          ...(options.neigh ? { neigh: options.neigh } : {}),
+          ...neighInput,
         },
       });
       link({ component: id(c.name), port: 'eth0' }, { component: id('bridge'), port: c.name });
@@ -180,7 +204,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
           ip: '',
           subnet: '',
           announce: false,
-          ...(options.neigh ? { neigh: options.neigh } : {}),
+          ...neighInput,
         },
       });
       link({ component: id(slot.name), port: 'eth0' }, { component: id('bridge'), port: slot.name });
@@ -219,6 +243,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
           peers,
           directory,
           routes,
+          ...macAge,
         },
       });
       link({ component: id('ethbr'), port: 'tap' }, { component: id('router'), port: 'pcap' });
@@ -237,6 +262,12 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
       toUnderlay({ component: id('vtep'), port: 'udp' });
     }
   });
+
+  for (const [i, [a, b]] of (topology.segments ?? []).entries())
+    link(
+      { component: componentId(a, 'bridge'), port: segmentPort(i) },
+      { component: componentId(b, 'bridge'), port: segmentPort(i) },
+    );
 
   const multicast =
     (config.plane === 'linux' && config.vtep === 'multicast') ||
@@ -301,6 +332,7 @@ function linuxVtep(topology: Topology, config: LinuxConfig, host: HostSpec, use:
       group: config.vtep === 'multicast' ? VTEP_GROUP : undefined,
       remotes,
       learning: config.learning,
+      ...(topology.timers?.vxlanAgeingMs !== undefined && { ageingMs: topology.timers.vxlanAgeingMs }),
     },
   };
 }
@@ -335,7 +367,7 @@ function wireFdpHost(
         ports: upstream ? ['bridge', 'vxlan', 'controller'] : ['bridge', 'vtep', 'controller'],
         address: host.address,
         // Upstream sweeps flows unused for 5 min (router/fastdp.go:1043-1091); the seed's standing flows never expire.
-        idleMs: upstream ? 300_000 : undefined,
+        idleMs: upstream ? (topology.timers?.flowIdleMs ?? 300_000) : undefined,
       },
     },
     {
@@ -355,6 +387,7 @@ function wireFdpHost(
           topology.hosts.map((h, i) => [h.name, { address: h.address, fakeMac: fakeMacOf(i) }]),
         ),
         routes,
+        ...(topology.timers?.macCacheMs !== undefined && { macAgeMs: topology.timers.macCacheMs }),
       },
     },
   ];
@@ -371,6 +404,7 @@ function wireFdpHost(
         group: config.vtep === 'multicast' ? VTEP_GROUP : undefined,
         remotes: config.vtep === 'multicast' ? [] : others,
         learning: config.learning,
+        ...(topology.timers?.vxlanAgeingMs !== undefined && { ageingMs: topology.timers.vxlanAgeingMs }),
       },
     });
   }

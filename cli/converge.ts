@@ -15,8 +15,7 @@ import {
 } from '../converge/measure.ts';
 import { CHARTS, renderChart, renderConvergePage, renderCsv, renderTable } from '../converge/render.ts';
 import { runPool } from '../workers/pool.ts';
-import { UsageError } from './errors.ts';
-import { checkOutDir, checkOutFile, writeFileAtomic } from './files.ts';
+import { outPaths, writeFileAtomic } from './files.ts';
 import { hostsOption, selectConfigs, workersOption } from './options.ts';
 import { type Io, plural, progress } from './progress.ts';
 
@@ -34,16 +33,7 @@ export async function runConvergeCommand(options: ConvergeOptions, io: Io): Prom
   const configs = selectConfigs(options.config);
   const sizes = hostsOption(options.hosts ?? DEFAULT_CONVERGE_HOSTS.join(','), MAX_CONVERGE_HOSTS);
   const threads = workersOption(options.workers) ?? availableParallelism();
-  let dir: string | undefined;
-  if (options.out !== undefined) {
-    dir = options.out.replace(/\/+$/, '');
-    if (dir === '' || basename(dir) === '.' || basename(dir) === '..')
-      throw new UsageError(
-        `--out "${options.out}": name a folder of its own (its page is written beside it as <folder>.md)`,
-      );
-    checkOutDir('--out', dir);
-    checkOutFile('--out', `${dir}.md`);
-  }
+  const dir = options.out === undefined ? undefined : outPaths(options.out).dir;
   const jobs: ConvergeJob[] = configs.flatMap((c) =>
     CONVERGE_EVENTS.flatMap((event) => sizes.map((hosts) => ({ config: c.id, event, hosts }))),
   );

@@ -13,7 +13,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, parse, resolve, sep } from 'node:path';
+import { basename, dirname, parse, resolve, sep } from 'node:path';
 import { describeFsError } from '../formats/load.ts';
 import { UsageError } from './errors.ts';
 
@@ -108,4 +108,18 @@ export function writeFileAtomic(path: string, text: string): void {
       path,
     });
   }
+}
+
+/** An `--out` folder with its page beside it (`scale`, `converge`): a folder of its own (not `.`, `/` or
+ *  `..`), its page `<dir>.md`; both checked as writable before any work. */
+export function outPaths(out: string): { dir: string; page: string } {
+  const dir = out.replace(/\/+$/, '');
+  if (dir === '' || basename(dir) === '.' || basename(dir) === '..')
+    throw new UsageError(
+      `--out "${out}": name a folder of its own (its page is written beside it as <folder>.md)`,
+    );
+  const page = `${dir}.md`;
+  checkOutDir('--out', dir);
+  checkOutFile('--out', page);
+  return { dir, page };
 }

@@ -20,7 +20,7 @@ import {
 import { CHARTS, renderChart, renderCsv, renderScalePage } from '../scale/render.ts';
 import { runPool } from '../workers/pool.ts';
 import { UsageError } from './errors.ts';
-import { checkOutDir, checkOutFile, writeFileAtomic } from './files.ts';
+import { outPaths, writeFileAtomic } from './files.ts';
 import { hostsOption, selectConfigs, workersOption } from './options.ts';
 import { plural } from './progress.ts';
 
@@ -53,16 +53,6 @@ export function parseContainers(text: string | undefined): number {
   return n;
 }
 
-/** The folder and the page beside it: a folder of its own (not `.`, `/` or `..`), its page `<dir>.md`. */
-function outPaths(out: string): { dir: string; page: string } {
-  const dir = out.replace(/\/+$/, '');
-  if (dir === '' || basename(dir) === '.' || basename(dir) === '..')
-    throw new UsageError(
-      `--out "${out}": name a folder of its own (its page is written beside it as <folder>.md)`,
-    );
-  return { dir, page: `${dir}.md` };
-}
-
 const SCALE_MODULE = new URL('../scale/measure.ts', import.meta.url);
 
 export async function runScaleCommand(
@@ -80,8 +70,6 @@ export async function runScaleCommand(
     );
   const threads = workersOption(options.workers) ?? availableParallelism();
   const { dir, page } = outPaths(options.out ?? DEFAULT_SCALE_OUT);
-  checkOutDir('--out', dir);
-  checkOutFile('--out', page);
   const jobs: ScaleJob[] = configs.flatMap((c) => sizes.map((hosts) => ({ config: c.id, hosts, perHost })));
   const weight = (h: number) => h * perHost;
   const bar = new cliProgress.SingleBar(

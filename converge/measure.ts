@@ -38,7 +38,6 @@ export const CONVERGE_EVENTS = ['move', 'ip-reuse', 'peer-leave', 'peer-join', '
 export type ConvergeEvent = (typeof CONVERGE_EVENTS)[number];
 
 export const DEFAULT_CONVERGE_HOSTS = [2, 4, 8];
-export const DOCS_CONVERGE_HOSTS = [2, 4, 8, 16, 32, 64];
 export const MAX_CONVERGE_HOSTS = 64;
 
 /** When the change happens: the warm-up's resolutions are long over. */

@@ -77,6 +77,9 @@ export type RawChange =
    *  host answers then, with its router away, is what it knew before. */
   | { kind: 'hidden-reuse'; who: number; peer: number; outage: 'link' | 'peer'; reuse: boolean };
 
+/** What an outage breaks: the link between two hosts, or one host's router. */
+type Outage = { link: [string, string] } | { peer: string };
+
 export interface RawChanges {
   /** Each change, after a pause; `warm` picks a peer that talks to the changing container just before
    *  (on its host or another: so that some cache holds what the change makes stale), or none; `chase`
@@ -231,9 +234,23 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
     cached(target.ip, peer);
   };
   const links = peerLinks(topology);
-  /** When each peer's or link's outage ends (`peer-join`, `link-up`), and those items. */
+  /** When each peer's or link's outage ends, by `outageKey`; and the items that end them (`peer-join`,
+   *  `link-up`), which go into the timeline beside later changes. One outage of a peer or a link at a time;
+   *  others, and container changes, may overlap it. */
   const outageUntil = new Map<string, number>();
   const ends: TimelineItem[] = [];
+  const outageKey = (o: Outage) => ('link' in o ? `link ${pairKey(...o.link)}` : `peer ${o.peer}`);
+  const busy = (o: Outage) => at <= (outageUntil.get(outageKey(o)) ?? Number.NEGATIVE_INFINITY);
+  /** An outage from `at` for `lasts` ms: the item that begins it (its end goes into `ends`). */
+  const outage = (o: Outage, lasts: number): TimelineItem => {
+    outageUntil.set(outageKey(o), at + lasts);
+    if ('link' in o) {
+      ends.push({ kind: 'link-up', at: at + lasts, peers: o.link });
+      return { kind: 'link-down', at, peers: o.link };
+    }
+    ends.push({ kind: 'peer-join', at: at + lasts, host: o.peer });
+    return { kind: 'peer-leave', at, host: o.peer };
+  };
   /** The first running container on `host` (in `subnet`, if given), if any. */
   const on = (host: string, subnet?: string) =>
     [...running.values()].find((c) => c.host === host && (subnet === undefined || c.subnet === subnet));
@@ -243,31 +260,14 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
     if (change.kind === 'peer-restart' || change.kind === 'link-flap') {
       if (hosts.length < 2) continue;
       const down = (change.kind === 'link-flap' ? LINK_DOWN_MS : DOWN_MS)[change.down] ?? 0;
-      const key =
+      const o: Outage =
         change.kind === 'link-flap'
-          ? `link ${change.link % links.length}`
-          : `peer ${hosts[change.host % hosts.length]}`;
-      // One outage of a peer or a link at a time; others, and container changes, may overlap it.
-      if (at <= (outageUntil.get(key) ?? Number.NEGATIVE_INFINITY)) continue;
-      outageUntil.set(key, at + down);
+          ? { link: links[change.link % links.length]! }
+          : { peer: hosts[change.host % hosts.length]! };
+      if (busy(o)) continue;
       // The hosts on either side: the link's two ends, or the peer and every other host.
-      let sides: [string, string[]];
-      let events: TimelineItem[];
-      if (change.kind === 'link-flap') {
-        const [a, b] = links[change.link % links.length]!;
-        events = [
-          { kind: 'link-down', at, peers: [a, b] },
-          { kind: 'link-up', at: at + down, peers: [a, b] },
-        ];
-        sides = [a, [b]];
-      } else {
-        const host = hosts[change.host % hosts.length]!;
-        events = [
-          { kind: 'peer-leave', at, host },
-          { kind: 'peer-join', at: at + down, host },
-        ];
-        sides = [host, hosts.filter((h) => h !== host)];
-      }
+      const sides: [string, string[]] =
+        'link' in o ? [o.link[0], [o.link[1]]] : [o.peer, hosts.filter((h) => h !== o.peer)];
       // Containers on either side talk: just before (`warm`: caches filled across the link), just after, both
       // ways (`chase`: while the peers' views differ), and, when the outage is long, both ways once the
       // mesh has settled and the link is still down (what a network without relays cannot carry).
@@ -283,8 +283,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       if (warm !== null && down >= OUTAGE_PING_MS + 2 * RETRY_BUDGET_MS)
         across(warm, at + OUTAGE_PING_MS, chases);
       // The outage begins after the warm-up pings, and ends while later changes go on.
-      items.push(events[0]!);
-      ends.push(events[1]!);
+      items.push(outage(o, down));
       for (const c of [here, ...there]) if (c) changed.push(c.name);
       continue;
     }
@@ -296,29 +295,16 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       const cacher = cachers[change.peer % cachers.length]!;
       const linked = links.some(([a, b]) => pairKey(a, b) === pairKey(who.host, cacher.host));
       // Without reuse, what is asked of is the peer's host while its router is away.
-      const outage = change.reuse && change.outage === 'link' && linked ? 'link' : 'peer';
-      const key =
-        outage === 'link'
-          ? `link ${links.findIndex(([a, b]) => pairKey(a, b) === pairKey(who.host, cacher.host))}`
-          : `peer ${cacher.host}`;
-      if (at <= (outageUntil.get(key) ?? Number.NEGATIVE_INFINITY)) continue;
+      const o: Outage =
+        change.reuse && change.outage === 'link' && linked
+          ? { link: [who.host, cacher.host] }
+          : { peer: cacher.host };
+      if (busy(o)) continue;
       at = Math.max(at, before + WARM_BEFORE_MS);
       items.push({ at: at - WARM_BEFORE_MS, from: cacher.name, to: who.ip });
       cached(who.ip, cacher.name);
       const lasts = change.reuse ? HIDDEN_OUTAGE_MS : STALE_ASK_MS + 2 * RETRY_BUDGET_MS;
-      const [down, up]: TimelineItem[] =
-        outage === 'link'
-          ? [
-              { kind: 'link-down', at, peers: [who.host, cacher.host] },
-              { kind: 'link-up', at: at + lasts, peers: [who.host, cacher.host] },
-            ]
-          : [
-              { kind: 'peer-leave', at, host: cacher.host },
-              { kind: 'peer-join', at: at + lasts, host: cacher.host },
-            ];
-      outageUntil.set(key, at + lasts);
-      items.push(down!, { kind: 'stop', at: at + 10, container: who.name });
-      ends.push(up!);
+      items.push(outage(o, lasts), { kind: 'stop', at: at + 10, container: who.name });
       running.delete(who.name);
       if (!change.reuse) {
         chases.push({ at: at + STALE_ASK_MS, from: cacher.name, to: who.ip });

@@ -152,6 +152,8 @@ export function factsOf(r: CaseRun): Facts {
     return [...hosts].every((h) => reached.includes(h));
   };
   const overMesh = (t: number, parties: Parties, quietMs: number): boolean => {
+    // A mesh that never changes is joined (a partitioned peer graph is refused) and quiet.
+    if (meshChanges.length === 0) return true;
     const hosts = hostsOf(t, parties);
     return hosts.size <= 1 || (meshQuiet(meshChanges, t, quietMs) && joined(t, hosts));
   };

@@ -631,6 +631,39 @@ const CASES: [string, () => string[], string][] = [
     'cx.json: choices[62]: the run consumes only 62 of the 100 choices; the rest would never be used (check writes only the choices its run consumes)',
   ],
   [
+    'an underlay delay out of range',
+    () => [
+      'replay',
+      counterexample((cx) => {
+        cx.faults = [{ datagram: 0, kind: 'delay', ms: 900 }];
+      }),
+    ],
+    'cx.json: faults[0].ms: must be <= 500',
+  ],
+  [
+    'underlay faults out of datagram order',
+    () => [
+      'replay',
+      counterexample((cx) => {
+        cx.faults = [
+          { datagram: 5, kind: 'loss' },
+          { datagram: 2, kind: 'duplicate' },
+        ];
+      }),
+    ],
+    'cx.json: faults[1].datagram: faults are in datagram order, one per datagram: 2 comes after 5',
+  ],
+  [
+    'an underlay fault on a datagram the run never sends',
+    () => [
+      'replay',
+      counterexample((cx) => {
+        cx.faults = [{ datagram: 9999, kind: 'loss' }];
+      }),
+    ],
+    'cx.json: faults[0].datagram: the run sends only 6 datagrams (0 to 5): this fault would never happen (check writes only the faults that happened)',
+  ],
+  [
     'a --step past the end of the run',
     () => ['replay', counterexample(), '--step', '100000'],
     '--step 100000: the run has steps 0 to …',

@@ -10,11 +10,13 @@ import { counterexampleFile, counterexampleName } from '../formats/counterexampl
 import { loadTopology, loadTraffic } from '../formats/load.ts';
 import { intToIp, ipToInt, networkOf } from '../model/addresses.ts';
 import type { Config } from '../model/config.ts';
+import type { UnderlayFault } from '../model/network/faults.ts';
 import { isPing, type Timeline } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
 import { caseArbitrary, GAPS_MS, type World } from '../properties/arbitraries.ts';
 import { buildChanges, buildSweep, merge, rawChanges } from '../properties/changes.ts';
 import { expectedVerdict } from '../properties/expectations.ts';
+import { faultsArbitrary } from '../properties/faults.ts';
 import {
   type Case,
   type CaseRun,
@@ -137,9 +139,18 @@ function caseSource(config: Config, opts: CheckOptions, world: World): fc.Arbitr
   const choices: fc.Arbitrary<number[]> = opts.traffic
     ? fc.constant([])
     : fc.array(fc.nat(15), { maxLength: 40 });
-  return fc
-    .record({ traffic, choices })
-    .map(({ traffic, choices }): Case => ({ topology, config: config.id, traffic, choices }));
+  // Underlay faults are changes of the world: generated with the dynamic world's timelines only.
+  const faults: fc.Arbitrary<UnderlayFault[]> =
+    opts.traffic || world === 'static' ? fc.constant([]) : faultsArbitrary;
+  return fc.record({ traffic, choices, faults }).map(
+    ({ traffic, choices, faults }): Case => ({
+      topology,
+      config: config.id,
+      traffic,
+      choices,
+      ...(faults.length > 0 && { faults }),
+    }),
+  );
 }
 
 /** Runs every selected (configuration, property) pair; writes a counterexample file per violation and,

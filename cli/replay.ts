@@ -32,7 +32,11 @@ import type { TraceFormat } from './scenario.ts';
 /** Every component's context after step `n` of the case's run. */
 function statesAfter(c: Case, n: number): Record<string, unknown> {
   const network = caseNetwork(c);
-  return simulate(network, c.traffic, { scheduler: choiceScheduler(c.choices), maxSteps: n + 1 }).contexts;
+  return simulate(network, c.traffic, {
+    scheduler: choiceScheduler(c.choices),
+    maxSteps: n + 1,
+    ...(c.faults && { faults: c.faults }),
+  }).contexts;
 }
 
 const differ = (names: readonly string[]) =>
@@ -99,6 +103,15 @@ export function runReplay(
       {
         path: `choices[${consumed}]`,
         message: `${unused}; the rest would never be used (check writes only the choices its run consumes)`,
+      },
+    ]);
+  const sent = r.run.datagrams;
+  const beyond = (cx.faults ?? []).findIndex((f) => f.datagram >= sent);
+  if (beyond >= 0)
+    throw new FileError(file, [
+      {
+        path: `faults[${beyond}].datagram`,
+        message: `the run sends only ${sent} datagrams (0 to ${sent - 1}): this fault would never happen (check writes only the faults that happened)`,
       },
     ]);
   const digest = traceDigest(r.run);

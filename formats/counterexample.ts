@@ -24,6 +24,7 @@ export function inputDigests(c: Case): InputDigests {
     topology: digest(c.topology),
     traffic: digest(c.traffic),
     choices: digest(c.choices),
+    ...(c.faults && c.faults.length > 0 && { faults: digest(c.faults) }),
     mutants: digest(c.mutants ?? []),
   };
 }
@@ -31,7 +32,8 @@ export function inputDigests(c: Case): InputDigests {
 /** The inputs of `c` whose digest differs from the recorded ones, in file order. */
 export function changedInputs(c: Case, recorded: InputDigests): (keyof InputDigests)[] {
   const now = inputDigests(c);
-  return (Object.keys(now) as (keyof InputDigests)[]).filter((k) => now[k] !== recorded[k]);
+  const keys = new Set([...Object.keys(now), ...Object.keys(recorded)] as (keyof InputDigests)[]);
+  return [...keys].filter((k) => now[k] !== recorded[k]);
 }
 
 export function counterexampleFile(
@@ -48,6 +50,7 @@ export function counterexampleFile(
     topology: c.topology,
     traffic: c.traffic,
     choices: c.choices,
+    ...(c.faults && { faults: c.faults }),
     ...(c.mutants && c.mutants.length > 0 && { mutants: c.mutants }),
     verdict: { holds: false, message: violation.message, steps: violation.steps },
     traceDigest: traceDigest(run.run),
@@ -63,6 +66,7 @@ export function caseOf(cx: CounterexampleFile): Case {
     config: cx.config,
     traffic: cx.traffic,
     choices: cx.choices,
+    ...(cx.faults && { faults: cx.faults }),
     ...(cx.mutants && { mutants: cx.mutants }),
   };
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { CONFIG_IDS } from '../model/config.ts';
+import { faultIssues } from '../model/network/faults.ts';
 import { type Timeline, timelineIssues } from '../model/timeline.ts';
 import { type Topology, type TopologyIssue, topologyIssues } from '../model/topology.ts';
 import { isMutant } from '../properties/mutants.ts';
@@ -146,7 +147,10 @@ export function readFormat<T>(
 }
 
 const under = (prefix: string, issues: TopologyIssue[]) =>
-  issues.map((i) => ({ ...i, path: `${prefix}${i.path.startsWith('[') ? '' : '.'}${i.path}` }));
+  issues.map((i) => ({
+    ...i,
+    path: i.path === '' ? prefix : `${prefix}${i.path.startsWith('[') ? '' : '.'}${i.path}`,
+  }));
 
 export function loadTopology(file: string): Topology {
   const topology = readFormat<Topology>(file, 'topology');
@@ -206,6 +210,7 @@ export function loadCounterexample(file: string, propertyNames: readonly string[
   (cx.mutants ?? []).forEach((m, i) => {
     if (!isMutant(m)) issues.push({ path: `mutants[${i}]`, message: `unknown mutant "${m}"` });
   });
+  issues.push(...under('faults', faultIssues(cx.faults ?? [])));
   const topo = topologyIssues(cx.topology);
   issues.push(...under('topology', topo));
   if (topo.length === 0) issues.push(...under('traffic', timelineIssues(cx.traffic, cx.topology)));

@@ -3,6 +3,7 @@
  * Schemas in docs/schemas/ are generated from these types by typescript-json-schema (`npm run docs`).
  */
 
+import type { UnderlayFault } from '../model/network/faults.ts';
 import type { TimelineItem } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
 import type { MutantName } from '../properties/mutants.ts';
@@ -32,6 +33,8 @@ export interface InputDigests {
   topology: string;
   traffic: string;
   choices: string;
+  /** Present when the case has underlay faults. */
+  faults?: string;
   mutants: string;
 }
 
@@ -66,6 +69,12 @@ export interface CounterexampleFile {
    * @items.minimum 0
    */
   choices: number[];
+  /**
+   * What the underlay does to some of its datagrams (loss, duplication, delay), in datagram order; the run
+   * sends every datagram named.
+   * @maxItems 8
+   */
+  faults?: UnderlayFault[];
   /** Mutants switched on, if any (tests only). */
   mutants?: MutantName[];
   verdict: CounterexampleVerdict;

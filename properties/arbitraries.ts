@@ -24,6 +24,7 @@ import type { Ping } from '../model/timeline.ts';
 import type { ContainerSpec, HostSpec, Topology } from '../model/topology.ts';
 import type { Case } from './case.ts';
 import { buildChanges, buildSweep, merge, type RawChanges, rawChanges } from './changes.ts';
+import { faultsArbitrary } from './faults.ts';
 import type { MutantName } from './mutants.ts';
 import { peersOf } from './peers.ts';
 
@@ -245,9 +246,14 @@ export function caseArbitrary(config: Config, options: CaseOptions = {}): fc.Arb
   };
   const extra = { config: config.id, ...(mutants.length > 0 && { mutants: [...mutants] }) };
   if (options.world === 'dynamic')
-    return fc
-      .record({ ...common, changes: rawChanges })
-      .map(({ choices, ...raw }): Case => ({ ...buildDynamic(raw), choices, ...extra }));
+    return fc.record({ ...common, changes: rawChanges, faults: faultsArbitrary }).map(
+      ({ choices, faults, ...raw }): Case => ({
+        ...buildDynamic(raw),
+        choices,
+        ...(faults.length > 0 && { faults }),
+        ...extra,
+      }),
+    );
   return fc.record(common).map(({ topology: raw, pings, choices }): Case => {
     const topology = buildTopology(raw);
     return { topology, traffic: buildTraffic(topology, pings), choices, ...extra };

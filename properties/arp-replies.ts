@@ -4,7 +4,7 @@
  */
 import type { Arp } from '../model/packets.ts';
 import type { CaseRun } from './case.ts';
-import { containerOutputs } from './facts.ts';
+import { containerOutputs, factsOf } from './facts.ts';
 
 export interface ArpAnswer {
   step: number;
@@ -18,9 +18,11 @@ export interface ArpAnswer {
 }
 
 export function arpAnswers(r: CaseRun): ArpAnswer[] {
+  const { byFault } = factsOf(r);
   const out: ArpAnswer[] = [];
   for (const s of r.run.trace)
     for (const o of s.outputs) {
+      if (o.type === 'send' && o.copy !== undefined && byFault.has(o.copy)) continue;
       if (o.type !== 'send' || !o.origin || o.copy === undefined || o.packet.kind !== 'frame') continue;
       const p = o.packet.payload;
       if (p.kind !== 'arp' || p.op !== 'reply') continue;

@@ -53,8 +53,9 @@ export const broadcastOnce: Property = {
   doc:
     'Every broadcast frame a container sends (ARP requests and announcements) reaches every other container ' +
     'of the network exactly once, whatever its host or subnet (a Weave network is one Ethernet segment), ' +
-    'and never comes back to its sender. Generated networks are connected and fault-free, so "at most once" ' +
-    'and "at least once" are both required, except that the containers\' start-up announcements (sent at ' +
+    'and never comes back to its sender. Generated networks are connected, so "at most once" ' +
+    'and "at least once" are both required (a second copy the underlay itself made, a duplicate fault, is ' +
+    "not counted), except that the containers' start-up announcements (sent at " +
     "time 0, before the controllers' standing flows may be in place) are only checked for duplicates. In a " +
     'world that changes, a broadcast is owed to the containers running when it is sent, once they and the ' +
     'sender have settled (`properties/settle.ts`). ' +

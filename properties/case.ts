@@ -1,5 +1,6 @@
 /**
- * A case: everything one run depends on, as plain JSON, `{ topology, config, traffic, choices, mutants? }`
+ * A case: everything one run depends on, as plain JSON, `{ topology, config, traffic, choices, faults?,
+ * mutants? }`
  * (docs/design.md, Simulator: a counterexample is fully described by topology, configuration, traffic and the
  * scheduler's choices, and replays bit for bit). `runCase` builds the network and simulates it;
  * `checkCase` runs one property over it; `traceDigest` names a run's trace by a hash, so a stored
@@ -7,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { configById } from '../model/config.ts';
+import type { UnderlayFault } from '../model/network/faults.ts';
 import { choiceScheduler } from '../model/network/scheduler.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import { buildNetwork, type Network } from '../model/network/wiring.ts';
@@ -21,6 +23,9 @@ export interface Case {
   traffic: Timeline;
   /** The scheduler's choices (`choiceScheduler`): which pending delivery runs next, when there is a choice. */
   choices: number[];
+  /** What the underlay does to some of its datagrams (`model/network/faults.ts`): loss, duplication,
+   *  delay; scheduler choices like `choices`. None when left out. */
+  faults?: UnderlayFault[];
   /** Mutants switched on (tests only). */
   mutants?: MutantName[];
 }
@@ -54,6 +59,7 @@ export function runCase(c: Case): CaseRun {
   const run = simulate(network, c.traffic, {
     scheduler: choiceScheduler(c.choices),
     maxSteps: stepBound(c, network),
+    ...(c.faults && { faults: c.faults }),
   });
   return { case: c, network, run };
 }
@@ -63,8 +69,11 @@ export function traceDigest(run: Run): string {
   return createHash('sha256').update(JSON.stringify(run.trace)).digest('hex');
 }
 
-/** The case a run really depends on: its choices cut to those the scheduler consumed (the rest change
- *  nothing), so that a stored case holds no choice its replay does not use. */
+/** The case a run really depends on: its choices cut to those the scheduler consumed and its faults to
+ *  those that happened (the rest change nothing), so that a stored case holds no choice its replay does
+ *  not use. */
 export function consumedCase(run: CaseRun): Case {
-  return { ...run.case, choices: [...run.run.choices] };
+  const { faults, ...rest } = run.case;
+  const happened = (faults ?? []).filter((f) => f.datagram < run.run.datagrams);
+  return { ...rest, choices: [...run.run.choices], ...(happened.length > 0 && { faults: happened }) };
 }

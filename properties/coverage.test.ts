@@ -72,6 +72,8 @@ describe('coverage of the default runs', () => {
       expect(e.casesWithEvent[kind], kind).toBeGreaterThanOrEqual(0.35 * dynamic);
     for (const kind of ['peer-leave', 'peer-join', 'link-down', 'link-up'] as const)
       expect(e.casesWithEvent[kind], kind).toBeGreaterThanOrEqual(0.15 * dynamic);
+    for (const kind of ['loss', 'duplicate', 'delay'] as const)
+      expect(e.casesWithEvent[kind], kind).toBeGreaterThanOrEqual(0.1 * dynamic);
     expect(e.pingsCheckedAfterChange).toBeGreaterThanOrEqual(5 * dynamic);
   });
 });

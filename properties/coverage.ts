@@ -12,6 +12,7 @@ import { inSubnet } from '../model/addresses.ts';
 import { type Config, configById } from '../model/config.ts';
 import { onTransition, type Plan, plan } from '../model/machine/plan.ts';
 import { MODEL_MACHINES } from '../model/machines.ts';
+import { FAULT_KINDS, type FaultKind } from '../model/network/faults.ts';
 import type { Scheduler } from '../model/network/scheduler.ts';
 import { choiceScheduler } from '../model/network/scheduler.ts';
 import { simulate } from '../model/network/simulator.ts';
@@ -135,7 +136,8 @@ export interface Exercise {
   casesWithDatapathMiss: number | null;
   /** Of the scheduler's choices consumed, the fraction consumed at or after the first ping. */
   choicesAfterFirstPing: number;
-  /** Cases with at least one item of each kind of change (a move counts as a move only). */
+  /** Cases with at least one item of each kind of change (a move counts as a move only), and with at
+   *  least one underlay fault of each kind that happened. */
   casesWithEvent: Record<ChangeKind, number>;
   /** Pings the delivery property checks that were sent after a change of the world. */
   pingsCheckedAfterChange: number;
@@ -174,7 +176,10 @@ export const CHANGE_KINDS = [
   'link-down',
   'link-up',
 ] as const;
-type ChangeKind = (typeof CHANGE_KINDS)[number];
+/** The timeline's kinds of change, and the underlay's faults (`model/network/faults.ts`), counted where
+ *  they happened. */
+type ChangeKind = (typeof CHANGE_KINDS)[number] | FaultKind;
+const EVENT_KINDS: readonly ChangeKind[] = [...CHANGE_KINDS, ...FAULT_KINDS];
 
 export interface CoverageJob {
   config: string;
@@ -224,7 +229,7 @@ export function coverConfig(job: CoverageJob): ConfigCoverage {
     datapathMiss: 0,
     choices: 0,
     choicesAfter: 0,
-    withEvent: Object.fromEntries(CHANGE_KINDS.map((k) => [k, 0])) as Record<ChangeKind, number>,
+    withEvent: Object.fromEntries(EVENT_KINDS.map((k) => [k, 0])) as Record<ChangeKind, number>,
     checkedAfterChange: 0,
   };
   const neighbour = plan(MODEL_MACHINES.find((m) => m.machine.id === 'neighbour')!.machine);
@@ -255,10 +260,15 @@ export function coverConfig(job: CoverageJob): ConfigCoverage {
 function exercise(c: Case, into: ConfigCoverage): void {
   const network = caseNetwork(c);
   const noted = notingScheduler(c.choices);
-  const run = simulate(network, c.traffic, { scheduler: noted.scheduler, maxSteps: stepBound(c, network) });
+  const run = simulate(network, c.traffic, {
+    scheduler: noted.scheduler,
+    maxSteps: stepBound(c, network),
+    ...(c.faults && { faults: c.faults }),
+  });
   const changes = changesOf(c.topology, c.traffic);
   const firstChange = c.traffic.find((i) => !isPing(i))?.at;
   for (const kind of CHANGE_KINDS) if (c.traffic.some((i) => i.kind === kind)) into.withEvent[kind]++;
+  for (const kind of FAULT_KINDS) if (run.faults.some((f) => f.kind === kind)) into.withEvent[kind]++;
   for (const p of pings(c.traffic)) {
     into.pings++;
     const sender = whereAt(changes, p.from, p.at);
@@ -333,7 +343,7 @@ export function summarise(parts: readonly ConfigCoverage[]): Coverage {
       casesWithDatapathMiss: fdp === 0 ? null : ratio(sum('datapathMiss'), fdp),
       choicesAfterFirstPing: ratio(sum('choicesAfter'), sum('choices')),
       casesWithEvent: Object.fromEntries(
-        CHANGE_KINDS.map((k) => [k, parts.reduce((a, p) => a + p.withEvent[k], 0)]),
+        EVENT_KINDS.map((k) => [k, parts.reduce((a, p) => a + p.withEvent[k], 0)]),
       ) as Record<ChangeKind, number>,
       pingsCheckedAfterChange: sum('checkedAfterChange'),
     },

@@ -40,8 +40,13 @@ export interface Facts {
   changes: Change[];
   /** The timeline's peer and link changes, in order; none in a static world. */
   meshChanges: MeshChange[];
+  /** The copies the underlay's faults made (a duplicate's second copy), and every copy made from them or
+   *  in answer to them: the underlay's doing, which properties that count copies leave out
+   *  (`model/network/faults.ts`). */
+  byFault: Set<number>;
   /** Whether a promise at `at` about `parties` is owed (`settle.ts`): its parties have been quiet for
-   *  `SETTLE_MS`; if they are on several hosts, so has the mesh, and their hosts reach each other; and the
+   *  `SETTLE_MS`; if they are on several hosts, so have the mesh and the underlay (no fault), and their
+   *  hosts reach each other; and the
    *  run went on long enough to judge it (a run cut short by its step bound, a storm, judges nothing after
    *  it stopped). */
   settled(at: number, parties: Parties): boolean;
@@ -123,8 +128,14 @@ export function factsOf(r: CaseRun): Facts {
   const packets: Message[] = [];
   for (const s of r.run.trace)
     for (const o of s.outputs) if (o.type === 'send' && o.copy !== undefined) packets[o.copy] = o.packet;
+  const byFault = new Set(r.run.faults.flatMap((f) => (f.kind === 'duplicate' ? [f.copy!] : [])));
+  if (byFault.size > 0)
+    for (const c of r.run.copies)
+      if ((c.parent !== null && byFault.has(c.parent)) || (c.cause !== null && byFault.has(c.cause)))
+        byFault.add(c.copy);
   const families = new Map<number, number[]>();
   for (const c of r.run.copies) {
+    if (byFault.has(c.copy)) continue;
     const f = families.get(c.root);
     if (f) f.push(c.copy);
     else families.set(c.root, [c.copy]);
@@ -151,11 +162,15 @@ export function factsOf(r: CaseRun): Facts {
     const reached = reachableFrom(meshAt(topology, meshChanges, t), first);
     return [...hosts].every((h) => reached.includes(h));
   };
+  const faults = r.run.faults;
   const overMesh = (t: number, parties: Parties, quietMs: number): boolean => {
     // A mesh that never changes is joined (a partitioned peer graph is refused) and quiet.
-    if (meshChanges.length === 0) return true;
+    if (meshChanges.length === 0 && faults.length === 0) return true;
     const hosts = hostsOf(t, parties);
-    return hosts.size <= 1 || (meshQuiet(meshChanges, t, quietMs) && joined(t, hosts));
+    return (
+      hosts.size <= 1 ||
+      (meshQuiet(meshChanges, t, quietMs) && meshQuiet(faults, t, quietMs) && joined(t, hosts))
+    );
   };
   /** A run cut short by its step bound judges no promise whose time runs past where it stopped. */
   const judged = (t: number) => !r.run.truncated || t + 2 * RETRY_BUDGET_MS < r.run.end;
@@ -167,6 +182,7 @@ export function factsOf(r: CaseRun): Facts {
     containers,
     changes,
     meshChanges,
+    byFault,
     settled: (t, parties) => judged(t) && settled(changes, t, parties) && overMesh(t, parties, SETTLE_MS),
     healed: (t, parties) => judged(t) && healed(changes, t) && overMesh(t, parties, HEAL_MS),
     packets,
@@ -200,12 +216,14 @@ export function recvStep(r: CaseRun, copy: number): TraceStep | undefined {
 }
 const recvIndex = new WeakMap<object, Map<number, number>>();
 
-/** Every output of every container step, in trace order, with its step and its container. */
+/** Every output of every container step, in trace order, with its step and its container; steps that took
+ *  a copy the underlay's faults made are left out (`Facts.byFault`). */
 export function* containerOutputs(
   r: CaseRun,
 ): Generator<{ step: TraceStep; container: { name: string }; output: TraceOutput }> {
-  const { containers } = factsOf(r);
+  const { containers, byFault } = factsOf(r);
   for (const step of r.run.trace) {
+    if (step.input.type === 'recv' && byFault.has(step.input.copy)) continue;
     const container = containers.get(step.component);
     if (container) for (const output of step.outputs) yield { step, container, output };
   }

@@ -13,7 +13,9 @@
  * The mesh (`model/peering.ts`) is one more party of every promise that spans hosts: while the peers' views
  * of the peer graph may differ (a peer leaving or joining, a link going down or up, anywhere), routes and
  * broadcast trees are in flux everywhere, so such a promise is owed only when the mesh too has been quiet
- * for as long, and its hosts reach each other over the peer graph as it is (`Facts.settled`).
+ * for as long, and its hosts reach each other over the peer graph as it is (`Facts.settled`). So has the
+ * underlay: a datagram lost, duplicated or delayed (`model/network/faults.ts`) may be any of the frames
+ * a promise spanning hosts rests on (its ARP exchange, an announcement, the ping itself).
  */
 import { DEFAULT_NEIGH_PARAMS } from '../model/components/container.ts';
 import { GOSSIP_DELAY_MS } from '../model/network/schedule.ts';
@@ -64,8 +66,8 @@ export function healed(changes: readonly Change[], at: number): boolean {
   return !changes.some((c) => c.at > at - HEAL_MS && c.at <= at + 2 * RETRY_BUDGET_MS);
 }
 
-/** Whether the mesh has been quiet for `quietMs` before `at`, and stays so while a promise made then is
- *  owed. */
-export function meshQuiet(changes: readonly MeshChange[], at: number, quietMs: number): boolean {
+/** Whether the mesh (or the underlay: its faults) has been quiet for `quietMs` before `at`, and stays so
+ *  while a promise made then is owed. */
+export function meshQuiet(changes: readonly { at: number }[], at: number, quietMs: number): boolean {
   return !changes.some((c) => c.at > at - quietMs && c.at <= at + 2 * RETRY_BUDGET_MS);
 }

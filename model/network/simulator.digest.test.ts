@@ -22,8 +22,10 @@ function same(network: Network, traffic: Ping[], options: () => RunOptions = () 
   const before = referenceSimulate(network, traffic, options());
   const after = simulate(network, traffic, options());
   expect(after.trace.length).toBe(before.trace.length);
-  // The reference has no `values` (each component's final state): everything else must be the same.
-  const { values: _, ...compared } = after;
+  // The reference has no `values` (each component's final state) and no underlay faults: everything else
+  // must be the same.
+  const { values: _, faults, datagrams: __, ...compared } = after;
+  expect(faults).toEqual([]);
   expect(digest(compared)).toBe(digest(before));
   return after;
 }

@@ -14,6 +14,7 @@
 import type { ComponentEvent } from '../machine/io.ts';
 import type { MachineState } from '../machine/plan.ts';
 import type { Timeline } from '../timeline.ts';
+import { type AppliedFault, faultIndex, type UnderlayFault } from './faults.ts';
 import { scheduledInputs } from './schedule.ts';
 import { fifoScheduler, type Scheduler } from './scheduler.ts';
 import { type Engine, makeStepper, type Stepper } from './step.ts';
@@ -34,6 +35,8 @@ export interface RunOptions {
   onStep?: (step: TraceStep) => void;
   /** How machines are stepped: their plan (default), or xstate's own `transition` (tests compare both). */
   engine?: Engine;
+  /** What the underlay does to some of its datagrams (`faults.ts`); none by default. */
+  faults?: readonly UnderlayFault[];
 }
 
 export interface Run {
@@ -48,6 +51,10 @@ export interface Run {
   truncated: boolean;
   /** The scheduler choices consulted: replaying them reproduces the run. */
   choices: number[];
+  /** The underlay faults that happened, in order (those naming datagrams the run never sent did not). */
+  faults: AppliedFault[];
+  /** How many datagrams the underlay sent. */
+  datagrams: number;
 }
 
 /** A component in a run: its definition, its stepper, its current snapshot, and its ports' far ends. */
@@ -55,8 +62,20 @@ interface Slot {
   def: ComponentDef;
   stepper: Stepper;
   state: MachineState;
-  links: Map<string, { slot: Slot; from: Endpoint; to: Endpoint }>;
+  links: Map<string, Link>;
 }
+
+/** A port's link: the component at its far end, and both endpoints. */
+interface Link {
+  slot: Slot;
+  from: Endpoint;
+  to: Endpoint;
+}
+
+type SendOutput = Extract<TraceStep['outputs'][number], { type: 'send' }>;
+
+/** The port a delivery came in on (the underlay's port is the sending host). */
+const inputPort = (input: TraceInput): string => (input.type === 'recv' ? input.port : '');
 
 /** A delivery in flight: its target and what it carries. The component's event is made from the input
  *  when it is taken (one object less per delivery: a storm keeps millions in flight). */
@@ -85,6 +104,8 @@ interface Timer {
   key: string | null;
   /** What the timeline scheduled (a ping, a start, ...); null for a component's timer. */
   input: ScheduledInput | null;
+  /** A delayed datagram (`faults.ts`), due into the queue of deliveries at `at`. */
+  delivery?: Pending;
   /** Replaced by a later `timer.set` of the same key, or cleared. */
   dead: boolean;
 }
@@ -170,6 +191,9 @@ export function simulate(network: Network, timeline: Timeline, options: RunOptio
   let liveTimers = 0;
   let timerSeq = 0;
   let now = 0;
+  const faults = faultIndex(options.faults ?? []);
+  const applied: AppliedFault[] = [];
+  let datagrams = 0;
 
   const slots = new Map<string, Slot>();
   for (const def of network.components) {
@@ -214,33 +238,66 @@ export function simulate(network: Network, timeline: Timeline, options: RunOptio
     });
   }
 
+  /** A send along its link: a new copy, in flight. */
+  const send = (input: TraceInput, link: Link, o: SendOutput): number => {
+    const copy = copyCount++;
+    if (record) {
+      const parent = input.type === 'recv' && !o.origin ? input.copy : null;
+      copies.push({
+        copy,
+        parent,
+        root: parent === null ? copy : copies[parent]!.root,
+        cause: input.type === 'recv' ? input.copy : null,
+        step: steps,
+        from: link.from,
+        to: link.to,
+      });
+    }
+    pending.push({ slot: link.slot, input: { type: 'recv', port: link.to.port, packet: o.packet, copy } });
+    return copy;
+  };
   const route = (slot: Slot, input: TraceInput, outputs: TraceStep['outputs']): TraceOutput[] => {
     const component = slot.def.id;
-    const routed: TraceOutput[] = new Array(outputs.length);
+    const routed: TraceOutput[] = [];
     for (let i = 0; i < outputs.length; i++) {
       const o = outputs[i]!;
       switch (o.type) {
         case 'send': {
           const link = slot.links.get(o.port);
           if (!link) throw new Error(`${component} sent on port ${o.port}, which is not connected`);
-          const copy = copyCount++;
-          if (record) {
-            const parent = input.type === 'recv' && !o.origin ? input.copy : null;
-            copies.push({
-              copy,
-              parent,
-              root: parent === null ? copy : copies[parent]!.root,
-              cause: input.type === 'recv' ? input.copy : null,
-              step: steps,
-              from: link.from,
-              to: link.to,
+          const fault = slot.def.kind === 'underlay' && faults.size > 0 ? faults.get(datagrams) : undefined;
+          if (slot.def.kind === 'underlay') datagrams++;
+          if (fault?.kind === 'loss') {
+            applied.push({ ...fault, at: now, from: inputPort(input), to: o.port, copy: null });
+            routed.push({
+              type: 'drop',
+              reason: `lost on the underlay from ${inputPort(input)} to ${o.port}`,
             });
+            break;
           }
-          pending.push({
-            slot: link.slot,
-            input: { type: 'recv', port: link.to.port, packet: o.packet, copy },
-          });
-          routed[i] = { ...o, copy, to: link.to };
+          const copy = send(input, link, o);
+          if (fault?.kind === 'delay') {
+            // Out of the queue of deliveries and onto the clock: later traffic may overtake it.
+            const delivery = pending.pop()!;
+            schedule({
+              at: now + fault.ms!,
+              seq: timerSeq++,
+              slot: link.slot,
+              key: null,
+              input: null,
+              delivery,
+              dead: false,
+            });
+            applied.push({ ...fault, at: now, from: inputPort(input), to: o.port, copy });
+            routed.push({ ...o, copy, to: link.to, fault: 'delay' });
+            break;
+          }
+          routed.push({ ...o, copy, to: link.to });
+          if (fault?.kind === 'duplicate') {
+            const twin = send(input, link, o);
+            applied.push({ ...fault, at: now, from: inputPort(input), to: o.port, copy: twin });
+            routed.push({ ...o, copy: twin, to: link.to, fault: 'duplicate' });
+          }
           break;
         }
         case 'timer.set': {
@@ -253,15 +310,15 @@ export function simulate(network: Network, timeline: Timeline, options: RunOptio
           }
           mine.set(o.key, t);
           schedule(t);
-          routed[i] = o;
+          routed.push(o);
           break;
         }
         case 'timer.clear':
           cancel(slot, o.key);
-          routed[i] = o;
+          routed.push(o);
           break;
         default:
-          routed[i] = o;
+          routed.push(o);
       }
     }
     return routed;
@@ -303,7 +360,8 @@ export function simulate(network: Network, timeline: Timeline, options: RunOptio
         liveTimers--;
         // A change of the world (a container starting or stopping, its bridge port, the directory's news)
         // happens at once and in order: its parts are one event, not deliveries to interleave.
-        if (t.key === null && t.input!.type !== 'ping') {
+        if (t.delivery) pending.push(t.delivery);
+        else if (t.key === null && t.input!.type !== 'ping') {
           if (steps >= maxSteps) {
             truncated = true;
             break;
@@ -340,7 +398,17 @@ export function simulate(network: Network, timeline: Timeline, options: RunOptio
     contexts[id] = slot.state.context;
     values[id] = slot.state.value;
   }
-  return { trace, copies, contexts, values, end: now, truncated, choices: [...scheduler.used] };
+  return {
+    trace,
+    copies,
+    contexts,
+    values,
+    end: now,
+    truncated,
+    choices: [...scheduler.used],
+    faults: applied,
+    datagrams,
+  };
 }
 
 /** The ports of a component that are linked, from the network's link table (built once per network). */

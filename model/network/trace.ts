@@ -32,8 +32,9 @@ export type ScheduledInput = Exclude<
   { type: 'start' } | { type: 'recv' } | { type: 'timer.fire' }
 >;
 
-/** An output as the simulator routed it: a `send` gets its copy id and the endpoint it went to. */
-export type TraceOutput = Output & { copy?: number; to?: Endpoint };
+/** An output as the simulator routed it: a `send` gets its copy id and the endpoint it went to, and, if
+ *  the underlay delayed or duplicated it (`faults.ts`), which (a duplicate is a second send). */
+export type TraceOutput = Output & { copy?: number; to?: Endpoint; fault?: 'delay' | 'duplicate' };
 
 export interface TraceStep {
   n: number;

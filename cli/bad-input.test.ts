@@ -664,6 +664,26 @@ const CASES: [string, () => string[], string][] = [
     'cx.json: faults[0].datagram: the run sends only 6 datagrams (0 to 5): this fault would never happen (check writes only the faults that happened)',
   ],
   [
+    'a reachable-time draw out of range',
+    () => [
+      'replay',
+      counterexample((cx) => {
+        cx.reachable = [1000];
+      }),
+    ],
+    'cx.json: reachable[0]: must be a whole number from 0 to 999',
+  ],
+  [
+    'more reachable-time draws than container starts',
+    () => [
+      'replay',
+      counterexample((cx) => {
+        cx.reachable = [1, 2, 3, 4, 5];
+      }),
+    ],
+    'cx.json: reachable[4]: the run starts only 4 containers, one reachable-time draw each: the rest would never be used',
+  ],
+  [
     'a --step past the end of the run',
     () => ['replay', counterexample(), '--step', '100000'],
     '--step 100000: the run has steps 0 to …',

@@ -14,9 +14,9 @@ import type { UnderlayFault } from '../model/network/faults.ts';
 import { isPing, type Timeline } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
 import { caseArbitrary, GAPS_MS, type World } from '../properties/arbitraries.ts';
+import { faultsArbitrary, reachableArbitrary } from '../properties/chance.ts';
 import { buildChanges, buildSweep, merge, rawChanges } from '../properties/changes.ts';
 import { expectedVerdict } from '../properties/expectations.ts';
-import { faultsArbitrary } from '../properties/faults.ts';
 import {
   type Case,
   type CaseRun,
@@ -139,16 +139,18 @@ function caseSource(config: Config, opts: CheckOptions, world: World): fc.Arbitr
   const choices: fc.Arbitrary<number[]> = opts.traffic
     ? fc.constant([])
     : fc.array(fc.nat(15), { maxLength: 40 });
-  // Underlay faults are changes of the world: generated with the dynamic world's timelines only.
-  const faults: fc.Arbitrary<UnderlayFault[]> =
-    opts.traffic || world === 'static' ? fc.constant([]) : faultsArbitrary;
-  return fc.record({ traffic, choices, faults }).map(
-    ({ traffic, choices, faults }): Case => ({
+  // Underlay faults and reachable-time draws: generated with the dynamic world's timelines only.
+  const fixed = opts.traffic !== undefined || world === 'static';
+  const faults: fc.Arbitrary<UnderlayFault[]> = fixed ? fc.constant([]) : faultsArbitrary;
+  const reachable: fc.Arbitrary<number[]> = fixed ? fc.constant([]) : reachableArbitrary;
+  return fc.record({ traffic, choices, faults, reachable }).map(
+    ({ traffic, choices, faults, reachable }): Case => ({
       topology,
       config: config.id,
       traffic,
       choices,
       ...(faults.length > 0 && { faults }),
+      ...(reachable.length > 0 && { reachable }),
     }),
   );
 }

@@ -25,6 +25,7 @@ export function inputDigests(c: Case): InputDigests {
     traffic: digest(c.traffic),
     choices: digest(c.choices),
     ...(c.faults && c.faults.length > 0 && { faults: digest(c.faults) }),
+    ...(c.reachable && c.reachable.length > 0 && { reachable: digest(c.reachable) }),
     mutants: digest(c.mutants ?? []),
   };
 }
@@ -51,6 +52,7 @@ export function counterexampleFile(
     traffic: c.traffic,
     choices: c.choices,
     ...(c.faults && { faults: c.faults }),
+    ...(c.reachable && { reachable: c.reachable }),
     ...(c.mutants && c.mutants.length > 0 && { mutants: c.mutants }),
     verdict: { holds: false, message: violation.message, steps: violation.steps },
     traceDigest: traceDigest(run.run),
@@ -67,6 +69,7 @@ export function caseOf(cx: CounterexampleFile): Case {
     traffic: cx.traffic,
     choices: cx.choices,
     ...(cx.faults && { faults: cx.faults }),
+    ...(cx.reachable && { reachable: cx.reachable }),
     ...(cx.mutants && { mutants: cx.mutants }),
   };
 }

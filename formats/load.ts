@@ -6,9 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { CONFIG_IDS } from '../model/config.ts';
+import { drawIssues } from '../model/network/draws.ts';
 import { faultIssues } from '../model/network/faults.ts';
 import { type Timeline, timelineIssues } from '../model/timeline.ts';
 import { type Topology, type TopologyIssue, topologyIssues } from '../model/topology.ts';
+import { startCount } from '../properties/case.ts';
 import { isMutant } from '../properties/mutants.ts';
 import { COUNTEREXAMPLE_FORMAT, type CounterexampleFile, type FormatName } from './types.ts';
 
@@ -211,9 +213,17 @@ export function loadCounterexample(file: string, propertyNames: readonly string[
     if (!isMutant(m)) issues.push({ path: `mutants[${i}]`, message: `unknown mutant "${m}"` });
   });
   issues.push(...under('faults', faultIssues(cx.faults ?? [])));
+  issues.push(...under('reachable', drawIssues(cx.reachable ?? [])));
   const topo = topologyIssues(cx.topology);
   issues.push(...under('topology', topo));
-  if (topo.length === 0) issues.push(...under('traffic', timelineIssues(cx.traffic, cx.topology)));
+  const timeline = topo.length === 0 ? timelineIssues(cx.traffic, cx.topology) : [];
+  issues.push(...under('traffic', timeline));
+  const starts = topo.length === 0 && timeline.length === 0 ? startCount(cx) : Number.POSITIVE_INFINITY;
+  if ((cx.reachable?.length ?? 0) > starts)
+    issues.push({
+      path: `reachable[${starts}]`,
+      message: `the run starts only ${starts} containers, one reachable-time draw each: the rest would never be used`,
+    });
   if (issues.length > 0) throw new FileError(file, issues);
   return cx;
 }

@@ -35,6 +35,8 @@ export interface InputDigests {
   choices: string;
   /** Present when the case has underlay faults. */
   faults?: string;
+  /** Present when the case has reachable-time draws. */
+  reachable?: string;
   mutants: string;
 }
 
@@ -75,6 +77,12 @@ export interface CounterexampleFile {
    * @maxItems 8
    */
   faults?: UnderlayFault[];
+  /**
+   * The kernel's reachable-time draws, one per container start in the order of the run (the topology's
+   * containers, then the timeline's starts and moves): draw d makes the reachable time half the base plus d
+   * thousandths of it.
+   */
+  reachable?: number[];
   /** Mutants switched on, if any (tests only). */
   mutants?: MutantName[];
   verdict: CounterexampleVerdict;

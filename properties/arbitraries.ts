@@ -23,8 +23,8 @@ import type { Config } from '../model/config.ts';
 import type { Ping } from '../model/timeline.ts';
 import type { ContainerSpec, HostSpec, Topology } from '../model/topology.ts';
 import type { Case } from './case.ts';
+import { faultsArbitrary, reachableArbitrary } from './chance.ts';
 import { buildChanges, buildSweep, merge, type RawChanges, rawChanges } from './changes.ts';
-import { faultsArbitrary } from './faults.ts';
 import type { MutantName } from './mutants.ts';
 import { peersOf } from './peers.ts';
 
@@ -246,14 +246,17 @@ export function caseArbitrary(config: Config, options: CaseOptions = {}): fc.Arb
   };
   const extra = { config: config.id, ...(mutants.length > 0 && { mutants: [...mutants] }) };
   if (options.world === 'dynamic')
-    return fc.record({ ...common, changes: rawChanges, faults: faultsArbitrary }).map(
-      ({ choices, faults, ...raw }): Case => ({
-        ...buildDynamic(raw),
-        choices,
-        ...(faults.length > 0 && { faults }),
-        ...extra,
-      }),
-    );
+    return fc
+      .record({ ...common, changes: rawChanges, faults: faultsArbitrary, reachable: reachableArbitrary })
+      .map(
+        ({ choices, faults, reachable, ...raw }): Case => ({
+          ...buildDynamic(raw),
+          choices,
+          ...(faults.length > 0 && { faults }),
+          ...(reachable.length > 0 && { reachable }),
+          ...extra,
+        }),
+      );
   return fc.record(common).map(({ topology: raw, pings, choices }): Case => {
     const topology = buildTopology(raw);
     return { topology, traffic: buildTraffic(topology, pings), choices, ...extra };

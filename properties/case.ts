@@ -12,7 +12,7 @@ import type { UnderlayFault } from '../model/network/faults.ts';
 import { choiceScheduler } from '../model/network/scheduler.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import { buildNetwork, type Network } from '../model/network/wiring.ts';
-import type { Timeline } from '../model/timeline.ts';
+import { changesOf, type Timeline } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
 import { type MutantName, mutantMachines } from './mutants.ts';
 
@@ -26,6 +26,9 @@ export interface Case {
   /** What the underlay does to some of its datagrams (`model/network/faults.ts`): loss, duplication,
    *  delay; scheduler choices like `choices`. None when left out. */
   faults?: UnderlayFault[];
+  /** The kernel's reachable-time draws (`model/network/draws.ts`), one per container start in the order
+   *  of the run; scheduler choices like `choices`. A start without one keeps the base. */
+  reachable?: number[];
   /** Mutants switched on (tests only). */
   mutants?: MutantName[];
 }
@@ -51,6 +54,7 @@ export function caseNetwork(c: Case): Network {
   return buildNetwork(c.topology, configById(c.config), {
     machines: mutantMachines(c.mutants ?? []),
     timeline: c.traffic,
+    ...(c.reachable && { reachable: c.reachable }),
   });
 }
 
@@ -69,11 +73,23 @@ export function traceDigest(run: Run): string {
   return createHash('sha256').update(JSON.stringify(run.trace)).digest('hex');
 }
 
-/** The case a run really depends on: its choices cut to those the scheduler consumed and its faults to
- *  those that happened (the rest change nothing), so that a stored case holds no choice its replay does
+/** The case a run really depends on: its choices cut to those the scheduler consumed, its faults to
+ *  those that happened and its reachable-time draws to its starts (the rest change nothing), so that a stored case holds no choice its replay does
  *  not use. */
 export function consumedCase(run: CaseRun): Case {
-  const { faults, ...rest } = run.case;
+  const { faults, reachable, ...rest } = run.case;
   const happened = (faults ?? []).filter((f) => f.datagram < run.run.datagrams);
-  return { ...rest, choices: [...run.run.choices], ...(happened.length > 0 && { faults: happened }) };
+  const drawn = (reachable ?? []).slice(0, startCount(run.case));
+  return {
+    ...rest,
+    choices: [...run.run.choices],
+    ...(happened.length > 0 && { faults: happened }),
+    ...(drawn.length > 0 && { reachable: drawn }),
+  };
+}
+
+/** How many times a case starts a container (the topology's, then the timeline's): each takes one
+ *  reachable-time draw. */
+export function startCount(c: Pick<Case, 'topology' | 'traffic'>): number {
+  return changesOf(c.topology, c.traffic).filter((ch) => ch.kind === 'start').length;
 }

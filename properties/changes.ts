@@ -51,6 +51,10 @@ const HIDDEN_OUTAGE_MS = 2_000;
 /** When a peer asks again for an IP whose owner stopped in an outage: its entry has gone STALE (past the
  *  5 s REACHABLE time, however its resolution went), so the ask ends in a probe within the outage. */
 const STALE_ASK_MS = 7_000;
+/** When it asks once more, the outage still on: past the staleness bound of a neighbour entry
+ *  (`properties/staleness.ts`) after its first ask, so that an answer from what its host was last told
+ *  (the old owner's MAC) would have kept it on the dead MAC for longer than Linux alone allows. */
+const STALE_ASK_AGAIN_MS = STALE_ASK_MS + 16_000;
 /** How long into a long outage (a link down, a peer away) its pings go: once the mesh has settled. */
 const OUTAGE_PING_MS = SETTLE_MS + 1_000;
 /** The first change happens after the containers' start-up (their announcements at time 0). */
@@ -303,11 +307,14 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       at = Math.max(at, before + WARM_BEFORE_MS);
       items.push({ at: at - WARM_BEFORE_MS, from: cacher.name, to: who.ip });
       cached(who.ip, cacher.name);
-      const lasts = change.reuse ? HIDDEN_OUTAGE_MS : STALE_ASK_MS + 2 * RETRY_BUDGET_MS;
+      const lasts = change.reuse ? HIDDEN_OUTAGE_MS : STALE_ASK_AGAIN_MS + 2 * RETRY_BUDGET_MS;
       items.push(outage(o, lasts), { kind: 'stop', at: at + 10, container: who.name });
       running.delete(who.name);
       if (!change.reuse) {
-        chases.push({ at: at + STALE_ASK_MS, from: cacher.name, to: who.ip });
+        chases.push(
+          { at: at + STALE_ASK_MS, from: cacher.name, to: who.ip },
+          { at: at + STALE_ASK_AGAIN_MS, from: cacher.name, to: who.ip },
+        );
         at += 10;
         continue;
       }

@@ -1,4 +1,5 @@
 /** The property registry: every property, by name, in the order tables print them. */
+
 import { arpAnswered } from './arp-answered.ts';
 import { arpFunctional } from './arp-functional.ts';
 import { arpNoSpurious } from './arp-no-spurious.ts';
@@ -11,6 +12,7 @@ import { loopFree } from './loop-free.ts';
 import { noBlackHole } from './no-black-hole.ts';
 import type { Property } from './property.ts';
 import { quiescent } from './quiescent.ts';
+import { staleness } from './staleness.ts';
 
 export const PROPERTIES: readonly Property[] = [
   delivery,
@@ -23,6 +25,7 @@ export const PROPERTIES: readonly Property[] = [
   loopFree,
   broadcastOnce,
   quiescent,
+  staleness,
 ];
 
 export const PROPERTY_NAMES: readonly string[] = PROPERTIES.map((p) => p.name);

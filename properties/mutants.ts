@@ -153,6 +153,11 @@ function mutate(): Record<MutantName, Record<string, AnyStateMachine>> {
         sendQueued: effect<NeighData, NeighEvent>((d) => (d.queue.length > 0 ? { queue: [] } : undefined)),
       },
     }),
+    'neigh-never-stale': neighbour({
+      // A confirmed entry stays REACHABLE: no timer, and the lazy check on use never finds it expired.
+      guards: { reachableExpired: () => false },
+      actions: { armReachable: effect<NeighData, NeighEvent>(() => undefined) },
+    }),
     'neigh-gives-up-after-one-request': neighbour({
       // The broadcast solicit budget is one request, not mcast_solicit.
       guards: { broadcastProbesLeft: () => false },
@@ -226,6 +231,7 @@ export const MUTANTS = {
   'datapath-drops-upcalled': 'the upstream datapath drops the packet it upcalled instead of executing it',
   'neigh-reply-drops-queue': 'an ARP reply resolves the neighbour entry but the queued packets are dropped',
   'neigh-gives-up-after-one-request': 'an unresolved neighbour fails after one request, not mcast_solicit',
+  'neigh-never-stale': 'a confirmed neighbour entry stays REACHABLE for ever (a world that changes)',
   'h1-responder-wrong-mac': "H1's controller installs responder flows with a MAC nobody has",
   'bridge-never-learns': 'the bridge never learns a MAC: every unicast is flooded (kernel conformance)',
   'mac-cache-never-ages': "upstream Sleeve's MAC cache never forgets a MAC (a world that changes)",

@@ -6,6 +6,7 @@
  */
 import { type Config, DEFAULT_CONFIGS } from '../model/config.ts';
 import { type PoolOptions, runPool } from '../workers/pool.ts';
+import type { World } from './arbitraries.ts';
 import { PROPERTY_NAMES } from './index.ts';
 import { type ConfigJob, DEFAULT_SEED, MATRIX_MODULE, type PropertyOutcome, type Verdict } from './matrix.ts';
 import { MATRIX_MUTANTS, type MutantName } from './mutants.ts';
@@ -28,9 +29,16 @@ export function mutantConfigs(mutant: MutantName, configs: readonly Config[] = D
   }
 }
 
+/** The world a mutant shows in: most break the static world already; `neigh-never-stale` (a neighbour
+ *  entry that stays REACHABLE) matters only once an owner has gone. */
+export function mutantWorld(mutant: MutantName): World {
+  return mutant === 'neigh-never-stale' ? 'dynamic' : 'static';
+}
+
 export interface MutantCell {
   mutant: MutantName;
   config: string;
+  world: World;
   property: string;
   /** On the unmutated model. */
   baseline: Verdict;
@@ -64,8 +72,19 @@ export async function runMutants(options: MutantOptions = {}): Promise<MutantRep
   const mutants = options.mutants ?? MATRIX_MUTANTS;
   const runs = options.runs ?? DEFAULT_MUTANT_RUNS;
   const seed = options.seed ?? DEFAULT_SEED;
-  const configs = [...new Set(mutants.flatMap((m) => mutantConfigs(m, options.configs)))];
-  const base: ConfigJob[] = configs.map((c) => ({ config: c.id, runs, seed, shrink: false }));
+  // One baseline per configuration and world the mutants run in.
+  const key = (config: string, world: World) => `${config} ${world}`;
+  const wanted = new Map<string, { config: string; world: World }>();
+  for (const m of mutants)
+    for (const c of mutantConfigs(m, options.configs))
+      wanted.set(key(c.id, mutantWorld(m)), { config: c.id, world: mutantWorld(m) });
+  const base: ConfigJob[] = [...wanted.values()].map(({ config, world }) => ({
+    config,
+    world,
+    runs,
+    seed,
+    shrink: false,
+  }));
   const holdsAt = new Map<string, string[]>();
   const mutated: { mutant: MutantName; job: ConfigJob }[] = [];
   options.onJobs?.(base.length);
@@ -75,7 +94,7 @@ export async function runMutants(options: MutantOptions = {}): Promise<MutantRep
   });
   for (const [i, j] of base.entries())
     holdsAt.set(
-      j.config,
+      key(j.config, j.world ?? 'static'),
       baseOut[i]!.filter((o) => o.observed === 'holds').map((o) => o.property),
     );
   for (const m of mutants)
@@ -84,11 +103,12 @@ export async function runMutants(options: MutantOptions = {}): Promise<MutantRep
         mutant: m,
         job: {
           config: c.id,
+          world: mutantWorld(m),
           runs,
           seed,
           shrink: false,
           mutants: [m],
-          stopWhenFailed: holdsAt.get(c.id) ?? [],
+          stopWhenFailed: holdsAt.get(key(c.id, mutantWorld(m))) ?? [],
         },
       });
   options.onJobs?.(base.length + mutated.length);
@@ -102,10 +122,12 @@ export async function runMutants(options: MutantOptions = {}): Promise<MutantRep
   );
   const cells: MutantCell[] = mutated.flatMap(({ mutant, job }, i) =>
     out[i]!.map((o: PropertyOutcome): MutantCell => {
-      const baseline: Verdict = holdsAt.get(job.config)!.includes(o.property) ? 'holds' : 'fails';
+      const world = job.world ?? 'static';
+      const baseline: Verdict = holdsAt.get(key(job.config, world))!.includes(o.property) ? 'holds' : 'fails';
       return {
         mutant,
         config: job.config,
+        world,
         property: o.property,
         baseline,
         observed: o.observed,

@@ -19,7 +19,6 @@
  */
 import { DEFAULT_NEIGH_PARAMS } from '../model/components/container.ts';
 import { GOSSIP_DELAY_MS } from '../model/network/schedule.ts';
-import type { MeshChange } from '../model/peering.ts';
 import type { Change } from '../model/timeline.ts';
 import { MAC_MAX_AGE_MS } from '../model/weave-router.ts';
 
@@ -51,7 +50,7 @@ export function settled(changes: readonly Change[], at: number, parties: Parties
 
 /** The sweep period of upstream's MAC cache (`router/network_router.go`, the one-minute ticker that calls
  *  `expire`); the model ages lazily, so this only makes the bound the one a real router keeps. */
-const MAC_SWEEP_MS = 60_000;
+export const MAC_SWEEP_MS = 60_000;
 
 /** How long a quiet world takes to forget everything a change made stale: the longest ageing of any data
  *  plane (upstream's MAC cache, 10 min, swept every minute; fastdp's record of a MAC's port lives 10 min in

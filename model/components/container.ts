@@ -193,11 +193,18 @@ export function containerMachineWith(neighbour: AnyStateMachine) {
         return undefined;
       }),
       /** The address it starts with (a restart or a move may bring another). */
-      takeAddress: effect<C, ContainerEvent>((_, e) =>
-        e.type === 'container.start'
-          ? { ip: e.ip, mac: e.mac, subnet: e.subnet, announce: e.announce }
-          : undefined,
-      ),
+      takeAddress: effect<C, ContainerEvent>((ctx, e) => {
+        if (e.type !== 'container.start') return undefined;
+        // A fresh interface: the kernel draws its reachable time anew (or the base, undrawn).
+        const { reachableMs: _, ...params } = ctx.params;
+        return {
+          ip: e.ip,
+          mac: e.mac,
+          subnet: e.subnet,
+          announce: e.announce,
+          params: e.reachableMs === undefined ? params : { ...params, reachableMs: e.reachableMs },
+        };
+      }),
       receive: effect<C, ContainerEvent>((ctx, e, out) =>
         e.type === 'recv'
           ? work(neighbour, ctx, e.now, out, (w) => ethInput(w, e.port, e.packet))

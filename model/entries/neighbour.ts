@@ -11,8 +11,9 @@
  * - `update`: an ARP request or announcement names this neighbour as its sender (`__neigh_update` to
  *   STALE; `create` when the request is for our address, arp_accept=0 otherwise).
  *
- * Linux draws reachable_time at random in [base/2, 3·base/2]; the model uses exactly base, so that runs
- * replay exactly. A REACHABLE entry whose reachable time has passed counts as STALE when it is used, as
+ * Linux draws reachable_time at random in [base/2, 3·base/2); the model uses the draw the case's
+ * scheduler made (`reachableMs`, `model/network/draws.ts`), or exactly the base, so that runs replay
+ * exactly. A REACHABLE entry whose reachable time has passed counts as STALE when it is used, as
  * the kernel's lazy check in `neigh_event_send` does, even if its timer has not fired at that instant.
  */
 import { setup } from 'xstate';
@@ -31,8 +32,11 @@ export interface NeighParams {
   ucastSolicit: number;
   /** Time between solicits (retrans_time_ms). */
   retransMs: number;
-  /** How long a confirmation keeps an entry REACHABLE (base_reachable_time_ms). */
+  /** How long a confirmation keeps an entry REACHABLE on average (base_reachable_time_ms). */
   baseReachableMs: number;
+  /** How long it does on this interface: the kernel's draw from [base/2, 3·base/2) (`model/network/
+   *  draws.ts`); exactly the base when none was drawn. */
+  reachableMs?: number;
   /** How long DELAY waits for a confirmation before probing (delay_first_probe_time). */
   delayFirstProbeMs: number;
   /** Packets queued per unresolved neighbour (unres_qlen). */
@@ -101,7 +105,9 @@ export const neighOfTimer = (key: string): Ip | undefined =>
 
 /** A new entry starts unconfirmed: Linux sets confirmed to now - 2 * base_reachable_time. */
 const unconfirmed = (e: E) => e.now - 2 * e.host.params.baseReachableMs;
-const reachableUntil = (d: D, e: E) => (d.confirmed ?? unconfirmed(e)) + e.host.params.baseReachableMs;
+/** The interface's reachable time: the kernel's draw, or the base. */
+const reachableMs = (e: E) => e.host.params.reachableMs ?? e.host.params.baseReachableMs;
+const reachableUntil = (d: D, e: E) => (d.confirmed ?? unconfirmed(e)) + reachableMs(e);
 
 function macOf(d: D, e: E): Mac {
   if (d.mac === undefined) throw new Error(`neighbour ${e.ip} has no MAC`);
@@ -253,7 +259,7 @@ export const neighbourMachine = setup({
     noteProbeReachable: moved('PROBE', 'REACHABLE'),
     noteFailedReachable: moved('FAILED', 'REACHABLE'),
     armConfirmed: effect<D, E>((_, e, out) => {
-      arm(out, e, e.now + e.host.params.baseReachableMs);
+      arm(out, e, e.now + reachableMs(e));
       return undefined;
     }),
     /** What waited for the MAC goes out to it. */

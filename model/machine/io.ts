@@ -41,6 +41,8 @@ export interface ContainerStartEvent {
   subnet: string;
   /** Send a gratuitous ARP as the address comes up. */
   announce: boolean;
+  /** The kernel's drawn reachable time for the new interface (`model/network/draws.ts`), if drawn. */
+  reachableMs?: number;
   now: number;
 }
 

@@ -44,12 +44,22 @@ export interface Scheduled {
 export function scheduledInputs(network: Network, timeline: Timeline): Scheduled[] {
   const out: Scheduled[] = [];
   const listeners = network.components.filter((c) => c.directory);
+  // The timeline's starts take the reachable-time draws after the topology's containers (`draws.ts`).
+  let draw = network.topology.containers.length;
   const start = (at: number, p: Placement) => {
+    const reachableMs = network.reachable[draw++];
     out.push({ at, component: componentId(p.host, 'bridge'), input: { type: 'port.up', port: p.name } });
     out.push({
       at,
       component: componentId(p.host, p.name),
-      input: { type: 'container.start', ip: p.ip, mac: p.mac, subnet: p.subnet, announce: p.announce },
+      input: {
+        type: 'container.start',
+        ip: p.ip,
+        mac: p.mac,
+        subnet: p.subnet,
+        announce: p.announce,
+        ...(reachableMs !== undefined && { reachableMs }),
+      },
     });
     tell(at, p, true);
   };

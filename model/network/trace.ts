@@ -17,7 +17,15 @@ export type TraceInput =
   | { type: 'recv'; port: string; packet: Message; copy: number }
   | { type: 'timer.fire'; key: string }
   | { type: 'ping'; dst: string; ping: number }
-  | { type: 'container.start'; ip: string; mac: string; subnet: string; announce: boolean }
+  | {
+      type: 'container.start';
+      ip: string;
+      mac: string;
+      subnet: string;
+      announce: boolean;
+      /** The kernel's drawn reachable time for its interface (`draws.ts`), when the case drew one. */
+      reachableMs?: number;
+    }
   | { type: 'container.stop' }
   | { type: 'port.up' | 'port.down'; port: string }
   | { type: 'directory'; ip: string; mac: string; host: string; holds: boolean; version: number }

@@ -15,8 +15,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { FAKE_MAC_PREFIX, type Ip, type Mac } from '../addresses.ts';
 import { bridgeMachine } from '../components/bridge.ts';
-import type { NeighParams } from '../components/container.ts';
-import { containerMachine } from '../components/container.ts';
+import { containerMachine, DEFAULT_NEIGH_PARAMS, type NeighParams } from '../components/container.ts';
 import {
   h1ControllerMachine,
   h2ControllerMachine,
@@ -40,6 +39,7 @@ import {
   type Topology,
   validateTopology,
 } from '../topology.ts';
+import { reachableTime } from './draws.ts';
 import type { Endpoint } from './trace.ts';
 
 export type ComponentKind =
@@ -77,6 +77,9 @@ export interface Network {
   containerIds: Record<string, string>;
   /** Container components that exist for the timeline's later starts, stopped at time 0. */
   dormant: string[];
+  /** The reachable time each container start takes, in the order of the run (`draws.ts`); a start past
+   *  the end of the list keeps the base. */
+  reachable: readonly number[];
 }
 
 export interface WiringOptions {
@@ -87,6 +90,9 @@ export interface WiringOptions {
   /** The timeline the network will run (`model/timeline.ts`): a container that starts on a host later
    *  needs its component and bridge port there from the start. */
   timeline?: Timeline;
+  /** The kernel's reachable-time draws, one per container start in the order of the run
+   *  (`draws.ts`): the topology's containers take the first ones. */
+  reachable?: readonly number[];
   /** A looped topology (tests only): on this host, two extra bridge ports `loopA` and `loopB` cabled to
    *  each other, a Layer-2 loop (a veth whose two ends are both on the bridge). */
   bridgeLoop?: string;
@@ -132,6 +138,11 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
     ...options.neigh,
   };
   const neighInput = Object.keys(neigh).length > 0 ? { neigh } : {};
+  const base = neigh.baseReachableMs ?? DEFAULT_NEIGH_PARAMS.baseReachableMs;
+  const reachable = (options.reachable ?? []).map((d) => reachableTime(base, d));
+  /** A topology container's neighbour settings: the network's, with its drawn reachable time. */
+  const neighOf = (index: number) =>
+    reachable[index] === undefined ? neighInput : { neigh: { ...neigh, reachableMs: reachable[index] } };
   const macAge = timers.macCacheMs !== undefined ? { macAgeMs: timers.macCacheMs } : {};
   // Only upstream Weave routes over the mesh; the seed's guesses send straight to the owner's host.
   const mesh = config.id === 'sleeve/upstream' || config.id === 'fdp/upstream';
@@ -185,7 +196,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
           ip: c.ip,
           subnet: c.subnet,
           ...(c.announce !== undefined && { announce: c.announce }),
-          ...neighInput,
+          ...neighOf(topology.containers.indexOf(c)),
         },
       });
       link({ component: id(c.name), port: 'eth0' }, { component: id('bridge'), port: c.name });
@@ -298,6 +309,7 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
     links,
     containerIds,
     dormant,
+    reachable,
   };
 }
 

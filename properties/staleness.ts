@@ -140,8 +140,7 @@ export function staleEpisodes(r: CaseRun): StaleEpisode[] {
     const givenUp =
       layer === 'neighbour'
         ? (wentStale.get(entry) ?? -1) > since && !reconfirmed
-        : open !== undefined &&
-          step.at - open.last > locationBoundMs(r.network.config, r.case.topology.timers);
+        : open !== undefined && step.at - open.last > layerBoundMs(r, layer);
     if (open && givenUp) {
       done.push(open);
       episodes.delete(key);

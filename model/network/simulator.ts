@@ -238,6 +238,9 @@ export function simulate(network: Network, timeline: Timeline, options: RunOptio
     });
   }
 
+  /** A fault happened to the datagram the underlay sends on `port`, making `copy` (none for a loss). */
+  const happened = (f: UnderlayFault, input: TraceInput, port: string, copy: number | null) =>
+    applied.push({ ...f, at: now, from: inputPort(input), to: port, copy });
   /** A send along its link: a new copy, in flight. */
   const send = (input: TraceInput, link: Link, o: SendOutput): number => {
     const copy = copyCount++;
@@ -268,7 +271,7 @@ export function simulate(network: Network, timeline: Timeline, options: RunOptio
           const fault = slot.def.kind === 'underlay' && faults.size > 0 ? faults.get(datagrams) : undefined;
           if (slot.def.kind === 'underlay') datagrams++;
           if (fault?.kind === 'loss') {
-            applied.push({ ...fault, at: now, from: inputPort(input), to: o.port, copy: null });
+            happened(fault, input, o.port, null);
             routed.push({
               type: 'drop',
               reason: `lost on the underlay from ${inputPort(input)} to ${o.port}`,
@@ -288,14 +291,14 @@ export function simulate(network: Network, timeline: Timeline, options: RunOptio
               delivery,
               dead: false,
             });
-            applied.push({ ...fault, at: now, from: inputPort(input), to: o.port, copy });
+            happened(fault, input, o.port, copy);
             routed.push({ ...o, copy, to: link.to, fault: 'delay' });
             break;
           }
           routed.push({ ...o, copy, to: link.to });
           if (fault?.kind === 'duplicate') {
             const twin = send(input, link, o);
-            applied.push({ ...fault, at: now, from: inputPort(input), to: o.port, copy: twin });
+            happened(fault, input, o.port, twin);
             routed.push({ ...o, copy: twin, to: link.to, fault: 'duplicate' });
           }
           break;

@@ -3,7 +3,7 @@
  * id with the id of the copy it came from, so that a property can follow one frame's family tree.
  */
 import type { Directory } from '../directory.ts';
-import type { Output } from '../machine/io.ts';
+import type { ContainerStartEvent, Output } from '../machine/io.ts';
 import type { Message } from '../messages.ts';
 import type { MeshRoutes } from '../routing.ts';
 
@@ -17,15 +17,7 @@ export type TraceInput =
   | { type: 'recv'; port: string; packet: Message; copy: number }
   | { type: 'timer.fire'; key: string }
   | { type: 'ping'; dst: string; ping: number }
-  | {
-      type: 'container.start';
-      ip: string;
-      mac: string;
-      subnet: string;
-      announce: boolean;
-      /** The kernel's drawn reachable time for its interface (`draws.ts`), when the case drew one. */
-      reachableMs?: number;
-    }
+  | Omit<ContainerStartEvent, 'now'>
   | { type: 'container.stop' }
   | { type: 'port.up' | 'port.down'; port: string }
   | { type: 'directory'; ip: string; mac: string; host: string; holds: boolean; version: number }

@@ -1,38 +1,93 @@
+/** The generated docs are current, `weave-spec docs` works on the package's own folder from anywhere, and
+ *  `--check` names every page that is not current. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COUNTEREXAMPLES_DIR } from '../properties/verdicts-page.ts';
-import { generatedPages } from './docs.ts';
+import { comparePages, runDocsCommand } from './docs.ts';
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
 
-const pages = await generatedPages();
+/** A package folder holding `files`. */
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weave-spec-docs-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+const PAGES = {
+  'README.md': '# weave-spec\n',
+  'docs/machines/neighbour.md': 'states\n',
+  [`${COUNTEREXAMPLES_DIR}/a--delivery.json`]: '{}\n',
+};
+
+async function docs(check: boolean, dir: string) {
+  let out = '';
+  const io = {
+    out: (s: string) => {
+      out += s;
+    },
+    err: () => {},
+    tty: false,
+  };
+  const code = await runDocsCommand({ check }, dir, io, async () => PAGES);
+  return { code, out };
+}
 
 describe('generated docs', () => {
-  it.each(Object.keys(pages))('%s is current (run `npm run docs` if not)', (path) => {
-    const file = join(root, path);
-    expect(existsSync(file), `${path} is missing`).toBe(true);
-    expect(readFileSync(file, 'utf8')).toBe(pages[path]);
-  });
-  it.each(['docs/scenarios', 'docs/machines', COUNTEREXAMPLES_DIR])(
-    '%s holds no page that is no longer generated',
-    (dir) => {
-      const extra = readdirSync(join(root, dir)).filter((f) => !(`${dir}/${f}` in pages));
-      expect(extra).toEqual([]);
-    },
-  );
-  it("`weave-spec docs` run from another folder writes the package's own pages, nothing there", () => {
-    const elsewhere = mkdtempSync(join(tmpdir(), 'weave-spec-docs-'));
-    writeFileSync(join(elsewhere, 'README.md'), '# my own project\n');
-    const r = spawnSync(process.execPath, [join(root, 'bin/weave-spec.js'), 'docs'], {
+  // One generation of every page (the verdict matrix with its shrunk counterexamples is most of it), in a
+  // new process run from another folder: it must read the package's own pages and write nothing there.
+  it('are current: `weave-spec docs --check` from another folder finds every page as generated', () => {
+    const elsewhere = folder({ 'README.md': '# my own project\n' });
+    const r = spawnSync(process.execPath, [join(root, 'bin/weave-spec.js'), 'docs', '--check'], {
       cwd: elsewhere,
       encoding: 'utf8',
-      timeout: 240_000,
+      timeout: 480_000,
     });
+    expect(r.stdout, 'run `npm run docs`').toMatch(/^all \d+ generated files under .* are current\n$/);
     expect(r.status).toBe(0);
     expect(readdirSync(elsewhere)).toEqual(['README.md']);
     expect(readFileSync(join(elsewhere, 'README.md'), 'utf8')).toBe('# my own project\n');
-  }, 240_000);
+  }, 480_000);
+
+  it('--check names stale, missing and no longer generated pages, exits 1 and writes nothing', async () => {
+    const dir = folder({
+      'README.md': '# weave-spec, edited by hand\n',
+      [`${COUNTEREXAMPLES_DIR}/a--delivery.json`]: '{}\n',
+      [`${COUNTEREXAMPLES_DIR}/b--delivery.json`]: '{}\n',
+    });
+    expect(comparePages(dir, PAGES)).toEqual({
+      stale: ['README.md'],
+      missing: ['docs/machines/neighbour.md'],
+      extra: [`${COUNTEREXAMPLES_DIR}/b--delivery.json`],
+    });
+    const r = await docs(true, dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('stale    README.md\n');
+    expect(r.out).toContain('missing  docs/machines/neighbour.md\n');
+    expect(r.out).toContain(`extra    ${COUNTEREXAMPLES_DIR}/b--delivery.json (no longer generated)\n`);
+    expect(r.out).toMatch(/3 generated files not current .*: run `npm run docs`\n$/);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('# weave-spec, edited by hand\n');
+    expect(existsSync(join(dir, 'docs/machines/neighbour.md'))).toBe(false);
+  });
+
+  it('writes every page and removes the generated files no page produces any more', async () => {
+    const dir = folder({
+      'README.md': 'old\n',
+      [`${COUNTEREXAMPLES_DIR}/b--delivery.json`]: '{}\n',
+      'docs/architecture.md': 'written by hand\n',
+    });
+    const r = await docs(false, dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`wrote 3 generated files under ${dir}\n`);
+    expect(comparePages(dir, PAGES)).toEqual({ stale: [], missing: [], extra: [] });
+    expect(readdirSync(join(dir, COUNTEREXAMPLES_DIR))).toEqual(['a--delivery.json']);
+    expect(readFileSync(join(dir, 'docs/architecture.md'), 'utf8')).toBe('written by hand\n');
+    expect((await docs(true, dir)).code).toBe(0);
+  });
 });

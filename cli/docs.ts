@@ -6,11 +6,13 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { counterexampleFile, counterexampleName } from '../formats/counterexample.ts';
 import { generateSchemas } from '../formats/generate.ts';
+import { DEFAULT_CONFIGS } from '../model/config.ts';
 import { plan } from '../model/machine/plan.ts';
 import { MODEL_MACHINES } from '../model/machines.ts';
+import { WORLDS } from '../properties/arbitraries.ts';
 import { runCase } from '../properties/case.ts';
 import { transitionLabel, UNREACHABLE } from '../properties/coverage.ts';
-import { DEFAULT_SEED, DOCS_SHRINK_BUDGET } from '../properties/matrix.ts';
+import { DEFAULT_RUNS, DEFAULT_SEED, DOCS_SHRINK_BUDGET } from '../properties/matrix.ts';
 import { runMatrix } from '../properties/verdicts.ts';
 import {
   COUNTEREXAMPLES_DIR,
@@ -23,14 +25,18 @@ import { renderScenarioPage, scenarioFileName } from '../render/scenario-page.ts
 import { renderMarkdownTable } from '../render/table.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { runScenario } from '../scenarios/scenario.ts';
+import { EXIT_FAIL, EXIT_OK } from './errors.ts';
 import { writeFileAtomic } from './files.ts';
+import { type Io, plural, progress } from './progress.ts';
 import { renderReadme } from './readme.ts';
 
 const ROOT = new URL('..', import.meta.url);
 
 /** Every generated page, by path relative to the project root. The verdict matrix behind the verdict pages
  *  runs on the worker pool: shrinking every failing cell's counterexample to the end is most of the time. */
-export async function generatedPages(): Promise<Record<string, string>> {
+export async function generatedPages(
+  onRun?: (job: number, done: number) => void,
+): Promise<Record<string, string>> {
   const pages: Record<string, string> = {};
   const rows: string[][] = [];
   for (const s of SCENARIOS) {
@@ -47,7 +53,7 @@ expected steps with their seed step IDs, a sequence diagram and the full trace.
 
 ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'], rows)}`;
   pages['docs/costs.md'] = renderCostsPage();
-  const cells = await runMatrix({ shrinkBudget: DOCS_SHRINK_BUDGET });
+  const cells = await runMatrix({ shrinkBudget: DOCS_SHRINK_BUDGET, ...(onRun && { onRun }) });
   pages['docs/verdicts.md'] = renderVerdictsPage(cells);
   pages['docs/verdicts-dynamic.md'] = renderDynamicVerdictsPage(cells);
   for (const c of cells) {
@@ -88,14 +94,74 @@ ${renderMarkdownTable(['machine', 'states', 'transitions', 'an entry of'], machi
   return pages;
 }
 
-/** Writes every generated page under `root`; returns the paths written. */
-export async function writeDocs(root: string): Promise<string[]> {
-  const pages = await generatedPages();
-  for (const sub of ['docs/scenarios', 'docs/machines', COUNTEREXAMPLES_DIR]) {
-    const dir = join(root, sub);
-    if (existsSync(dir))
-      for (const f of readdirSync(dir)) if (!(`${sub}/${f}` in pages)) rmSync(join(dir, f));
+/** The folders whose every file is generated: a file there that is no longer generated is stale. */
+const GENERATED_DIRS = ['docs/scenarios', 'docs/machines', COUNTEREXAMPLES_DIR] as const;
+
+/** How the files under `root` differ from `pages`: pages whose text differs, pages missing, and files in a
+ *  generated folder that no page produces any more. All empty when the docs are current. */
+export interface PagesDiff {
+  stale: string[];
+  missing: string[];
+  extra: string[];
+}
+
+export function comparePages(root: string, pages: Record<string, string>): PagesDiff {
+  const diff: PagesDiff = { stale: [], missing: [], extra: extraFiles(root, pages) };
+  for (const [path, text] of Object.entries(pages)) {
+    const file = join(root, path);
+    if (!existsSync(file)) diff.missing.push(path);
+    else if (readFileSync(file, 'utf8') !== text) diff.stale.push(path);
   }
+  return diff;
+}
+
+function extraFiles(root: string, pages: Record<string, string>): string[] {
+  return GENERATED_DIRS.flatMap((sub) => {
+    const dir = join(root, sub);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .map((f) => `${sub}/${f}`)
+      .filter((path) => !(path in pages));
+  });
+}
+
+/** Writes `pages` under `root` (each file atomically) and removes the generated files no page produces any
+ *  more; returns the paths written. */
+export function writePages(root: string, pages: Record<string, string>): string[] {
+  for (const path of extraFiles(root, pages)) rmSync(join(root, path));
   for (const [path, text] of Object.entries(pages)) writeFileAtomic(join(root, path), text);
   return Object.keys(pages);
+}
+
+/** `weave-spec docs [--check]` on the package's own folder `root`, with a progress line while the verdict
+ *  matrix runs. --check writes nothing and fails (exit 1) when a page is stale, missing or no longer
+ *  generated, naming each. `generate` computes the pages (a test gives its own). */
+export async function runDocsCommand(
+  opts: { check?: boolean },
+  root: string,
+  io: Io,
+  generate: typeof generatedPages = generatedPages,
+): Promise<number> {
+  const bar = progress(io, 'docs: verdict matrix', DEFAULT_CONFIGS.length * WORLDS.length, DEFAULT_RUNS);
+  const pages = await generate(bar.onRun);
+  bar.end();
+  if (!opts.check) {
+    const written = writePages(root, pages);
+    io.out(`wrote ${plural(written.length, 'generated file')} under ${root}\n`);
+    return EXIT_OK;
+  }
+  const diff = comparePages(root, pages);
+  const lines = [
+    ...diff.stale.map((p) => `stale    ${p}`),
+    ...diff.missing.map((p) => `missing  ${p}`),
+    ...diff.extra.map((p) => `extra    ${p} (no longer generated)`),
+  ];
+  if (lines.length === 0) {
+    io.out(`all ${plural(Object.keys(pages).length, 'generated file')} under ${root} are current\n`);
+    return EXIT_OK;
+  }
+  io.out(
+    `${lines.join('\n')}\n${plural(lines.length, 'generated file')} not current under ${root}: run \`npm run docs\`\n`,
+  );
+  return EXIT_FAIL;
 }

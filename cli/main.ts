@@ -8,7 +8,6 @@ import { DEFAULT_RUNS, DEFAULT_SEED } from '../properties/matrix.ts';
 import { DEFAULT_MUTANT_RUNS } from '../properties/mutation.ts';
 import { runCheckCommand } from './check.ts';
 import { runCoverageCommand } from './coverage.ts';
-import { writeDocs } from './docs.ts';
 import { EXIT_IO, EXIT_USAGE, isFsError, UsageError } from './errors.ts';
 import { listing, renderListing } from './list.ts';
 import { runMatrixCommand } from './matrix.ts';
@@ -197,12 +196,12 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     .description(
       "regenerate weave-spec's own generated pages under docs/ and the generated parts of README.md",
     )
-    .action(async () => {
+    .option('--check', 'write nothing; exit 1 naming every generated file that is not current')
+    .action(async (opts) => {
       // Always the package's own folder, wherever it is run from: it rewrites the package's README.
-      const root = fileURLToPath(new URL('..', import.meta.url));
-      const written = await writeDocs(root);
-      out(`wrote ${written.length} generated files under ${root}\n`);
-      setCode(0);
+      // Loaded on use: it brings the TypeScript compiler (for the schemas), which no other command needs.
+      const { runDocsCommand } = await import('./docs.ts');
+      setCode(await runDocsCommand(opts, fileURLToPath(new URL('..', import.meta.url)), io));
     });
   return p;
 }

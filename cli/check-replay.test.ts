@@ -197,6 +197,20 @@ describe('replaying a recorded interleaving', () => {
     );
   });
 
+  it('an unedited file with a fault on a datagram its run no longer sends is a model that changed', async () => {
+    const { file } = write('cx-unsent.json', [1, 0, 1]);
+    const cx = JSON.parse(readFileSync(file, 'utf8'));
+    // As a file written by a model whose run sent more datagrams would be: the fault is in its inputs.
+    const faults = [{ datagram: 100_000, kind: 'loss' as const }];
+    const inputs = inputDigests({ ...caseOf(cx), faults });
+    writeFileSync(file, JSON.stringify({ ...cx, faults, inputs }));
+    const r = await runMain('replay', file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /NOT reproduced: the run sends only \d+ datagrams \(0 to \d+\), so faults\[0\] never happens: the model has changed/,
+    );
+  });
+
   it('a file whose choices were edited is not reproduced, and the choices are named', async () => {
     const { file } = write('cx-edit.json', [1, 0, 1]);
     const cx = JSON.parse(readFileSync(file, 'utf8'));

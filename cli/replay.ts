@@ -92,13 +92,14 @@ export function runReplay(
   const c = caseOf(cx);
   const r = runCase(c);
   const consumed = r.run.choices.length;
-  // A hand-edited file with choices its run never uses is bad input; an unedited file whose run now uses
-  // fewer is a model that changed (below: not reproduced).
+  // A hand-edited file with choices its run never uses, or faults on datagrams it never sends, is bad input;
+  // an unedited file whose run now uses fewer is a model that changed (below: not reproduced).
+  const edited = changedInputs(c, cx.inputs).length > 0;
   const unused =
     consumed < cx.choices.length
       ? `the run consumes only ${consumed} of the ${cx.choices.length} choices`
       : undefined;
-  if (unused && changedInputs(c, cx.inputs).length > 0)
+  if (unused && edited)
     throw new FileError(file, [
       {
         path: `choices[${consumed}]`,
@@ -107,17 +108,22 @@ export function runReplay(
     ]);
   const sent = r.run.datagrams;
   const beyond = (cx.faults ?? []).findIndex((f) => f.datagram >= sent);
-  if (beyond >= 0)
+  const unsent = beyond >= 0 ? `the run sends only ${sent} datagrams (0 to ${sent - 1})` : undefined;
+  if (unsent && edited)
     throw new FileError(file, [
       {
         path: `faults[${beyond}].datagram`,
-        message: `the run sends only ${sent} datagrams (0 to ${sent - 1}): this fault would never happen (check writes only the faults that happened)`,
+        message: `${unsent}: this fault would never happen (check writes only the faults that happened)`,
       },
     ]);
   const digest = traceDigest(r.run);
   const verdict = checkRun(r, propertyByName(cx.property));
   const { why, notes } = whyNotReproduced(cx, r, verdict);
   if (unused) why.push(`${unused}: the model has changed since this file was written`);
+  if (unsent)
+    why.push(
+      `${unsent}, so faults[${beyond}] never happens: the model has changed since this file was written`,
+    );
   const reproduced = why.length === 0;
   for (const n of notes) err(`weave-spec: note: ${n}\n`);
   const code = reproduced ? EXIT_OK : EXIT_FAIL;

@@ -6,8 +6,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { caseOf, counterexampleFile, inputDigests } from '../formats/counterexample.ts';
+import { configById } from '../model/config.ts';
+import { caseArbitrary } from '../properties/arbitraries.ts';
+import { consumedCase } from '../properties/case.ts';
 import { checkRun, PROPERTY_NAMES, propertyByName, runCase, traceDigest } from '../properties/index.ts';
 import { A, D, seedTopology } from '../scenarios/seed-topology.ts';
 import { type CheckFinding, checkExitCode, checkSummary, findingLine } from './check.ts';
@@ -53,7 +57,13 @@ describe('check then replay', () => {
       runs: 50,
       files: ['fdp-h2-unicast--arp-strict.json'],
     });
-    expect(cx().origin).toEqual({ command, seed: 20240601 });
+    const { generated, ...origin } = cx().origin;
+    expect(origin).toEqual({ command, seed: 20240601 });
+    // Where fast-check generated the case: the path gives it again, before the run cut it to what it used.
+    expect(generated.seed).toBe(20240601);
+    const arb = caseArbitrary(configById('fdp/h2/unicast'), { world: 'static' });
+    const [atPath] = fc.sample(arb, { seed: generated.seed, path: generated.path, numRuns: 1 });
+    expect(consumedCase(runCase(atPath!))).toEqual(caseOf(cx()));
   });
 
   it('replays it bit for bit: the same violation and the same trace digest', async () => {

@@ -216,6 +216,7 @@ export function runCheck(
         const cx = counterexampleFile(run, property.name, verdict, {
           command: opts.command,
           seed: opts.seed,
+          generated: { seed: opts.seed, path: result.counterexamplePath ?? '' },
         });
         const finding: CheckFinding = {
           ...cell,

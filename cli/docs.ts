@@ -4,15 +4,23 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { counterexampleFile, counterexampleName } from '../formats/counterexample.ts';
+import { caseOf, counterexampleFile, counterexampleName } from '../formats/counterexample.ts';
 import { generateSchemas } from '../formats/generate.ts';
+import { useSchemas } from '../formats/load.ts';
+import type { CounterexampleFile } from '../formats/types.ts';
 import { DEFAULT_CONFIGS } from '../model/config.ts';
 import { plan } from '../model/machine/plan.ts';
 import { MODEL_MACHINES } from '../model/machines.ts';
 import { WORLDS } from '../properties/arbitraries.ts';
 import { runCase } from '../properties/case.ts';
 import { transitionLabel, UNREACHABLE } from '../properties/coverage.ts';
-import { DEFAULT_RUNS, DEFAULT_SEED, DOCS_SHRINK_BUDGET } from '../properties/matrix.ts';
+import {
+  configSeed,
+  DEFAULT_RUNS,
+  DEFAULT_SEED,
+  DOCS_SHRINK_BUDGET,
+  type KnownCounterexample,
+} from '../properties/matrix.ts';
 import { runMatrix } from '../properties/verdicts.ts';
 import {
   COUNTEREXAMPLES_DIR,
@@ -36,8 +44,12 @@ const ROOT = new URL('..', import.meta.url);
  *  runs on the worker pool: shrinking every failing cell's counterexample to the end is most of the time. */
 export async function generatedPages(
   onRun?: (job: number, done: number) => void,
+  fresh = false,
 ): Promise<Record<string, string>> {
   const pages: Record<string, string> = {};
+  // First, so that the pages made by reading files read them as the schemas about to be written say.
+  const schemas = generateSchemas();
+  useSchemas(schemas);
   const rows: string[][] = [];
   for (const s of SCENARIOS) {
     const r = runScenario(s);
@@ -53,7 +65,12 @@ expected steps with their seed step IDs, a sequence diagram and the full trace.
 
 ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'], rows)}`;
   pages['docs/costs.md'] = renderCostsPage();
-  const cells = await runMatrix({ shrinkBudget: DOCS_SHRINK_BUDGET, ...(onRun && { onRun }) });
+  const known = fresh ? undefined : knownCounterexamples();
+  const cells = await runMatrix({
+    shrinkBudget: DOCS_SHRINK_BUDGET,
+    ...(onRun && { onRun }),
+    ...(known && { known: (config, world) => known.get(`${config} ${world}`) }),
+  });
   pages['docs/verdicts.md'] = renderVerdictsPage(cells);
   pages['docs/verdicts-dynamic.md'] = renderDynamicVerdictsPage(cells);
   for (const c of cells) {
@@ -62,6 +79,7 @@ ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'],
     const file = counterexampleFile(runCase(cx.case), c.property, cx, {
       command: `weave-spec matrix --world ${c.world}`,
       seed: DEFAULT_SEED,
+      generated: { seed: configSeed(DEFAULT_SEED, c.config, c.world), path: cx.path },
     });
     pages[`${COUNTEREXAMPLES_DIR}/${counterexampleName(c.config, c.property, c.world)}`] =
       `${JSON.stringify(file, null, 2)}\n`;
@@ -89,9 +107,34 @@ machines below.
 
 ${renderMarkdownTable(['machine', 'states', 'transitions', 'an entry of'], machines)}`;
   pages['README.md'] = renderReadme(readFileSync(new URL('README.md', ROOT), 'utf8'));
-  for (const [name, schema] of Object.entries(generateSchemas()))
+  for (const [name, schema] of Object.entries(schemas))
     pages[`docs/schemas/${name}.schema.json`] = `${JSON.stringify(schema, null, 2)}\n`;
   return pages;
+}
+
+/** The committed counterexamples of the package, by `config world` and property, with the fast-check path
+ *  that generated each: the matrix keeps one instead of shrinking again while it is still what the shrink
+ *  gives (`properties/matrix.ts`, `stillShrunk`). A file that does not parse, or says nothing of its
+ *  path, is shrunk again. */
+function knownCounterexamples(): Map<string, Record<string, KnownCounterexample>> {
+  const known = new Map<string, Record<string, KnownCounterexample>>();
+  const dir = new URL(`${COUNTEREXAMPLES_DIR}/`, ROOT);
+  if (!existsSync(dir)) return known;
+  for (const name of readdirSync(dir)) {
+    let cx: CounterexampleFile;
+    try {
+      cx = JSON.parse(readFileSync(new URL(name, dir), 'utf8'));
+    } catch {
+      continue;
+    }
+    const path = cx.origin?.generated?.path;
+    if (!path || !cx.config || !cx.property) continue;
+    const world = name.endsWith('--dynamic.json') ? 'dynamic' : 'static';
+    if (name !== counterexampleName(cx.config, cx.property, world)) continue;
+    const key = `${cx.config} ${world}`;
+    known.set(key, { ...known.get(key), [cx.property]: { path, case: caseOf(cx) } });
+  }
+  return known;
 }
 
 /** The folders whose every file is generated: a file there that is no longer generated is stale. */
@@ -137,13 +180,13 @@ export function writePages(root: string, pages: Record<string, string>): string[
  *  matrix runs. --check writes nothing and fails (exit 1) when a page is stale, missing or no longer
  *  generated, naming each. `generate` computes the pages (a test gives its own). */
 export async function runDocsCommand(
-  opts: { check?: boolean },
+  opts: { check?: boolean; fresh?: boolean },
   root: string,
   io: Io,
   generate: typeof generatedPages = generatedPages,
 ): Promise<number> {
   const bar = progress(io, 'docs: verdict matrix', DEFAULT_CONFIGS.length * WORLDS.length, DEFAULT_RUNS);
-  const pages = await generate(bar.onRun);
+  const pages = await generate(bar.onRun, opts.fresh === true);
   bar.end();
   if (!opts.check) {
     const written = writePages(root, pages);

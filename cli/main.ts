@@ -197,6 +197,10 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
       "regenerate weave-spec's own generated pages under docs/ and the generated parts of README.md",
     )
     .option('--check', 'write nothing; exit 1 naming every generated file that is not current')
+    .option(
+      '--fresh',
+      'shrink every counterexample again, instead of keeping a committed one that is still what its shrink gives',
+    )
     .action(async (opts) => {
       // Always the package's own folder, wherever it is run from: it rewrites the package's README.
       // Loaded on use: it brings the TypeScript compiler (for the schemas), which no other command needs.

@@ -49,6 +49,22 @@ export interface CounterexampleOrigin {
    * @TJS-type integer
    */
   seed: number;
+  /** Where fast-check generated the case, before the run cut it to what it consumed. */
+  generated?: GeneratedAt;
+}
+
+/** A generated case's place: `fc.sample(arbitrary, { seed, path, numRuns: 1 })` gives it again, with the
+ *  arbitrary of the command that wrote the file (`caseArbitrary(config, { world })` for the matrix, and for
+ *  `check` without a topology of its own). */
+export interface GeneratedAt {
+  /**
+   * The seed of the configuration's arbitrary: the run's seed, or under the matrix the configuration's
+   * own seed for the world (`configSeed`).
+   * @TJS-type integer
+   */
+  seed: number;
+  /** The fast-check path: the case's index in the run, then the shrink steps taken (`12:3:0`). */
+  path: string;
 }
 
 /** The format marker this version writes and reads. */

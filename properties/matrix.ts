@@ -4,6 +4,7 @@
  * its fast-check path and let fast-check shrink it for that property alone. Synchronous and pure
  * (deterministic for a seed); `cli/matrix.ts` spreads configurations over worker threads.
  */
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { configById } from '../model/config.ts';
 import { caseArbitrary, type World } from './arbitraries.ts';
@@ -49,6 +50,15 @@ export interface ConfigJob {
   shrinkBudget?: number;
   /** Properties whose counterexample is kept as found, not shrunk: nobody will read it. */
   keepAsFound?: string[];
+  /** Counterexamples shrunk before (the committed docs/examples), by property: one is kept instead of
+   *  shrinking again while it is still what this job's shrink gave (`stillShrunk`). */
+  known?: Record<string, KnownCounterexample>;
+}
+
+/** A counterexample shrunk before: its fast-check path from the job's seed, and its case as stored. */
+export interface KnownCounterexample {
+  path: string;
+  case: Case;
 }
 
 /** The model threw on a generated case: a bug in the model, reported with the case that shows it. */
@@ -104,7 +114,9 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
     if (!fail) return { property: p.name, observed: 'holds', runs: index, counterexample: null };
     const budget = job.shrinkBudget ?? SHRINK_BUDGET;
     const shrinkIt = job.shrink && !job.keepAsFound?.includes(p.name);
-    const found = shrinkIt ? shrink(arb, seed, job.runs, fail.index, p.name, budget) : null;
+    const known = job.known?.[p.name];
+    const kept = shrinkIt && known && stillShrunk(arb, seed, fail.index, p.name, known) ? known : null;
+    const found = kept ?? (shrinkIt ? shrink(arb, seed, job.runs, fail.index, p.name, budget) : null);
     const r = runCase(found?.case ?? fail.case);
     const v = checkRun(r, p);
     if (v.holds) throw new Error(`${job.config} ${p.name}: the counterexample does not replay`);
@@ -150,6 +162,31 @@ function shrink(
   );
   if (!out.failed || out.counterexample === null) return null;
   return { case: out.counterexample[0], path: out.counterexamplePath ?? String(index) };
+}
+
+/** A counterexample shrunk before is still this job's: its path starts at the case where the property now
+ *  first fails (so the shrink starts from the same case), the generator still gives the stored case at
+ *  that path (the same arbitraries), and the property still fails on it. The shrink would walk the same
+ *  path unless the model now judges one of the candidates on it differently: `weave-spec docs --fresh`
+ *  shrinks every counterexample again. */
+function stillShrunk(
+  arb: fc.Arbitrary<Case>,
+  seed: number,
+  index: number,
+  property: string,
+  known: KnownCounterexample,
+): boolean {
+  if (known.path.split(':')[0] !== String(index)) return false;
+  const [atPath] = fc.sample(arb, { seed, path: known.path, numRuns: 1 });
+  if (atPath === undefined) return false;
+  const r = runCase(atPath);
+  // A stored case leaves out an empty list of mutants.
+  const stored = { ...known.case, mutants: known.case.mutants ?? [] };
+  const now = consumedCase(r);
+  return (
+    isDeepStrictEqual({ ...now, mutants: now.mutants ?? [] }, stored) &&
+    !checkRun(r, propertyByName(property)).holds
+  );
 }
 
 /** The matrix's module for the worker pool (`workers/pool.ts`): one configuration job per call. */

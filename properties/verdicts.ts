@@ -12,6 +12,7 @@ import {
   type Counterexample,
   DEFAULT_RUNS,
   DEFAULT_SEED,
+  type KnownCounterexample,
   MATRIX_MODULE,
   type PropertyOutcome,
   type Verdict,
@@ -41,6 +42,8 @@ export interface MatrixOptions {
    *  expected are shown (the verdict table): shrinking the rest is most of a world that changes' time. */
   shrinkExpected?: boolean;
   onRun?: (job: number, done: number) => void;
+  /** Counterexamples shrunk before, by configuration and world (`ConfigJob.known`). */
+  known?: (config: string, world: World) => Record<string, KnownCounterexample> | undefined;
 }
 
 /** One job per configuration and world, configurations in order, the static world first. */
@@ -48,17 +51,21 @@ function jobsOf(options: MatrixOptions): (ConfigJob & { world: World })[] {
   const configs = options.configs ?? DEFAULT_CONFIGS.map((c) => c.id);
   const worlds = options.worlds ?? WORLDS;
   return configs.flatMap((config) =>
-    worlds.map((world) => ({
-      config,
-      world,
-      runs: options.runs ?? DEFAULT_RUNS,
-      seed: options.seed ?? DEFAULT_SEED,
-      shrink: true,
-      ...(options.shrinkBudget !== undefined && { shrinkBudget: options.shrinkBudget }),
-      ...(options.shrinkExpected === false && {
-        keepAsFound: PROPERTY_NAMES.filter((p) => expectedVerdict(config, p, world) === 'fails'),
-      }),
-    })),
+    worlds.map((world) => {
+      const known = options.known?.(config, world);
+      return {
+        config,
+        world,
+        runs: options.runs ?? DEFAULT_RUNS,
+        seed: options.seed ?? DEFAULT_SEED,
+        shrink: true,
+        ...(options.shrinkBudget !== undefined && { shrinkBudget: options.shrinkBudget }),
+        ...(known && { known }),
+        ...(options.shrinkExpected === false && {
+          keepAsFound: PROPERTY_NAMES.filter((p) => expectedVerdict(config, p, world) === 'fails'),
+        }),
+      };
+    }),
   );
 }
 

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLAP_MS, measureConvergence } from '../converge/measure.ts';
 import { parseCsv } from '../converge/render.ts';
+import { configById } from '../model/config.ts';
 import { MAC_MAX_AGE_MS } from '../model/weave-router.ts';
+import { locationBoundMs, neighbourBoundMs } from '../properties/staleness.ts';
 import { ROOT, runMain } from './run-cli.ts';
 
 describe('weave-spec converge', () => {
@@ -53,6 +55,26 @@ describe('weave-spec converge', () => {
     expect(multi.floodCopies).toBe(uni.floodCopies);
   });
 
+  it('measures how long senders keep trying the old owner, in both layers of staleness', () => {
+    // H1: the vteps' learned entry keeps the moved MAC at its old host until it ages (300 s).
+    const h1 = measureConvergence({ config: 'fdp/h1/unicast', event: 'move', hosts: 4 });
+    expect(h1.staleMs).toBeGreaterThanOrEqual(128_000);
+    expect(h1.staleMs).toBeLessThan(locationBoundMs(configById('fdp/h1/unicast')));
+    // Upstream reaches the moved container within seconds; what it black-holes for ten minutes is the way
+    // back (its MAC cache still places the container's source MAC at the old peer).
+    const up = measureConvergence({ config: 'sleeve/upstream', event: 'move', hosts: 4 });
+    expect(up.staleMs).toBeLessThanOrEqual(4_000);
+    expect(up.convergeMs).toBeGreaterThanOrEqual(MAC_MAX_AGE_MS);
+    // An IP reused with a new MAC: the old MAC is tried until the neighbour entry gives it up.
+    const seed = measureConvergence({ config: 'sleeve/proxy-arp', event: 'ip-reuse', hosts: 4 });
+    expect(seed.staleMs).toBeGreaterThan(0);
+    expect(seed.staleMs).toBeLessThanOrEqual(neighbourBoundMs());
+    // No owner moves when a peer leaves.
+    expect(measureConvergence({ config: 'fdp/h1/unicast', event: 'peer-leave', hosts: 4 }).staleMs).toBe(
+      null,
+    );
+  });
+
   it('prints { "rows": [...] } and nothing else with --json', async () => {
     const r = await runMain(
       'converge',
@@ -69,7 +91,7 @@ describe('weave-spec converge', () => {
     expect(rows.map((x) => x.event)).toEqual(['move', 'ip-reuse', 'peer-leave', 'peer-join', 'link-flap']);
     for (const row of rows)
       expect(Object.keys(row)).toEqual(
-        expect.arrayContaining(['config', 'event', 'hosts', 'convergeMs', 'lost', 'floodCopies']),
+        expect.arrayContaining(['config', 'event', 'hosts', 'convergeMs', 'lost', 'floodCopies', 'staleMs']),
       );
   });
 

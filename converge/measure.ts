@@ -21,6 +21,10 @@
  * - `floodCopies`: copies the underlay delivered to a host where their frame's destination is not: every
  *   copy of a broadcast or multicast, and copies of unicast frames flooded (or relayed) through a host
  *   that does not hold their destination MAC.
+ * - `staleMs`: from the change to the last probe that still went to the target's old owner, in the two
+ *   layers of the staleness property (`properties/staleness.ts`): sent on the old MAC (under H2, on the
+ *   fake MAC of the old host), or, for a target that moved with its MAC, carried to the old host and not
+ *   to the target. null when no probe went there (a change that moves no owner: peers and links).
  * Deterministic: the same job gives the same row.
  */
 
@@ -68,6 +72,8 @@ export interface ConvergeRow {
   convergeMs: number | null;
   lost: number;
   floodCopies: number;
+  /** From the change to the last probe sent to the old owner; null when none was. */
+  staleMs: number | null;
   /** Probes sent (and so the most `lost` can be). */
   probes: number;
   /** The run hit its step bound (a storm): its counts stop there. */
@@ -156,6 +162,30 @@ function innerDst(m: Message): Mac | undefined {
   return m.kind === 'sleeve' || m.kind === 'vxlan' ? m.frame.dst : undefined;
 }
 
+/** The probe a frame, bare or tunnelled, carries: its ping number and destination MAC. */
+function probeIn(m: Message): { ping: number; dst: Mac } | undefined {
+  const frame = m.kind === 'frame' ? m : m.kind === 'sleeve' || m.kind === 'vxlan' ? m.frame : undefined;
+  if (frame?.payload.kind !== 'ipv4' || frame.payload.icmp !== 'echo-request') return undefined;
+  return { ping: frame.payload.ping, dst: frame.dst };
+}
+
+/** What a probe sent to the target's old owner looks like, for a change that moves the owner (staleness's
+ *  layers): the MACs it is sent on (the old MAC after an IP reuse; under H2 the old host's fake MAC, which
+ *  a neighbour entry holds for every container there), and, for a move that keeps the MAC outside H2, the
+ *  old host it reaches instead of the target's component. */
+function staleOf(
+  event: ConvergeEvent,
+  topology: Topology,
+  h2: boolean,
+): { macs: Mac[]; oldHost?: string; owner?: string } | undefined {
+  const target = topology.containers.find((c) => c.name === TARGET)!;
+  const second = topology.hosts[1]?.name ?? 'h1';
+  const fake = h2 ? [fakeMacOf(topology.hosts.findIndex((h) => h.name === target.host))] : [];
+  if (event === 'ip-reuse') return { macs: [target.mac, ...fake] };
+  if (event !== 'move') return undefined;
+  return h2 ? { macs: fake } : { macs: [], oldHost: target.host, owner: componentId(second, TARGET) };
+}
+
 export function measureConvergence(job: ConvergeJob): ConvergeRow {
   const config: Config = configById(job.config);
   const topology = { ...convergeTopology(job.hosts), ...(job.timers && { timers: job.timers }) };
@@ -191,7 +221,27 @@ export function measureConvergence(job: ConvergeJob): ConvergeRow {
       .map((c) => componentId(c.host, c.name)),
   );
   let floodCopies = 0;
+  const h2 = config.plane === 'fdp' && config.hypothesis === 'h2';
+  const stale = staleOf(job.event, topology, h2);
+  /** Probes sent on an old MAC; probes seen on the old host, and at the target. */
+  const onOldMac = new Set<number>();
+  const atOldHost = new Set<number>();
+  const atOwner = new Set<number>();
   const onStep = (step: TraceStep) => {
+    if (stale && step.input.type === 'recv') {
+      const probe = probeIn(step.input.packet);
+      if (probe && probeAt.has(probe.ping)) {
+        if (step.component === stale.owner) atOwner.add(probe.ping);
+        else if (stale.oldHost && network.byId.get(step.component)?.host === stale.oldHost)
+          atOldHost.add(probe.ping);
+      }
+    }
+    if (stale && senderIds.has(step.component))
+      for (const o of step.outputs) {
+        if (o.type !== 'send') continue;
+        const probe = probeIn(o.packet);
+        if (probe && probeAt.has(probe.ping) && stale.macs.includes(probe.dst)) onOldMac.add(probe.ping);
+      }
     if (step.component === UNDERLAY) {
       if (step.at < EVENT_AT) return;
       for (const o of step.outputs) {
@@ -217,6 +267,9 @@ export function measureConvergence(job: ConvergeJob): ConvergeRow {
   const lostAt = [...probeAt].filter(([n]) => !answered.has(n)).map(([, at]) => at - EVENT_AT);
   const lastLoss = lostAt.length === 0 ? undefined : Math.max(...lostAt);
   const after = lastLoss === undefined ? 0 : PROBE_OFFSETS_MS.find((dt) => dt > lastLoss);
+  const staleAt = [...probeAt]
+    .filter(([n]) => onOldMac.has(n) || (atOldHost.has(n) && !atOwner.has(n)))
+    .map(([, at]) => at - EVENT_AT);
   return {
     config: job.config,
     event: job.event,
@@ -224,6 +277,7 @@ export function measureConvergence(job: ConvergeJob): ConvergeRow {
     convergeMs: after ?? null,
     lost: lostAt.length,
     floodCopies,
+    staleMs: staleAt.length === 0 ? null : Math.max(...staleAt),
     probes: probeAt.size,
     truncated: run.truncated,
   };

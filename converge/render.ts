@@ -21,6 +21,7 @@ export const CSV_COLUMNS = [
   'lost',
   'probes',
   'floodCopies',
+  'staleMs',
   'truncated',
 ] as const;
 
@@ -43,6 +44,7 @@ export function parseCsv(text: string): ConvergeRow[] {
       lost: Number(v.lost),
       probes: Number(v.probes),
       floodCopies: Number(v.floodCopies),
+      staleMs: v.staleMs === '' ? null : Number(v.staleMs),
       truncated: v.truncated === 'true',
     };
   });
@@ -54,9 +56,14 @@ export function convergeText(ms: number | null): string {
   return `${ms / 1000} s`;
 }
 
+/** How long senders kept trying the old owner: seconds, or "-" when no change moved an owner or none did. */
+export function staleText(ms: number | null): string {
+  return ms === null ? '-' : `${ms / 1000} s`;
+}
+
 /** The rows as a terminal table, one line a row. */
 export function renderTable(rows: readonly ConvergeRow[]): string {
-  const head = ['configuration', 'event', 'hosts', 'converges after', 'lost', 'flood copies'];
+  const head = ['configuration', 'event', 'hosts', 'converges after', 'lost', 'flood copies', 'stale until'];
   const body = rows.map((r) => [
     r.config,
     r.event,
@@ -64,6 +71,7 @@ export function renderTable(rows: readonly ConvergeRow[]): string {
     convergeText(r.convergeMs) + (r.truncated ? ' (storm: cut short)' : ''),
     `${r.lost}/${r.probes}`,
     String(r.floodCopies),
+    staleText(r.staleMs),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) =>
@@ -121,7 +129,9 @@ export function renderConvergePage(rows: readonly ConvergeRow[], dir: string): s
         `\`${c}\``,
         ...sizes.map((h) => {
           const r = at(c, h);
-          return r ? `${convergeText(r.convergeMs)}, ${r.lost} lost, ${r.floodCopies} floods` : '-';
+          if (!r) return '-';
+          const stale = r.staleMs === null ? '' : `, stale until ${staleText(r.staleMs)}`;
+          return `${convergeText(r.convergeMs)}, ${r.lost} lost, ${r.floodCopies} floods${stale}`;
         }),
       ]),
     );
@@ -145,6 +155,9 @@ IP ${PROBE_OFFSETS_MS.length} times, ${PROBE_OFFSETS_MS[1]} ms apart at first an
 - **floods**: copies the underlay delivered to a host where their frame's destination is not: every copy
   of a broadcast, and copies of unicast frames flooded, or relayed, through a host that does not hold their
   destination MAC.
+- **stale until** (a move or an IP reuse): from the change to the last probe that still went to the
+  target's old owner, in the two layers of the staleness property: sent on the old MAC (under H2, the old
+  host's fake MAC), or carried to the old host and not to the moved target. Absent when no probe did.
 
 The probes are traffic: they refresh and correct caches as any traffic does, so these are the numbers of a
 network under light, steady load. docs/dynamics.md says why each configuration behaves as it does.

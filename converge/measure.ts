@@ -35,6 +35,7 @@ import type { Message } from '../model/messages.ts';
 import { simulate } from '../model/network/simulator.ts';
 import type { TraceStep } from '../model/network/trace.ts';
 import { buildNetwork, componentId, fakeMacOf, UNDERLAY } from '../model/network/wiring.ts';
+import type { Frame } from '../model/packets.ts';
 import { changesOf, type Timeline, type TimelineItem } from '../model/timeline.ts';
 import type { Timers, Topology } from '../model/topology.ts';
 
@@ -158,13 +159,13 @@ export function convergeTimeline(
 }
 
 /** The inner frame of an underlay packet. */
-function innerDst(m: Message): Mac | undefined {
-  return m.kind === 'sleeve' || m.kind === 'vxlan' ? m.frame.dst : undefined;
+function innerFrame(m: Message): Frame | undefined {
+  return m.kind === 'sleeve' || m.kind === 'vxlan' ? m.frame : undefined;
 }
 
 /** The probe a frame, bare or tunnelled, carries: its ping number and destination MAC. */
 function probeIn(m: Message): { ping: number; dst: Mac } | undefined {
-  const frame = m.kind === 'frame' ? m : m.kind === 'sleeve' || m.kind === 'vxlan' ? m.frame : undefined;
+  const frame = m.kind === 'frame' ? m : innerFrame(m);
   if (frame?.payload.kind !== 'ipv4' || frame.payload.icmp !== 'echo-request') return undefined;
   return { ping: frame.payload.ping, dst: frame.dst };
 }
@@ -246,7 +247,7 @@ export function measureConvergence(job: ConvergeJob): ConvergeRow {
       if (step.at < EVENT_AT) return;
       for (const o of step.outputs) {
         if (o.type !== 'send') continue;
-        const dst = innerDst(o.packet);
+        const dst = innerFrame(o.packet)?.dst;
         if (dst !== undefined && (isGroupMac(dst) || macHost(dst, step.at) !== o.port)) floodCopies++;
       }
       return;

@@ -69,6 +69,9 @@ describe('weave-spec converge', () => {
     const seed = measureConvergence({ config: 'sleeve/proxy-arp', event: 'ip-reuse', hosts: 4 });
     expect(seed.staleMs).toBeGreaterThan(0);
     expect(seed.staleMs).toBeLessThanOrEqual(neighbourBoundMs());
+    // H2: only the probe sent at the move itself goes to the old host's fake MAC, and that one is left
+    // out (nobody can know of the move yet); the moved container's gratuitous ARP updates every host.
+    expect(measureConvergence({ config: 'fdp/h2/unicast', event: 'move', hosts: 4 }).staleMs).toBe(0);
     // No owner moves when a peer leaves.
     expect(measureConvergence({ config: 'fdp/h1/unicast', event: 'peer-leave', hosts: 4 }).staleMs).toBe(
       null,

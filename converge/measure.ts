@@ -21,10 +21,11 @@
  * - `floodCopies`: copies the underlay delivered to a host where their frame's destination is not: every
  *   copy of a broadcast or multicast, and copies of unicast frames flooded (or relayed) through a host
  *   that does not hold their destination MAC.
- * - `staleMs`: from the change to the last probe that still went to the target's old owner, in the two
- *   layers of the staleness property (`properties/staleness.ts`): sent on the old MAC (under H2, on the
- *   fake MAC of the old host), or, for a target that moved with its MAC, carried to the old host and not
- *   to the target. null when no probe went there (a change that moves no owner: peers and links).
+ * - `staleMs`: from the change to the last probe sent after it that still went to the target's old owner,
+ *   in the two layers of the staleness property (`properties/staleness.ts`): sent on the old MAC (under
+ *   H2, on the fake MAC of the old host), or, for a target that moved with its MAC, carried to the old
+ *   host and not to the target. The probe sent at the change itself is left out: nobody can know of the
+ *   change yet. 0 when no later probe went there; null for a change that moves no owner (peers, links).
  * Deterministic: the same job gives the same row.
  */
 
@@ -73,7 +74,8 @@ export interface ConvergeRow {
   convergeMs: number | null;
   lost: number;
   floodCopies: number;
-  /** From the change to the last probe sent to the old owner; null when none was. */
+  /** From the change to the last probe sent after it to the old owner (0: none was); null for a change
+   *  that moves no owner. */
   staleMs: number | null;
   /** Probes sent (and so the most `lost` can be). */
   probes: number;
@@ -270,7 +272,8 @@ export function measureConvergence(job: ConvergeJob): ConvergeRow {
   const after = lastLoss === undefined ? 0 : PROBE_OFFSETS_MS.find((dt) => dt > lastLoss);
   const staleAt = [...probeAt]
     .filter(([n]) => onOldMac.has(n) || (atOldHost.has(n) && !atOwner.has(n)))
-    .map(([, at]) => at - EVENT_AT);
+    .map(([, at]) => at - EVENT_AT)
+    .filter((dt) => dt > 0);
   return {
     config: job.config,
     event: job.event,
@@ -278,7 +281,7 @@ export function measureConvergence(job: ConvergeJob): ConvergeRow {
     convergeMs: after ?? null,
     lost: lostAt.length,
     floodCopies,
-    staleMs: staleAt.length === 0 ? null : Math.max(...staleAt),
+    staleMs: stale ? Math.max(0, ...staleAt) : null,
     probes: probeAt.size,
     truncated: run.truncated,
   };

@@ -56,14 +56,24 @@ export function convergeText(ms: number | null): string {
   return `${ms / 1000} s`;
 }
 
-/** How long senders kept trying the old owner: seconds, or "-" when no change moved an owner or none did. */
+/** How long senders kept trying the old owner: seconds; "none" when no probe after the change went to the
+ *  old owner; "-" when the change moved no owner. */
 export function staleText(ms: number | null): string {
-  return ms === null ? '-' : `${ms / 1000} s`;
+  if (ms === null) return '-';
+  return ms === 0 ? 'none' : `${ms / 1000} s`;
 }
 
 /** The rows as a terminal table, one line a row. */
 export function renderTable(rows: readonly ConvergeRow[]): string {
-  const head = ['configuration', 'event', 'hosts', 'converges after', 'lost', 'flood copies', 'stale until'];
+  const head = [
+    'configuration',
+    'event',
+    'hosts',
+    'converges after',
+    'lost',
+    'flood copies',
+    'last stale probe',
+  ];
   const body = rows.map((r) => [
     r.config,
     r.event,
@@ -130,7 +140,7 @@ export function renderConvergePage(rows: readonly ConvergeRow[], dir: string): s
         ...sizes.map((h) => {
           const r = at(c, h);
           if (!r) return '-';
-          const stale = r.staleMs === null ? '' : `, stale until ${staleText(r.staleMs)}`;
+          const stale = r.staleMs === null ? '' : `, last stale probe ${staleText(r.staleMs)}`;
           return `${convergeText(r.convergeMs)}, ${r.lost} lost, ${r.floodCopies} floods${stale}`;
         }),
       ]),
@@ -155,9 +165,11 @@ IP ${PROBE_OFFSETS_MS.length} times, ${PROBE_OFFSETS_MS[1]} ms apart at first an
 - **floods**: copies the underlay delivered to a host where their frame's destination is not: every copy
   of a broadcast, and copies of unicast frames flooded, or relayed, through a host that does not hold their
   destination MAC.
-- **stale until** (a move or an IP reuse): from the change to the last probe that still went to the
-  target's old owner, in the two layers of the staleness property: sent on the old MAC (under H2, the old
-  host's fake MAC), or carried to the old host and not to the moved target. Absent when no probe did.
+- **last stale probe** (a move or an IP reuse): from the change to the last probe sent after it that still
+  went to the target's old owner, in the two layers of the staleness property: sent on the old MAC (under
+  H2, the old host's fake MAC), or carried to the old host and not to the moved target. The probe sent at
+  the change itself is left out, since nobody can know of the change yet; "none" when no later probe went
+  to the old owner.
 
 The probes are traffic: they refresh and correct caches as any traffic does, so these are the numbers of a
 network under light, steady load. docs/dynamics.md says why each configuration behaves as it does.

@@ -118,6 +118,29 @@ const CASES: [string, () => string[], string][] = [
     () => ['converge', '--hosts', '2,65', '--out', out()],
     '--hosts: "65" is not a whole number of hosts from 2 to 64',
   ],
+  [
+    '--cases of variants out of range',
+    () => ['variants', '--cases', '0'],
+    '--cases must be a whole number from 1 to 10000, not "0"',
+  ],
+  [
+    '--out of variants not a page',
+    () => ['variants', '--out', join(dir, 'variants.txt')],
+    '--out "variants.txt": name the page to write, a file ending in .md',
+  ],
+  [
+    '--out of variants is a folder',
+    () => {
+      mkdirSync(join(dir, 'page.md'));
+      return ['variants', '--out', join(dir, 'page.md')];
+    },
+    '--out: page.md is a folder, not a file',
+  ],
+  [
+    '--out of variants under a file',
+    () => ['variants', '--out', join(file('afile', 'x'), 'variants.md')],
+    '--out afile: exists and is not a folder',
+  ],
   // Output folders
   [
     '--out is a file',

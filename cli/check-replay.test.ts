@@ -15,6 +15,7 @@ import { consumedCase } from '../properties/case.ts';
 import { checkRun, PROPERTY_NAMES, propertyByName, runCase, traceDigest } from '../properties/index.ts';
 import { A, D, seedTopology } from '../scenarios/seed-topology.ts';
 import { type CheckFinding, checkExitCode, checkSummary, findingLine } from './check.ts';
+import { datagramsText } from './replay.ts';
 import { ROOT, runCli, runMain } from './run-cli.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'weave-spec-'));
@@ -219,6 +220,20 @@ describe('replaying a recorded interleaving', () => {
     expect(r.stdout).toMatch(
       /NOT reproduced: the run sends only \d+ datagrams \(0 to \d+\), so faults\[0\] never happens: the model has changed/,
     );
+    // With another trace as well, the model change is said once.
+    writeFileSync(file, JSON.stringify({ ...cx, faults, inputs, traceDigest: '0'.repeat(64) }));
+    const both = await runMain('replay', file);
+    expect(both.status).toBe(1);
+    expect(both.stdout).toMatch(
+      /NOT reproduced: .* never happens: the model has changed since this file was written; the recorded inputs give another trace than the recorded digest\n$/,
+    );
+    expect(both.stdout.match(/model has changed/g)).toHaveLength(1);
+  });
+
+  it('numbers the datagrams a run sends from 0, and says when it sends none', () => {
+    expect(datagramsText(0)).toBe('no datagram');
+    expect(datagramsText(1)).toBe('only 1 datagram (0)');
+    expect(datagramsText(6)).toBe('only 6 datagrams (0 to 5)');
   });
 
   it('a file whose choices were edited is not reproduced, and the choices are named', async () => {
@@ -284,6 +299,9 @@ describe('check of the default scope', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/VIOLATED {3}fdp\/h2\/unicast arp-strict \(expected/);
     expect(r.stdout).toMatch(/your traffic, seed 20240601: 1 violation, all expected/);
+    // No arbitrary generated this case: the file says so by saying nothing of where.
+    const written = JSON.parse(readFileSync(join(dir, 'out/fdp-h2-unicast--arp-strict.json'), 'utf8'));
+    expect(written.origin).toEqual({ command: expect.stringMatching(/^weave-spec check /), seed: 20240601 });
   });
 
   it('a violation the matrix does not expect is marked UNEXPECTED and makes the exit code 1', () => {

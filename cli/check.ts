@@ -213,10 +213,13 @@ export function runCheck(
         if (verdict.holds)
           throw new Error(`${config.id} ${property.name}: the shrunk counterexample does not reproduce`);
         const file = join(opts.out, counterexampleName(config.id, property.name, world));
+        // Where the case was generated, for the arbitrary `fc.sample` can give it again with: not the
+        // user's topology's.
+        const path = opts.topology ? null : result.counterexamplePath;
         const cx = counterexampleFile(run, property.name, verdict, {
           command: opts.command,
           seed: opts.seed,
-          generated: { seed: opts.seed, path: result.counterexamplePath ?? '' },
+          ...(path && { generated: { seed: opts.seed, path } }),
         });
         const finding: CheckFinding = {
           ...cell,

@@ -4,9 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { counterexampleFile, counterexampleName } from '../formats/counterexample.ts';
+import { runCase } from '../properties/case.ts';
+import { PROPERTY_NAMES } from '../properties/index.ts';
+import { type ConfigJob, configSeed, DEFAULT_SEED, runConfigJob } from '../properties/matrix.ts';
 import { COUNTEREXAMPLES_DIR } from '../properties/verdicts-page.ts';
-import { comparePages, runDocsCommand } from './docs.ts';
+import { comparePages, knownCounterexamples, runDocsCommand } from './docs.ts';
 
 const root = join(new URL('.', import.meta.url).pathname, '..');
 
@@ -89,5 +94,46 @@ describe('generated docs', () => {
     expect(readdirSync(join(dir, COUNTEREXAMPLES_DIR))).toEqual(['a--delivery.json']);
     expect(readFileSync(join(dir, 'docs/architecture.md'), 'utf8')).toBe('written by hand\n');
     expect((await docs(true, dir)).code).toBe(0);
+  });
+
+  it('reads back the counterexample files it writes, for the matrix to keep', () => {
+    const config = 'fdp/h2/unicast';
+    const job: ConfigJob = { config, runs: 20, seed: DEFAULT_SEED, shrink: true, shrinkBudget: 40 };
+    // A counterexample as found, unshrunk, stands for one an earlier shrink left: keeping it is then
+    // visible, since shrinking again would give another case.
+    const unshrunk = runConfigJob({ ...job, keepAsFound: PROPERTY_NAMES.slice() });
+    const found = unshrunk.find((o) => o.counterexample !== null)!;
+    const cx = found.counterexample!;
+    const seed = configSeed(DEFAULT_SEED, config);
+    const file = (generatedSeed = seed) =>
+      `${JSON.stringify(
+        counterexampleFile(runCase(cx.case), found.property, cx, {
+          command: 'weave-spec docs',
+          seed: DEFAULT_SEED,
+          generated: { seed: generatedSeed, path: cx.path, shrinkBudget: 40 },
+        }),
+      )}\n`;
+    const dir = folder({
+      [counterexampleName(config, found.property)]: file(),
+      // Under the dynamic world's name, generated from the static world's seed, not its own; under another
+      // configuration's name; a JSON null and text that is not JSON: none is kept.
+      [counterexampleName(config, found.property, 'dynamic')]: file(),
+      [counterexampleName('fdp/h1/unicast', found.property)]: file(),
+      'null.json': 'null\n',
+      'broken.json': '{',
+    });
+    const known = knownCounterexamples(pathToFileURL(`${dir}/`));
+    // Nor one generated from another seed than the docs'.
+    const otherSeed = folder({ [counterexampleName(config, found.property)]: file(seed + 1) });
+    expect(knownCounterexamples(pathToFileURL(`${otherSeed}/`)).size).toBe(0);
+    expect([...known.keys()]).toEqual([`${config} static`]);
+    expect(known.get(`${config} static`)).toEqual({
+      [found.property]: { path: cx.path, shrinkBudget: 40, case: cx.case },
+    });
+    // What it read, the matrix keeps instead of shrinking again.
+    const shrunk = runConfigJob(job).find((o) => o.property === found.property)!.counterexample!;
+    expect(shrunk.case).not.toEqual(cx.case);
+    const again = runConfigJob({ ...job, known: known.get(`${config} static`)! });
+    expect(again.find((o) => o.property === found.property)!.counterexample).toEqual(cx);
   });
 });

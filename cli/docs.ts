@@ -41,7 +41,7 @@ import { renderReadme } from './readme.ts';
 const ROOT = new URL('..', import.meta.url);
 
 /** Every generated page, by path relative to the project root. The verdict matrix behind the verdict pages
- *  runs on the worker pool: shrinking every failing cell's counterexample to the end is most of the time. */
+ *  runs on the worker pool: shrinking the failing cells' counterexamples is most of the time. */
 export async function generatedPages(
   onRun?: (job: number, done: number) => void,
   fresh = false,
@@ -77,9 +77,13 @@ ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'],
     const cx = c.counterexample;
     if (!cx) continue;
     const file = counterexampleFile(runCase(cx.case), c.property, cx, {
-      command: `weave-spec matrix --world ${c.world}`,
+      command: 'weave-spec docs',
       seed: DEFAULT_SEED,
-      generated: { seed: configSeed(DEFAULT_SEED, c.config, c.world), path: cx.path },
+      generated: {
+        seed: configSeed(DEFAULT_SEED, c.config, c.world),
+        path: cx.path,
+        shrinkBudget: DOCS_SHRINK_BUDGET,
+      },
     });
     pages[`${COUNTEREXAMPLES_DIR}/${counterexampleName(c.config, c.property, c.world)}`] =
       `${JSON.stringify(file, null, 2)}\n`;
@@ -112,27 +116,31 @@ ${renderMarkdownTable(['machine', 'states', 'transitions', 'an entry of'], machi
   return pages;
 }
 
-/** The committed counterexamples of the package, by `config world` and property, with the fast-check path
- *  that generated each: the matrix keeps one instead of shrinking again while it is still what the shrink
- *  gives (`properties/matrix.ts`, `stillShrunk`). A file that does not parse, or says nothing of its
- *  path, is shrunk again. */
-function knownCounterexamples(): Map<string, Record<string, KnownCounterexample>> {
+/** The committed counterexamples under `dir` (the package's own by default), by `config world` and
+ *  property, with where fast-check generated each: the matrix keeps one instead of shrinking again while
+ *  the same shrink still reaches it (`properties/matrix.ts`, `stillReached`). A file that does not parse,
+ *  is not named after its cell, or was generated from another seed than the docs' is shrunk again. */
+export function knownCounterexamples(
+  dir: URL = new URL(`${COUNTEREXAMPLES_DIR}/`, ROOT),
+): Map<string, Record<string, KnownCounterexample>> {
   const known = new Map<string, Record<string, KnownCounterexample>>();
-  const dir = new URL(`${COUNTEREXAMPLES_DIR}/`, ROOT);
   if (!existsSync(dir)) return known;
   for (const name of readdirSync(dir)) {
-    let cx: CounterexampleFile;
+    let cx: CounterexampleFile | null;
     try {
       cx = JSON.parse(readFileSync(new URL(name, dir), 'utf8'));
     } catch {
       continue;
     }
-    const path = cx.origin?.generated?.path;
-    if (!path || !cx.config || !cx.property) continue;
-    const world = name.endsWith('--dynamic.json') ? 'dynamic' : 'static';
-    if (name !== counterexampleName(cx.config, cx.property, world)) continue;
-    const key = `${cx.config} ${world}`;
-    known.set(key, { ...known.get(key), [cx.property]: { path, case: caseOf(cx) } });
+    const generated = cx?.origin?.generated;
+    if (typeof generated?.path !== 'string' || generated.path === '') continue;
+    if (typeof cx?.config !== 'string' || typeof cx.property !== 'string') continue;
+    const { config, property } = cx;
+    const world = WORLDS.find((w) => name === counterexampleName(config, property, w));
+    if (!world || generated.seed !== configSeed(DEFAULT_SEED, config, world)) continue;
+    const key = `${config} ${world}`;
+    const entry = { path: generated.path, shrinkBudget: generated.shrinkBudget, case: caseOf(cx) };
+    known.set(key, { ...known.get(key), [property]: entry });
   }
   return known;
 }

@@ -192,6 +192,19 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
       setCode(await runConvergeCommand(opts, io));
     });
 
+  p.command('variants')
+    .description(
+      'the three vtep variants (multicast group, unicast list, zero-MAC FDB entries) on the same generated cases: verdicts, traces, packets sent and delivered',
+    )
+    .option('--cases <n>', 'generated cases per hypothesis, world and learning (default 40)')
+    .option('--seed <s>', SEED_HELP)
+    .option('--out <file.md>', 'also write the page there (npm run docs:variants writes docs/variants.md)')
+    .option('--json', 'print { "rows": [...] } and nothing else on stdout')
+    .action(async (opts) => {
+      const { runVariantsCommand } = await import('./variants.ts');
+      setCode(runVariantsCommand(opts, io));
+    });
+
   p.command('docs')
     .description(
       "regenerate weave-spec's own generated pages under docs/ and the generated parts of README.md",
@@ -199,7 +212,7 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     .option('--check', 'write nothing; exit 1 naming every generated file that is not current')
     .option(
       '--fresh',
-      'shrink every counterexample again, instead of keeping a committed one that is still what its shrink gives',
+      'shrink every counterexample again, instead of keeping a committed one the same shrink still reaches',
     )
     .action(async (opts) => {
       // Always the package's own folder, wherever it is run from: it rewrites the package's README.

@@ -39,6 +39,10 @@ function statesAfter(c: Case, n: number): Record<string, unknown> {
   }).contexts;
 }
 
+/** What the trace says when the inputs are as recorded but the digest is not. */
+const MODEL_CHANGED = 'the model has changed since this file was written';
+const OTHER_TRACE = 'the recorded inputs give another trace than the recorded digest';
+
 const differ = (names: readonly string[]) =>
   `${names.join(', ')} ${names.length === 1 ? 'differs' : 'differ'}`;
 
@@ -57,10 +61,7 @@ export function whyNotReproduced(
   if (digest !== cx.traceDigest) {
     if (changed.length > 0)
       why.push(`${differ(changed)} from the run that wrote this file, and the trace differs`);
-    else
-      why.push(
-        'the recorded inputs give another trace than the recorded digest: the model has changed since this file was written, or traceDigest was edited',
-      );
+    else why.push(`${OTHER_TRACE}: ${MODEL_CHANGED}, or traceDigest was edited`);
   } else if (r.run.trace.length !== cx.steps)
     why.push(`steps: the run has ${r.run.trace.length} steps, the file says ${cx.steps}`);
   if (verdict.holds) why.push(`${cx.property} holds on this run`);
@@ -75,6 +76,12 @@ export function whyNotReproduced(
       ? [`${differ(changed)} from what the file recorded (inputs), but give the same run`]
       : [];
   return { why, notes };
+}
+
+/** `n` datagrams as a run sends them, numbered from 0. */
+export function datagramsText(n: number): string {
+  if (n === 0) return 'no datagram';
+  return n === 1 ? 'only 1 datagram (0)' : `only ${n} datagrams (0 to ${n - 1})`;
 }
 
 export function runReplay(
@@ -108,7 +115,7 @@ export function runReplay(
     ]);
   const sent = r.run.datagrams;
   const beyond = (cx.faults ?? []).findIndex((f) => f.datagram >= sent);
-  const unsent = beyond >= 0 ? `the run sends only ${sent} datagrams (0 to ${sent - 1})` : undefined;
+  const unsent = beyond >= 0 ? `the run sends ${datagramsText(sent)}` : undefined;
   if (unsent && edited)
     throw new FileError(file, [
       {
@@ -118,12 +125,18 @@ export function runReplay(
     ]);
   const digest = traceDigest(r.run);
   const verdict = checkRun(r, propertyByName(cx.property));
-  const { why, notes } = whyNotReproduced(cx, r, verdict);
-  if (unused) why.push(`${unused}: the model has changed since this file was written`);
-  if (unsent)
-    why.push(
-      `${unsent}, so faults[${beyond}] never happens: the model has changed since this file was written`,
-    );
+  const { why: differs, notes } = whyNotReproduced(cx, r, verdict);
+  // Inputs the run no longer reaches, in an unedited file: said first, with the model change once.
+  const unreached = [unused, unsent && `${unsent}, so faults[${beyond}] never happens`].filter(
+    (s): s is string => typeof s === 'string',
+  );
+  const why =
+    unreached.length === 0
+      ? differs
+      : [
+          `${unreached.join('; ')}: ${MODEL_CHANGED}`,
+          ...differs.map((w) => (w.startsWith(OTHER_TRACE) ? OTHER_TRACE : w)),
+        ];
   const reproduced = why.length === 0;
   for (const n of notes) err(`weave-spec: note: ${n}\n`);
   const code = reproduced ? EXIT_OK : EXIT_FAIL;

@@ -53,9 +53,9 @@ export interface CounterexampleOrigin {
   generated?: GeneratedAt;
 }
 
-/** A generated case's place: `fc.sample(arbitrary, { seed, path, numRuns: 1 })` gives it again, with the
- *  arbitrary of the command that wrote the file (`caseArbitrary(config, { world })` for the matrix, and for
- *  `check` without a topology of its own). */
+/** A generated case's place: `fc.sample(arbitrary, { seed, path, numRuns: 1 })` gives it again, with
+ *  `caseArbitrary(config, { world })`, the arbitrary of the matrix and of `check` without a topology of its
+ *  own (`check` over a topology file does not record it). */
 export interface GeneratedAt {
   /**
    * The seed of the configuration's arbitrary: the run's seed, or under the matrix the configuration's
@@ -63,8 +63,15 @@ export interface GeneratedAt {
    * @TJS-type integer
    */
   seed: number;
-  /** The fast-check path: the case's index in the run, then the shrink steps taken (`12:3:0`). */
+  /** The fast-check path: the case's index in the run, then the index of the shrink candidate picked at
+   *  each step (`12:3:0`). */
   path: string;
+  /**
+   * The most cases the shrink could simulate (the matrix's budget); absent when it shrank to the end.
+   * @TJS-type integer
+   * @minimum 1
+   */
+  shrinkBudget?: number;
 }
 
 /** The format marker this version writes and reads. */

@@ -53,9 +53,13 @@ export interface LinuxConfig {
 
 export type Config = SleeveConfig | FdpSeedConfig | FdpUpstreamConfig | LinuxConfig;
 
+/** The id of the seed's Fast Datapath under `hypothesis` and `vtep`, learning on or off. */
+export function fdpSeedId(hypothesis: Hypothesis, vtep: VtepVariant, learning: boolean): string {
+  return `fdp/${hypothesis}/${vtep}${learning ? '' : '/no-learning'}`;
+}
+
 function fdpSeed(hypothesis: Hypothesis, vtep: VtepVariant, learning: boolean): FdpSeedConfig {
-  const id = `fdp/${hypothesis}/${vtep}${learning ? '' : '/no-learning'}`;
-  return { id, plane: 'fdp', hypothesis, vtep, learning };
+  return { id: fdpSeedId(hypothesis, vtep, learning), plane: 'fdp', hypothesis, vtep, learning };
 }
 
 function linux(vtep: LinuxVtep, learning: boolean): LinuxConfig {

@@ -1,7 +1,7 @@
 /**
  * A counterexample shrunk before (a committed one, `npm run docs`) is kept instead of shrinking again only
- * while it is still what the shrink gives: the same first failing case, the same case at its path, and a
- * property that still fails on it.
+ * while the same shrink still reaches it: the same budget, the same first failing case, the same case at
+ * its path, and a property that still fails on it.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +28,9 @@ function caseAt(path: string) {
   return consumedCase(runCase(c!));
 }
 
-const withKnown = (known: KnownCounterexample) => counterexample({ ...JOB, known: { [PROPERTY]: known } });
+/** The job's counterexample with `known` given as shrunk before (with the job's budget unless it says). */
+const withKnown = (known: Omit<KnownCounterexample, 'shrinkBudget'> & Partial<KnownCounterexample>) =>
+  counterexample({ ...JOB, known: { [PROPERTY]: { shrinkBudget: JOB.shrinkBudget, ...known } } });
 
 describe('a counterexample shrunk before', () => {
   it('is shrunk from the first failing case', () => {
@@ -43,14 +45,24 @@ describe('a counterexample shrunk before', () => {
     expect(kept.case).not.toEqual(shrunk.case);
   });
 
+  it('is shrunk again when it was shrunk with another budget', () => {
+    expect(withKnown({ path: first, case: caseAt(first), shrinkBudget: 1_000 })).toEqual(shrunk);
+    // Shrunk to the end (`check`'s files).
+    expect(withKnown({ path: first, case: caseAt(first), shrinkBudget: undefined })).toEqual(shrunk);
+  });
+
   it('is shrunk again when its case is not the one its path gives (an edit, or arbitraries that changed)', () => {
     const other = { ...shrunk.case, choices: [...shrunk.case.choices, 0] };
     expect(withKnown({ path: first, case: other })).toEqual(shrunk);
   });
 
   it('is shrunk again when the property now first fails on another case', () => {
-    const elsewhere = `${Number(first) + 1}`;
-    expect(withKnown({ path: elsewhere, case: caseAt(elsewhere) })).toEqual(shrunk);
+    // A later generated case that fails too: only its place in the run tells it from a kept one.
+    const elsewhere = [...Array(60).keys()]
+      .map((k) => `${Number(first) + 1 + k}`)
+      .find((path) => !checkCase(caseAt(path), PROPERTY).holds);
+    expect(elsewhere).toBeDefined();
+    expect(withKnown({ path: elsewhere!, case: caseAt(elsewhere!) })).toEqual(shrunk);
   });
 
   it('is shrunk again when the property holds on it', () => {

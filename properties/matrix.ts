@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { configById } from '../model/config.ts';
 import { caseArbitrary, type World } from './arbitraries.ts';
-import { type Case, consumedCase, runCase, traceDigest } from './case.ts';
+import { type Case, type CaseRun, consumedCase, runCase, traceDigest } from './case.ts';
 import { checkRun, PROPERTIES, propertyByName } from './index.ts';
 import type { MutantName } from './mutants.ts';
 
@@ -23,7 +23,8 @@ export interface Counterexample {
   steps: number[];
   /** `traceDigest` of the counterexample's run: a replay must give the same. */
   digest: string;
-  /** The generated case's index in the run (fast-check path) and how many shrink steps followed. */
+  /** The fast-check path: the generated case's index in the run, then the shrink candidate picked at each
+   *  step. */
   path: string;
 }
 
@@ -51,13 +52,15 @@ export interface ConfigJob {
   /** Properties whose counterexample is kept as found, not shrunk: nobody will read it. */
   keepAsFound?: string[];
   /** Counterexamples shrunk before (the committed docs/examples), by property: one is kept instead of
-   *  shrinking again while it is still what this job's shrink gave (`stillShrunk`). */
+   *  shrinking again while the same shrink still reaches it (`stillReached`). */
   known?: Record<string, KnownCounterexample>;
 }
 
-/** A counterexample shrunk before: its fast-check path from the job's seed, and its case as stored. */
+/** A counterexample shrunk before: its fast-check path from the job's seed, the shrink budget it was
+ *  shrunk with (undefined: to the end), and its case as stored. */
 export interface KnownCounterexample {
   path: string;
+  shrinkBudget: number | undefined;
   case: Case;
 }
 
@@ -115,9 +118,10 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
     const budget = job.shrinkBudget ?? SHRINK_BUDGET;
     const shrinkIt = job.shrink && !job.keepAsFound?.includes(p.name);
     const known = job.known?.[p.name];
-    const kept = shrinkIt && known && stillShrunk(arb, seed, fail.index, p.name, known) ? known : null;
+    const kept =
+      shrinkIt && known?.shrinkBudget === budget ? stillReached(arb, seed, fail.index, p.name, known) : null;
     const found = kept ?? (shrinkIt ? shrink(arb, seed, job.runs, fail.index, p.name, budget) : null);
-    const r = runCase(found?.case ?? fail.case);
+    const r = kept?.run ?? runCase(found?.case ?? fail.case);
     const v = checkRun(r, p);
     if (v.holds) throw new Error(`${job.config} ${p.name}: the counterexample does not replay`);
     return {
@@ -138,8 +142,8 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
 /** How many cases one shrink may simulate in the matrix. A world that changes makes large cases: one
  *  H2 counterexample has 42 timeline items after 250 runs and 14 after the 570 fast-check needs for its
  *  smallest, which costs `npm start` some 40 s. Counted, not timed, so that a seed gives the same
- *  counterexample on any machine. `npm run docs` shrinks the documented counterexamples to the end
- *  (`DOCS_SHRINK_BUDGET`). */
+ *  counterexample on any machine. `npm run docs` gives the documented counterexamples a larger budget
+ *  (`DOCS_SHRINK_BUDGET`), which each file records. */
 export const SHRINK_BUDGET = 250;
 export const DOCS_SHRINK_BUDGET = 1_000;
 
@@ -164,29 +168,32 @@ function shrink(
   return { case: out.counterexample[0], path: out.counterexamplePath ?? String(index) };
 }
 
-/** A counterexample shrunk before is still this job's: its path starts at the case where the property now
- *  first fails (so the shrink starts from the same case), the generator still gives the stored case at
- *  that path (the same arbitraries), and the property still fails on it. The shrink would walk the same
- *  path unless the model now judges one of the candidates on it differently: `weave-spec docs --fresh`
- *  shrinks every counterexample again. */
-function stillShrunk(
+/** A counterexample shrunk before (with this job's budget, which the caller checks) that the same shrink
+ *  still reaches, with its run; null otherwise. Reached means: its path starts at the case where the
+ *  property now first fails (the shrink starts from the same case), the generator still gives the stored
+ *  case at that path (the same arbitraries and shrinkers), and the property still fails on it. It is then a
+ *  failing descendant of the first failing case, on the path the shrink took before. Whether today's shrink
+ *  would take that path and stop where it stopped is not checked, since that costs the shrink itself: a
+ *  model change that judges a candidate on the path, or one tried after its end, differently goes unnoticed
+ *  until `weave-spec docs --fresh` shrinks every counterexample again. */
+function stillReached(
   arb: fc.Arbitrary<Case>,
   seed: number,
   index: number,
   property: string,
   known: KnownCounterexample,
-): boolean {
-  if (known.path.split(':')[0] !== String(index)) return false;
+): { case: Case; path: string; run: CaseRun } | null {
+  if (known.path.split(':')[0] !== String(index)) return null;
   const [atPath] = fc.sample(arb, { seed, path: known.path, numRuns: 1 });
-  if (atPath === undefined) return false;
-  const r = runCase(atPath);
+  if (atPath === undefined) return null;
+  const run = runCase(atPath);
   // A stored case leaves out an empty list of mutants.
   const stored = { ...known.case, mutants: known.case.mutants ?? [] };
-  const now = consumedCase(r);
-  return (
-    isDeepStrictEqual({ ...now, mutants: now.mutants ?? [] }, stored) &&
-    !checkRun(r, propertyByName(property)).holds
-  );
+  const now = consumedCase(run);
+  const same = isDeepStrictEqual({ ...now, mutants: now.mutants ?? [] }, stored);
+  return same && !checkRun(run, propertyByName(property)).holds
+    ? { case: atPath, path: known.path, run }
+    : null;
 }
 
 /** The matrix's module for the worker pool (`workers/pool.ts`): one configuration job per call. */

@@ -198,7 +198,10 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     )
     .option('--cases <n>', 'generated cases per hypothesis, world and learning (default 40)')
     .option('--seed <s>', SEED_HELP)
-    .option('--out <file.md>', 'also write the page there (npm run docs:variants writes docs/variants.md)')
+    .option(
+      '--out <page>',
+      'also write the page there, a file ending in .md (npm run docs:variants writes docs/variants.md)',
+    )
     .option('--json', 'print { "rows": [...] } and nothing else on stdout')
     .action(async (opts) => {
       const { runVariantsCommand } = await import('./variants.ts');

@@ -42,10 +42,13 @@ export function containerSpec(host: number, k: number): ContainerSpec {
   };
 }
 
-/** The shape fast-check generates: containers per host, and pings as (sender, target) indices. */
+/** The shape fast-check generates: containers per host, pings as (sender, target) indices, and which
+ *  containers announce themselves at start (by index; absent or false: a plain container, which sends
+ *  nothing until its first ping, as Linux does when an address is added). */
 export interface CaseShape {
   containers: number[];
   pings: { from: number; to: number }[];
+  announce?: boolean[];
 }
 
 export interface Case {
@@ -55,9 +58,9 @@ export interface Case {
 
 export function buildCase(shape: CaseShape): Case {
   const hosts = shape.containers.map((_, i) => hostSpec(i + 1));
-  const containers = shape.containers.flatMap((n, i) =>
-    Array.from({ length: n }, (_, k) => containerSpec(i + 1, k + 1)),
-  );
+  const containers = shape.containers
+    .flatMap((n, i) => Array.from({ length: n }, (_, k) => containerSpec(i + 1, k + 1)))
+    .map((c, i) => ({ ...c, announce: shape.announce?.[i] ?? false }));
   const targets: Ip[] = [...containers.map((c) => c.ip), NOBODY];
   const traffic: Ping[] = [];
   for (const p of shape.pings) {
@@ -76,6 +79,8 @@ export const caseShape: fc.Arbitrary<CaseShape> = fc.record({
     minLength: 1,
     maxLength: 4,
   }),
+  // Shrinks towards no announcement: the harness adds no traffic the case does not hold.
+  announce: fc.array(fc.boolean(), { maxLength: 12 }),
 });
 
 /** One line: hosts and containers, then the pings. */
@@ -91,5 +96,7 @@ export function describeCase(c: Case, config?: LinuxConfig): string {
     .join(' ');
   const name = (ip: Ip) => c.topology.containers.find((x) => x.ip === ip)?.name ?? `nobody ${ip}`;
   const pings = c.traffic.map((p, i) => `${i + 1}: ${p.from} -> ${name(p.to)}`).join('; ');
-  return `${config ? `${config.id}: ` : ''}${hosts}; pings ${pings}`;
+  const announced = c.topology.containers.filter((x) => x.announce).map((x) => x.name);
+  const announce = announced.length > 0 ? `; announced ${announced.join(', ')}` : '';
+  return `${config ? `${config.id}: ` : ''}${hosts}; pings ${pings}${announce}`;
 }

@@ -93,7 +93,8 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
   }, 30_000);
 
   it('shows a deliberately looped bridge in both the kernel (rate-limited) and the model', () => {
-    const c = buildCase({ containers: [1, 1], pings: [{ from: 0, to: 0 }] });
+    // The announcements are the broadcasts the loop multiplies.
+    const c = buildCase({ containers: [1, 1], pings: [{ from: 0, to: 0 }], announce: [true, true] });
     const r = loopCheck(c, linux('linux/multicast'), 'h1');
     expect(r.modelLoops).toBe(true);
     expect(r.kernelLoops).toBe(true);

@@ -101,7 +101,10 @@ export function runDifferential(options: DifferentialOptions): DifferentialRepor
   const details = fc.check(property, {
     numRuns: options.runs,
     seed,
-    ...(options.examples ? { examples: options.examples.map((e) => [e] as [CaseShape]) } : {}),
+    // An example is shrunk only when it has every field the arbitrary makes: `announce` is filled in.
+    ...(options.examples
+      ? { examples: options.examples.map((e) => [{ announce: [], ...e }] as [CaseShape]) }
+      : {}),
   });
   const report: DifferentialReport = { cases, comparisons, observables, seed };
   if (details.failed && last === undefined) {

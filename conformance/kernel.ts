@@ -271,14 +271,16 @@ export class KernelCase {
     }
   }
 
-  /** Each container's gratuitous ARP, as upstream Weave sends when it adds the address (the model's
-   *  container does it at start). All at once: arping waits a second after its one request, and the
-   *  tables compared are sets, so the order does not matter. */
+  /** The gratuitous ARP of each container the case announces (`announce`), as upstream Weave sends when
+   *  it adds the address and the model's container sends at start; the others send nothing. All at once:
+   *  arping waits a second after its one request, and the tables compared are sets, so the order does not
+   *  matter. */
   announce(): void {
     const script = this.c.topology.containers
+      .filter((c) => c.announce === true)
       .map((c) => `timeout -k 1 4 ip netns exec ${this.ns(c.name)} arping -q -U -c 1 -I eth0 ${c.ip} &`)
       .join('\n');
-    this.x(['sh', '-c', `${script}\nwait`], 6000);
+    if (script !== '') this.x(['sh', '-c', `${script}\nwait`], 6000);
   }
 
   /** One ping, `-c1 -W0.8` (a failed resolution gives up after 500 ms); then, if it failed, wait until the neighbour entry has left INCOMPLETE. */

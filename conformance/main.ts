@@ -34,7 +34,12 @@ import { loopCheck } from './loop.ts';
 import type { ConformanceMutant } from './model-run.ts';
 
 /** The fixed topology of the loop checks: 3 hosts, 2 + 1 + 1 containers, one ping across. */
-export const LOOP_CASE = buildCase({ containers: [2, 1, 1], pings: [{ from: 0, to: 2 }] });
+export const LOOP_CASE = buildCase({
+  containers: [2, 1, 1],
+  pings: [{ from: 0, to: 2 }],
+  // The announcements are what a loop on a bridge multiplies.
+  announce: [true, true, true, true],
+});
 
 const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 type StopSignal = keyof typeof SIGNAL_EXIT;

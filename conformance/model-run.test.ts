@@ -87,11 +87,17 @@ describe('the model reproduces what the probe measured in the kernel', () => {
   });
 
   it('multicast: one copy per broadcast, to the group', () => {
-    const c = buildCase({ containers: [1, 1, 1], pings: [{ from: 0, to: 2 }] });
+    const shape = { containers: [1, 1, 1], pings: [{ from: 0, to: 2 }] };
+    const c = buildCase(shape);
     expect(c.traffic[0]!.to).toBe(NOBODY);
-    const { outcome } = runModel(c, linux('linux/multicast'));
-    // 1 announcement + 1 ARP request from h1, each once to the group, delivered to h2 and h3.
-    expect(outcome.underlay.h1).toEqual({ sent: 2, received: 2 });
+    // Plain containers: h1's one ARP request, once to the group; nothing comes back.
+    expect(runModel(c, linux('linux/multicast')).outcome.underlay.h1).toEqual({ sent: 1, received: 0 });
+    // Announced: h1's announcement and request go once each; h2's and h3's announcements reach h1.
+    const announced = buildCase({ ...shape, announce: [true, true, true] });
+    expect(runModel(announced, linux('linux/multicast')).outcome.underlay.h1).toEqual({
+      sent: 2,
+      received: 2,
+    });
   });
 });
 

@@ -35,6 +35,8 @@ export function gridTopology(hosts: number, perHost: number): Topology {
         mac: intToMac(0x02_00_00_00_00_00 + n + 1),
         ip: intToIp(CONTAINER_BASE + n),
         subnet: OVERLAY,
+        // Attached by Weave, which announces each container.
+        announce: true,
       });
     }
   }

@@ -95,7 +95,7 @@ export function convergeTopology(hosts: number): Topology {
     ...grid,
     containers: [
       ...grid.containers,
-      { name: TARGET, host: 'h1', ip, mac: '02:00:00:ff:ff:01', subnet: last.subnet },
+      { name: TARGET, host: 'h1', ip, mac: '02:00:00:ff:ff:01', subnet: last.subnet, announce: true },
     ],
   };
 }
@@ -120,6 +120,7 @@ function eventItems(event: ConvergeEvent, topology: Topology): { items: Timeline
             ip: target.ip,
             mac: NEW_MAC,
             subnet: target.subnet,
+            announce: true,
           },
         ],
       };

@@ -11,7 +11,13 @@
  * containers never hold the same IP or MAC at one moment.
  */
 import { type Cidr, type Ip, inSubnet, isCidr, isGroupMac, isIp, isMac, type Mac } from './addresses.ts';
-import { type ContainerSpec, peerLinks, type Topology, type TopologyIssue } from './topology.ts';
+import {
+  type ContainerSpec,
+  DEFAULT_ANNOUNCE,
+  peerLinks,
+  type Topology,
+  type TopologyIssue,
+} from './topology.ts';
 
 /** The latest virtual time a timeline item may have: one week (ms). Every ageing timer of the model is
  *  minutes at most, so a week leaves room for any pause that matters, and keeps the clock exact. */
@@ -166,7 +172,7 @@ export function changesOf(topology: Topology, timeline: Timeline): Change[] {
         ip: item.ip,
         mac: item.mac,
         subnet: item.subnet,
-        announce: item.announce ?? true,
+        announce: item.announce ?? DEFAULT_ANNOUNCE,
       };
       running.set(item.container, placement);
       last.set(item.container, placement);
@@ -194,7 +200,14 @@ export function changesOf(topology: Topology, timeline: Timeline): Change[] {
 }
 
 export function placementOf(c: ContainerSpec): Placement {
-  return { name: c.name, host: c.host, ip: c.ip, mac: c.mac, subnet: c.subnet, announce: c.announce ?? true };
+  return {
+    name: c.name,
+    host: c.host,
+    ip: c.ip,
+    mac: c.mac,
+    subnet: c.subnet,
+    announce: c.announce ?? DEFAULT_ANNOUNCE,
+  };
 }
 
 /** Every (host, container) pair a container ever runs on: each needs a component and a bridge port. */
@@ -299,7 +312,7 @@ export function timelineIssues(timeline: Timeline, topology: Topology): Topology
           ip: item.ip,
           mac: item.mac,
           subnet: item.subnet,
-          announce: item.announce ?? true,
+          announce: item.announce ?? DEFAULT_ANNOUNCE,
         },
         path: p,
       });

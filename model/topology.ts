@@ -36,9 +36,15 @@ export interface ContainerSpec {
   ip: Ip;
   /** The overlay subnet of `ip`; the container reaches this subnet directly, nothing else. */
   subnet: Cidr;
-  /** Whether it sends a gratuitous ARP when it starts at time 0 (default true, as upstream Weave does). */
+  /** Whether it sends a gratuitous ARP when it starts at time 0, as upstream Weave does for the containers
+   *  it attaches (default false: a plain container, which sends nothing until its first packet). */
   announce?: boolean;
 }
+
+/** A container announces itself at start only when asked: Linux sends no gratuitous ARP when an address
+ *  is added; upstream Weave does for the containers it attaches (`net/veth.go`), so the generators and the
+ *  seed's topologies ask for it. */
+export const DEFAULT_ANNOUNCE = false;
 
 export interface Topology {
   hosts: HostSpec[];

@@ -97,6 +97,8 @@ export function buildTopology(raw: RawTopology): Topology {
         mac: `02:00:00:00:00:${hex(k + 1)}`,
         ip: `198.18.${s + 1}.${k + 1}`,
         subnet: subnetOf(s),
+        // Upstream Weave announces every container it attaches.
+        announce: true,
       });
     }
   });

@@ -22,7 +22,7 @@ import {
   type Timeline,
   type TimelineItem,
 } from '../model/timeline.ts';
-import { peerLinks, type Topology } from '../model/topology.ts';
+import { DEFAULT_ANNOUNCE, peerLinks, type Topology } from '../model/topology.ts';
 import { peersOf } from './peers.ts';
 import { HEAL_MS, RETRY_BUDGET_MS, SETTLE_MS } from './settle.ts';
 
@@ -213,7 +213,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
   const hosts = topology.hosts.map((h) => h.name);
   const subnets = [...new Set(topology.containers.map((c) => c.subnet))];
   const running = new Map<string, Placement>(
-    topology.containers.map((c) => [c.name, { ...c, announce: c.announce ?? true }]),
+    topology.containers.map((c) => [c.name, { ...c, announce: c.announce ?? DEFAULT_ANNOUNCE }]),
   );
   const items: TimelineItem[] = [];
   const changed: string[] = [];
@@ -328,6 +328,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
         ip: p.ip,
         mac: p.mac,
         subnet: p.subnet,
+        announce: true,
       });
       running.set(name, p);
       at += 20;
@@ -343,7 +344,8 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       const name = fresh.name();
       const host = hosts[change.host % hosts.length]!;
       const p = { name, host, ip, mac: fresh.mac(), subnet, announce: true };
-      items.push({ kind: 'start', at, container: name, host, ip: p.ip, mac: p.mac, subnet });
+      // Upstream Weave announces every container it attaches.
+      items.push({ kind: 'start', at, container: name, host, ip: p.ip, mac: p.mac, subnet, announce: true });
       running.set(name, p);
       changedAt.set(name, at);
       changed.push(name);
@@ -373,7 +375,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       items.push({ kind: 'stop', at, container: who.name });
       at += DOWN_MS[change.down] ?? 0;
       const { name, host, ip, mac, subnet } = who;
-      items.push({ kind: 'start', at, container: name, host, ip, mac, subnet });
+      items.push({ kind: 'start', at, container: name, host, ip, mac, subnet, announce: true });
       changedAt.set(name, at);
       chaseAfter(who, chase);
     } else {
@@ -383,7 +385,16 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       const name = fresh.name();
       const host = hosts[change.host % hosts.length]!;
       const p = { ...who, name, host, mac: fresh.mac() };
-      items.push({ kind: 'start', at, container: name, host, ip: p.ip, mac: p.mac, subnet: p.subnet });
+      items.push({
+        kind: 'start',
+        at,
+        container: name,
+        host,
+        ip: p.ip,
+        mac: p.mac,
+        subnet: p.subnet,
+        announce: true,
+      });
       running.set(name, p);
       changedAt.set(name, at);
       changed.push(name);

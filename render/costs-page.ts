@@ -19,7 +19,7 @@ export const COSTS_TOPOLOGY: Topology = {
     B,
     C,
     D,
-    { name: 'E', host: 'h3', mac: '02:00:00:00:00:0e', ip: '198.18.0.5', subnet: SUBNET },
+    { name: 'E', host: 'h3', mac: '02:00:00:00:00:0e', ip: '198.18.0.5', subnet: SUBNET, announce: true },
   ],
 };
 

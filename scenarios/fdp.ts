@@ -368,7 +368,7 @@ export const lineTopology: Topology = {
     A,
     B,
     D,
-    { name: 'E', host: 'h3', mac: '02:00:00:00:00:0e', ip: '198.18.0.5', subnet: SUBNET },
+    { name: 'E', host: 'h3', mac: '02:00:00:00:00:0e', ip: '198.18.0.5', subnet: SUBNET, announce: true },
   ].map((c) => ({ ...c })),
   peers: [
     ['h1', 'h2'],

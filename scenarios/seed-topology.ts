@@ -6,10 +6,38 @@ import type { Topology } from '../model/topology.ts';
 
 export const SUBNET = '198.18.0.0/24';
 
-export const A = { name: 'A', host: 'h1', mac: '02:00:00:00:00:0a', ip: '198.18.0.1', subnet: SUBNET };
-export const B = { name: 'B', host: 'h1', mac: '02:00:00:00:00:0b', ip: '198.18.0.2', subnet: SUBNET };
-export const C = { name: 'C', host: 'h2', mac: '02:00:00:00:00:0c', ip: '198.18.0.3', subnet: SUBNET };
-export const D = { name: 'D', host: 'h2', mac: '02:00:00:00:00:0d', ip: '198.18.0.4', subnet: SUBNET };
+export const A = {
+  name: 'A',
+  host: 'h1',
+  mac: '02:00:00:00:00:0a',
+  ip: '198.18.0.1',
+  subnet: SUBNET,
+  announce: true,
+};
+export const B = {
+  name: 'B',
+  host: 'h1',
+  mac: '02:00:00:00:00:0b',
+  ip: '198.18.0.2',
+  subnet: SUBNET,
+  announce: true,
+};
+export const C = {
+  name: 'C',
+  host: 'h2',
+  mac: '02:00:00:00:00:0c',
+  ip: '198.18.0.3',
+  subnet: SUBNET,
+  announce: true,
+};
+export const D = {
+  name: 'D',
+  host: 'h2',
+  mac: '02:00:00:00:00:0d',
+  ip: '198.18.0.4',
+  subnet: SUBNET,
+  announce: true,
+};
 /** An address in the subnet that no container owns. */
 export const NOBODY = '198.18.0.99';
 

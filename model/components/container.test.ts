@@ -60,11 +60,16 @@ function resolved() {
 }
 
 describe('container', () => {
-  it('announces its address with a gratuitous ARP when it starts', () => {
-    const { outputs } = stepper.initial(A);
+  it('announces its address with a gratuitous ARP when it starts, when asked to (as Weave attaches it)', () => {
+    const { outputs } = stepper.initial({ ...A, announce: true });
     expect(outputs).toEqual([
       { type: 'send', port: 'eth0', packet: gratuitousArp(A.mac, A.ip), origin: true },
     ]);
+  });
+
+  it('sends nothing when it starts as a plain container (the default, as Linux adding an address)', () => {
+    expect(stepper.initial(A).outputs).toEqual([]);
+    expect(stepper.initial({ ...A, announce: false }).outputs).toEqual([]);
   });
 
   it('broadcasts three ARP requests at 0, 1 and 2 s, then FAILS at 3 s and drops the queued ping', () => {

@@ -36,6 +36,7 @@ import { effect } from '../machine/effect.ts';
 import type { ComponentEvent, Output } from '../machine/io.ts';
 import type { Message } from '../messages.ts';
 import { type Arp, arpReply, type Frame, gratuitousArp, type Ipv4, isGratuitous } from '../packets.ts';
+import { DEFAULT_ANNOUNCE } from '../topology.ts';
 
 export { DEFAULT_NEIGH_PARAMS, type NeighEntry, type NeighParams, type NeighState };
 
@@ -165,7 +166,7 @@ function initialContext(input: ContainerInput): ContainerContext {
     mac: input.mac,
     ip: input.ip,
     subnet: input.subnet,
-    announce: input.announce ?? true,
+    announce: input.announce ?? DEFAULT_ANNOUNCE,
     params: { ...DEFAULT_NEIGH_PARAMS, ...input.neigh },
     neigh: {},
   };

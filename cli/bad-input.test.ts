@@ -119,6 +119,11 @@ const CASES: [string, () => string[], string][] = [
     '--hosts: "65" is not a whole number of hosts from 2 to 64',
   ],
   [
+    'an unknown Linux configuration for conform',
+    () => ['conform', '--config', 'linux/nope'],
+    '--config: unknown Linux configuration "linux/nope"; valid: linux/multicast, …',
+  ],
+  [
     '--cases of variants out of range',
     () => ['variants', '--cases', '0'],
     '--cases must be a whole number from 1 to 10000, not "0"',

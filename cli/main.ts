@@ -208,6 +208,28 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
       setCode(runVariantsCommand(opts, io));
     });
 
+  p.command('conform')
+    .description(
+      'the model against the real Linux kernel in network namespaces (root): generated cases under the Linux-native configurations, every observable compared, a disagreement shrunk (docs/conformance.md)',
+    )
+    .option('--runs <n>', 'generated cases (default 10)')
+    .option('--seed <s>', SEED_HELP)
+    .option('--config <ids>', 'Linux-native configuration ids, comma-separated (default: all eight)')
+    .option('--mutant <names>', 'model mutants, comma-separated (the kernel is never mutated)')
+    .option('--jobs <n>', 'worker processes (default 1)')
+    .option('--no-loops', 'leave out the loop checks')
+    .option('--json', 'print one JSON report and nothing else on stdout; progress goes to stderr')
+    .action(async (opts) => {
+      // Loaded on use: the kernel harness; its cases run in worker processes of their own.
+      const { main: conform } = await import('../conformance/main.ts');
+      const argv: string[] = [];
+      for (const key of ['runs', 'seed', 'config', 'mutant', 'jobs'] as const)
+        if (opts[key] !== undefined) argv.push(`--${key}`, String(opts[key]));
+      if (opts.loops === false) argv.push('--no-loops');
+      if (opts.json) argv.push('--json');
+      setCode(await conform(argv, { name: 'weave-spec', out: io.out, err: io.err }));
+    });
+
   p.command('docs')
     .description(
       "regenerate weave-spec's own generated pages under docs/ and the generated parts of README.md",

@@ -179,6 +179,34 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
     expect(rootInterfaces()).toEqual(interfacesBefore);
   }, 120_000);
 
+  it('weave-spec conform --json prints one report and nothing else on stdout: a pass, and a shrunk disagreement', () => {
+    const conform = (...args: string[]) =>
+      spawnSync(process.execPath, [`${root}bin/weave-spec.js`, 'conform', '--runs', '1', '--json', ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const pass = conform('--config', 'linux/remote', '--no-loops');
+    expect(pass.status).toBe(0);
+    expect(JSON.parse(pass.stdout)).toMatchObject({
+      cases: 1,
+      comparisons: 1,
+      disagreements: [],
+      leftBehind: [],
+      pass: true,
+    });
+    expect(pass.stderr).toMatch(/conformance: PASS: 1 cases, 1 model\/kernel comparisons/);
+    const caught = conform('--config', 'linux/unicast', '--mutant', 'bridge-never-learns');
+    expect(caught.status).toBe(1);
+    const report = JSON.parse(caught.stdout);
+    expect(report.pass).toBe(false);
+    expect(report.disagreements).toHaveLength(1);
+    const [d] = report.disagreements;
+    expect(d.config).toBe('linux/unicast');
+    expect(d.case.topology.hosts.length).toBeGreaterThanOrEqual(2);
+    expect(d.differences.map((x: { path: string }) => x.path)).toContain('bridge h1');
+  }, 120_000);
+
   it('refuses a bad option with exit 2 and the option named', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'conformance/main.ts', '--runs', '0'], {
       cwd: root,

@@ -1,6 +1,8 @@
 /**
- * `npm run conformance [-- --runs N] [--seed S] [--config id,id] [--mutant name] [--no-loops] [--jobs J]`:
- * the differential test of the model against the real Linux kernel (docs/conformance.md).
+ * `weave-spec conform [--runs N] [--seed S] [--config id,id] [--mutant name] [--no-loops] [--jobs J]
+ * [--json]` (and its alias `npm run conformance`): the differential test of the model against the real
+ * Linux kernel (docs/conformance.md). With `--json`, stdout holds one JSON report and nothing else; the
+ * progress lines go to stderr.
  *
  * The kernel harness is synchronous (one `timeout`-bounded command after another), and a Node process
  * busy in synchronous work never runs a signal handler. So this process only orchestrates: the cases run
@@ -19,7 +21,7 @@ import { countOption, MAX_RUNS, seedOption } from '../cli/options.ts';
 import { plural } from '../cli/progress.ts';
 import { LINUX_CONFIGS, type LinuxConfig } from '../model/config.ts';
 import { isMutant, MUTANT_NAMES } from '../properties/mutants.ts';
-import { buildCase } from './case.ts';
+import { buildCase, type Case } from './case.ts';
 import { runDifferential } from './differential.ts';
 import {
   isRunning,
@@ -32,6 +34,7 @@ import {
 } from './kernel.ts';
 import { loopCheck } from './loop.ts';
 import type { ConformanceMutant } from './model-run.ts';
+import type { Difference } from './outcome.ts';
 
 /** The fixed topology of the loop checks: 3 hosts, 2 + 1 + 1 containers, one ping across. */
 export const LOOP_CASE = buildCase({
@@ -51,7 +54,34 @@ interface Options {
   mutants: ConformanceMutant[];
   loops: boolean;
   jobs: number;
+  json: boolean;
 }
+
+/** What `--json` prints: the totals, each disagreement (shrunk), the loop checks, and whether the run
+ *  left anything behind. */
+export interface ConformReport {
+  cases: number;
+  comparisons: number;
+  observables: number;
+  seed: number;
+  disagreements: { config: string; case: Case; differences: Difference[]; shrinks: number }[];
+  loops: LoopLine[];
+  leftBehind: string[];
+  pass: boolean;
+}
+
+interface LoopLine {
+  config: string;
+  /** The looped topology (a veth with both ends on h1's bridge), where a storm is the expected outcome. */
+  looped: boolean;
+  modelLoops: boolean;
+  kernelQuietFrames: number;
+  ok: boolean;
+}
+
+/** Lines a worker prints for the orchestrator alone, with a JSON value after the prefix. */
+const DISAGREEMENT = 'worker-disagreement: ';
+const LOOP = 'worker-loop: ';
 
 function parse(argv: string[]) {
   const { values } = parseArgs({
@@ -63,6 +93,7 @@ function parse(argv: string[]) {
       mutant: { type: 'string' },
       'no-loops': { type: 'boolean', default: false },
       jobs: { type: 'string' },
+      json: { type: 'boolean', default: false },
       // Worker processes only.
       worker: { type: 'string' },
       parent: { type: 'string' },
@@ -87,6 +118,7 @@ function parse(argv: string[]) {
     mutants: mutants as ConformanceMutant[],
     loops: !values['no-loops'],
     jobs: countOption('--jobs', values.jobs, 1, 1, 64),
+    json: values.json === true,
   };
   return { options, worker: values.worker, parent: values.parent };
 }
@@ -107,25 +139,37 @@ function runWorker(kind: string, o: Options, parent: number): number {
   };
   if (kind === 'loops') {
     let ok = true;
-    for (const config of o.configs) {
-      const r = loopCheck(LOOP_CASE, config);
-      const good = !r.modelLoops && !r.kernelLoops;
+    const record = (config: LinuxConfig, looped: boolean, r: ReturnType<typeof loopCheck>) => {
+      const good = looped ? r.modelLoops && r.kernelLoops : !r.modelLoops && !r.kernelLoops;
       ok &&= good;
+      const line: LoopLine = {
+        config: config.id,
+        looped,
+        modelLoops: r.modelLoops,
+        kernelQuietFrames: r.kernelQuietFrames,
+        ok: good,
+      };
+      log(`${LOOP}${JSON.stringify(line)}`);
       log(
-        `  ${good ? 'ok  ' : 'FAIL'} loop-free ${config.id}: model run ends, kernel underlay quiet window ${r.kernelQuietFrames} frames`,
+        looped
+          ? `  ${good ? 'ok  ' : 'FAIL'} looped (veth with both ends on h1's bridge) ${config.id}: model storm ${r.modelLoops}, kernel quiet window ${r.kernelQuietFrames} frames`
+          : `  ${good ? 'ok  ' : 'FAIL'} loop-free ${config.id}: model run ends, kernel underlay quiet window ${r.kernelQuietFrames} frames`,
       );
-    }
-    const looped = o.configs[0]!;
-    const r = loopCheck(LOOP_CASE, looped, 'h1');
-    const good = r.modelLoops && r.kernelLoops;
-    ok &&= good;
-    log(
-      `  ${good ? 'ok  ' : 'FAIL'} looped (veth with both ends on h1's bridge) ${looped.id}: model storm ${r.modelLoops}, kernel quiet window ${r.kernelQuietFrames} frames`,
-    );
+    };
+    for (const config of o.configs) record(config, false, loopCheck(LOOP_CASE, config));
+    record(o.configs[0]!, true, loopCheck(LOOP_CASE, o.configs[0]!, 'h1'));
     return ok ? 0 : 1;
   }
   const r = runDifferential({ runs: o.runs, configs: o.configs, mutants: o.mutants, seed: o.seed, log });
-  if (r.failure) console.log(`\n${r.failure.text}`);
+  if (r.failure) {
+    const { shrunk, shrinks } = r.failure;
+    // A harness error (a command that failed) has no differences: it fails the run, it is no disagreement.
+    if (shrunk.differences.length > 0) {
+      const found = { config: shrunk.config.id, case: shrunk.case, differences: shrunk.differences, shrinks };
+      console.log(`${DISAGREEMENT}${JSON.stringify(found)}`);
+    }
+    console.log(`\n${r.failure.text}`);
+  }
   console.log(
     `worker: ${r.failure ? 'FAIL' : 'PASS'}: ${r.cases} cases, ${r.comparisons} model/kernel comparisons, ${r.observables} observables`,
   );
@@ -136,12 +180,36 @@ function runWorker(kind: string, o: Options, parent: number): number {
 // The orchestrating process.
 
 const workers = new Map<number, ChildProcess>();
+/** Where the orchestrator's output goes: the report and its lines on `out`, errors on `err`. */
+export interface ConformIo {
+  /** Starts error lines: `conformance`, or `weave-spec` from the CLI. */
+  name: string;
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const CONSOLE: ConformIo = {
+  name: 'conformance',
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+};
+
+let io: ConformIo = CONSOLE;
+/** A line of the orchestrator's: on stdout, or on stderr under `--json` (stdout is the report's). */
+let say: (line: string) => void = (line) => io.out(`${line}\n`);
 /** Every worker pid this run started: their namespaces are named after them. */
 const started: number[] = [];
 
-/** Start a worker; its lines are printed with `label` in front. Resolves with its exit code and last
- *  summary line. */
-function worker(label: string, args: string[]): Promise<{ code: number; summary: string }> {
+interface WorkerResult {
+  code: number;
+  summary: string;
+  disagreements: ConformReport['disagreements'];
+  loops: LoopLine[];
+}
+
+/** Start a worker; its lines are printed with `label` in front. Resolves with its exit code, its last
+ *  summary line and what it found. */
+function worker(label: string, args: string[]): Promise<WorkerResult> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -153,13 +221,19 @@ function worker(label: string, args: string[]): Promise<{ code: number; summary:
       started.push(child.pid);
     }
     let summary = '';
+    const disagreements: WorkerResult['disagreements'] = [];
+    const loops: LoopLine[] = [];
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      console.log(`${label}${line}`);
-      if (line.startsWith('worker: ')) summary = line;
+      if (line.startsWith(DISAGREEMENT)) disagreements.push(JSON.parse(line.slice(DISAGREEMENT.length)));
+      else if (line.startsWith(LOOP)) loops.push(JSON.parse(line.slice(LOOP.length)));
+      else {
+        say(`${label}${line}`);
+        if (line.startsWith('worker: ')) summary = line;
+      }
     });
     child.on('exit', (code, signal) => {
       if (child.pid !== undefined) workers.delete(child.pid);
-      resolve({ code: code ?? (signal ? 1 : 0), summary });
+      resolve({ code: code ?? (signal ? 1 : 0), summary, disagreements, loops });
     });
   });
 }
@@ -172,9 +246,9 @@ function commonArgs(o: Options, configs: readonly LinuxConfig[]): string[] {
 
 async function orchestrate(o: Options): Promise<number> {
   const stale = sweepStale();
-  if (stale.length > 0) console.log(`swept ${stale.length} stale namespaces of killed runs`);
+  if (stale.length > 0) say(`swept ${stale.length} stale namespaces of killed runs`);
   const t0 = Date.now();
-  console.log(
+  say(
     `conformance: ${plural(o.runs, 'case')} × ${plural(o.configs.length, 'configuration')} (${o.configs.map((c) => c.id).join(', ')})` +
       (o.mutants.length ? `, model mutants: ${o.mutants.join(', ')}` : ''),
   );
@@ -195,24 +269,36 @@ async function orchestrate(o: Options): Promise<number> {
     total.observables += Number(m?.[3] ?? 0);
     if (m) total.cases = Math.min(total.cases, Number(m[1]));
   }
+  const disagreements = results.flatMap((r) => r.disagreements);
+  const loops: LoopLine[] = [];
   if (ok && o.loops && o.mutants.length === 0) {
-    console.log('loop checks:');
+    say('loop checks:');
     const r = await worker('', ['--worker', 'loops', ...commonArgs(o, o.configs)]);
     ok &&= r.code === 0;
+    loops.push(...r.loops);
   }
   const left = listNamespaces().filter((n) => started.some((pid) => n.startsWith(`wsc-${pid}-`)));
   const procs = started.flatMap((pid) => processesNaming(`wsc-${pid}-`));
   if (left.length > 0 || procs.length > 0) {
     ok = false;
-    console.log(
-      `FAIL: left behind: namespaces ${left.join(' ') || 'none'}; processes ${procs.join(' ') || 'none'}`,
-    );
-  } else console.log('nothing left behind: no namespace or process of this run remains');
+    say(`FAIL: left behind: namespaces ${left.join(' ') || 'none'}; processes ${procs.join(' ') || 'none'}`);
+  } else say('nothing left behind: no namespace or process of this run remains');
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
-  console.log(
+  say(
     `conformance: ${ok ? 'PASS' : 'FAIL'}: ${total.cases} cases, ${total.comparisons} model/kernel comparisons, ` +
-      `${total.observables} observables compared, ${ok ? 0 : 1} disagreements, ${secs}s (seed ${o.seed})`,
+      `${total.observables} observables compared, ${disagreements.length} disagreements, ${secs}s (seed ${o.seed})`,
   );
+  if (o.json) {
+    const report: ConformReport = {
+      ...total,
+      seed: o.seed,
+      disagreements,
+      loops,
+      leftBehind: [...left, ...procs.map(String)],
+      pass: ok,
+    };
+    io.out(`${JSON.stringify(report, null, 2)}\n`);
+  }
   return ok ? 0 : 1;
 }
 
@@ -221,27 +307,31 @@ function stop(signal: StopSignal): never {
   for (const child of workers.values()) child.kill('SIGKILL');
   const removed = removeRunsOf(started);
   const left = listNamespaces().filter((n) => started.some((pid) => n.startsWith(`wsc-${pid}-`)));
-  console.log(
+  say(
     `conformance: interrupted by ${signal}: stopped ${plural(started.length, 'worker')}, removed ${plural(removed.length, 'namespace')}; ` +
       (left.length === 0 ? 'nothing left behind' : `LEFT BEHIND: ${left.join(' ')}`),
   );
   process.exit(SIGNAL_EXIT[signal]);
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs the conformance command on `argv`, writing to `given` (the console by default). */
+export async function main(argv: string[], given: ConformIo = CONSOLE): Promise<number> {
+  io = given;
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (e) {
     if (!(e instanceof UsageError) && !(e instanceof TypeError)) throw e;
-    console.error(`conformance: ${e.message}`);
+    io.err(`${io.name}: ${e.message}\n`);
     return 2;
   }
   const { options, worker: kind, parent } = parsed;
   if (kind !== undefined) return runWorker(kind, options, Number(parent));
+  say = options.json ? (line) => io.err(`${line}\n`) : (line) => io.out(`${line}\n`);
   const reason = unavailableReason();
   if (reason !== null) {
-    console.log(`conformance: skipped: ${reason}`);
+    say(`conformance: skipped: ${reason}`);
+    if (options.json) io.out(`${JSON.stringify({ skipped: reason })}\n`);
     return 0;
   }
   for (const s of Object.keys(SIGNAL_EXIT) as StopSignal[]) process.on(s, () => stop(s));

@@ -1,6 +1,7 @@
 /**
- * A conformance case: a small topology (2 to 4 hosts, 1 to 3 containers each), the pings to run, and the
- * Linux-native configuration. Addresses are derived from positions so that a case is a few small numbers
+ * A conformance case: a small topology (2 to 4 hosts, 1 to 3 containers each), the pings to run (to a
+ * container, to an overlay address nobody owns, or to the sender's host's underlay address, outside its
+ * subnet), and the Linux-native configuration. Addresses are derived from positions so that a case is a few small numbers
  * (which fast-check shrinks well) and every address is in 198.18.0.0/15: containers in 198.18.0.0/24,
  * host underlay addresses in 198.19.0.0/24.
  */
@@ -65,8 +66,10 @@ export function buildCase(shape: CaseShape): Case {
   const traffic: Ping[] = [];
   for (const p of shape.pings) {
     const from = containers[p.from % containers.length]!;
-    // Never ping oneself: that is loopback, it never reaches a bridge.
-    const choices = targets.filter((t) => t !== from.ip);
+    // Never ping oneself: that is loopback, it never reaches a bridge. Last, an address outside the
+    // container's subnet: its own host's underlay address, which it has no route to.
+    const underlay = hosts.find((h) => h.name === from.host)!.address;
+    const choices = [...targets.filter((t) => t !== from.ip), underlay];
     const to = choices[p.to % choices.length]!;
     traffic.push({ at: T0 + traffic.length * PING_GAP, from: from.name, to });
   }
@@ -75,7 +78,7 @@ export function buildCase(shape: CaseShape): Case {
 
 export const caseShape: fc.Arbitrary<CaseShape> = fc.record({
   containers: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 4 }),
-  pings: fc.array(fc.record({ from: fc.nat({ max: 11 }), to: fc.nat({ max: 12 }) }), {
+  pings: fc.array(fc.record({ from: fc.nat({ max: 11 }), to: fc.nat({ max: 13 }) }), {
     minLength: 1,
     maxLength: 4,
   }),
@@ -94,7 +97,9 @@ export function describeCase(c: Case, config?: LinuxConfig): string {
           .join(', ')}]`,
     )
     .join(' ');
-  const name = (ip: Ip) => c.topology.containers.find((x) => x.ip === ip)?.name ?? `nobody ${ip}`;
+  const name = (ip: Ip) =>
+    c.topology.containers.find((x) => x.ip === ip)?.name ??
+    (c.topology.hosts.some((h) => h.address === ip) ? `underlay ${ip}` : `nobody ${ip}`);
   const pings = c.traffic.map((p, i) => `${i + 1}: ${p.from} -> ${name(p.to)}`).join('; ');
   const announced = c.topology.containers.filter((x) => x.announce).map((x) => x.name);
   const announce = announced.length > 0 ? `; announced ${announced.join(', ')}` : '';

@@ -58,6 +58,14 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
     expect(report.failure?.text).toBeUndefined();
   }, 30_000);
 
+  it('agrees on a ping outside the subnet (the host underlay address): no route, nothing sent, in both', () => {
+    const shape = { containers: [1, 1], pings: [{ from: 0, to: 2 }] };
+    expect(buildCase(shape).traffic[0]!.to).toBe('198.19.0.1');
+    const report = runDifferential({ runs: 1, configs: [linux('linux/unicast')], examples: [shape] });
+    expect(report.failure?.text).toBeUndefined();
+    expect(report.comparisons).toBe(1);
+  }, 30_000);
+
   it('catches a bridge that never learns, with a shrunk case shown side by side', () => {
     const report = runDifferential({
       runs: 2,

@@ -616,17 +616,17 @@ const CASES: [string, () => string[], string][] = [
   [
     'a file that is not a counterexample',
     () => ['replay', topo()],
-    'topology.json: missing field "format": not a counterexample file (weave-spec/counterexample/2)',
+    'topology.json: missing field "format": not a counterexample file (weave-spec/counterexample/3)',
   ],
   [
     'a counterexample of another format version',
     () => [
       'replay',
       counterexample((cx) => {
-        cx.format = 'weave-spec/counterexample/1';
+        cx.format = 'weave-spec/counterexample/2';
       }),
     ],
-    'cx.json: format: weave-spec/counterexample/1 is another version of the format: this weave-spec reads weave-spec/counterexample/2 (run check again to write one)',
+    'cx.json: format: weave-spec/counterexample/2 is another version of the format: this weave-spec reads weave-spec/counterexample/3 (run check again to write one)',
   ],
   [
     'a counterexample with an unknown configuration',
@@ -734,7 +734,7 @@ const CASES: [string, () => string[], string][] = [
         cx.format = 2;
       }),
     ],
-    'cx.json: format: 2 is not a format marker: expected weave-spec/counterexample/2',
+    'cx.json: format: 2 is not a format marker: expected weave-spec/counterexample/3',
   ],
   [
     '--runs with a traffic file',

@@ -137,7 +137,7 @@ describe('check then replay', () => {
     const schema = JSON.parse((await runMain('schema', 'counterexample')).stdout);
     const validate = new Ajv({ strict: false }).compile(schema);
     expect(validate(cx()), JSON.stringify(validate.errors)).toBe(true);
-    expect(validate({ format: 'weave-spec/counterexample/2' })).toBe(false);
+    expect(validate({ format: 'weave-spec/counterexample/3' })).toBe(false);
   });
 });
 

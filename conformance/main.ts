@@ -66,7 +66,9 @@ export interface ConformReport {
   seed: number;
   disagreements: { config: string; case: Case; differences: Difference[]; shrinks: number }[];
   loops: LoopLine[];
-  leftBehind: string[];
+  /** What failed besides a disagreement: a harness command, a worker that ended without its summary. */
+  errors: string[];
+  leftBehind: { namespaces: string[]; processes: number[] };
   pass: boolean;
 }
 
@@ -82,6 +84,7 @@ interface LoopLine {
 /** Lines a worker prints for the orchestrator alone, with a JSON value after the prefix. */
 const DISAGREEMENT = 'worker-disagreement: ';
 const LOOP = 'worker-loop: ';
+const ERROR = 'worker-error: ';
 
 function parse(argv: string[]) {
   const { values } = parseArgs({
@@ -167,7 +170,7 @@ function runWorker(kind: string, o: Options, parent: number): number {
     if (shrunk.differences.length > 0) {
       const found = { config: shrunk.config.id, case: shrunk.case, differences: shrunk.differences, shrinks };
       console.log(`${DISAGREEMENT}${JSON.stringify(found)}`);
-    }
+    } else console.log(`${ERROR}${JSON.stringify(r.failure.text)}`);
     console.log(`\n${r.failure.text}`);
   }
   console.log(
@@ -195,6 +198,8 @@ const CONSOLE: ConformIo = {
 };
 
 let io: ConformIo = CONSOLE;
+/** `--json`: stdout holds one JSON value and nothing else. */
+let json = false;
 /** A line of the orchestrator's: on stdout, or on stderr under `--json` (stdout is the report's). */
 let say: (line: string) => void = (line) => io.out(`${line}\n`);
 /** Every worker pid this run started: their namespaces are named after them. */
@@ -205,6 +210,7 @@ interface WorkerResult {
   summary: string;
   disagreements: ConformReport['disagreements'];
   loops: LoopLine[];
+  errors: string[];
 }
 
 /** Start a worker; its lines are printed with `label` in front. Resolves with its exit code, its last
@@ -213,7 +219,15 @@ function worker(label: string, args: string[]): Promise<WorkerResult> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), ...args, '--parent', `${process.pid}`],
+      // tsx as this package resolves it: the command may run from any folder.
+      [
+        '--import',
+        import.meta.resolve('tsx'),
+        fileURLToPath(import.meta.url),
+        ...args,
+        '--parent',
+        `${process.pid}`,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     if (child.pid !== undefined) {
@@ -223,17 +237,20 @@ function worker(label: string, args: string[]): Promise<WorkerResult> {
     let summary = '';
     const disagreements: WorkerResult['disagreements'] = [];
     const loops: LoopLine[] = [];
+    const errors: string[] = [];
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (line.startsWith(DISAGREEMENT)) disagreements.push(JSON.parse(line.slice(DISAGREEMENT.length)));
       else if (line.startsWith(LOOP)) loops.push(JSON.parse(line.slice(LOOP.length)));
+      else if (line.startsWith(ERROR)) errors.push(JSON.parse(line.slice(ERROR.length)));
       else {
         say(`${label}${line}`);
         if (line.startsWith('worker: ')) summary = line;
       }
     });
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': the worker's last lines (its summary, what it found) may still be unread at exit.
+    child.on('close', (code, signal) => {
       if (child.pid !== undefined) workers.delete(child.pid);
-      resolve({ code: code ?? (signal ? 1 : 0), summary, disagreements, loops });
+      resolve({ code: code ?? (signal ? 1 : 0), summary, disagreements, loops, errors });
     });
   });
 }
@@ -261,10 +278,13 @@ async function orchestrate(o: Options): Promise<number> {
     ),
   );
   const total = { cases: o.runs, comparisons: 0, observables: 0 };
+  const errors: string[] = [];
   let ok = true;
-  for (const r of results) {
+  for (const [j, r] of results.entries()) {
     const m = SUMMARY.exec(r.summary);
     ok &&= r.code === 0 && m !== null;
+    errors.push(...r.errors);
+    if (m === null) errors.push(`worker ${j + 1} ended (exit ${r.code}) without its summary`);
     total.comparisons += Number(m?.[2] ?? 0);
     total.observables += Number(m?.[3] ?? 0);
     if (m) total.cases = Math.min(total.cases, Number(m[1]));
@@ -276,6 +296,7 @@ async function orchestrate(o: Options): Promise<number> {
     const r = await worker('', ['--worker', 'loops', ...commonArgs(o, o.configs)]);
     ok &&= r.code === 0;
     loops.push(...r.loops);
+    errors.push(...r.errors);
   }
   const left = listNamespaces().filter((n) => started.some((pid) => n.startsWith(`wsc-${pid}-`)));
   const procs = started.flatMap((pid) => processesNaming(`wsc-${pid}-`));
@@ -294,7 +315,8 @@ async function orchestrate(o: Options): Promise<number> {
       seed: o.seed,
       disagreements,
       loops,
-      leftBehind: [...left, ...procs.map(String)],
+      errors,
+      leftBehind: { namespaces: left, processes: procs },
       pass: ok,
     };
     io.out(`${JSON.stringify(report, null, 2)}\n`);
@@ -311,6 +333,8 @@ function stop(signal: StopSignal): never {
     `conformance: interrupted by ${signal}: stopped ${plural(started.length, 'worker')}, removed ${plural(removed.length, 'namespace')}; ` +
       (left.length === 0 ? 'nothing left behind' : `LEFT BEHIND: ${left.join(' ')}`),
   );
+  // Under --json, stdout still holds one JSON value: the run's end, not its report.
+  if (json) io.out(`${JSON.stringify({ interrupted: signal, leftBehind: { namespaces: left } })}\n`);
   process.exit(SIGNAL_EXIT[signal]);
 }
 
@@ -327,7 +351,8 @@ export async function main(argv: string[], given: ConformIo = CONSOLE): Promise<
   }
   const { options, worker: kind, parent } = parsed;
   if (kind !== undefined) return runWorker(kind, options, Number(parent));
-  say = options.json ? (line) => io.err(`${line}\n`) : (line) => io.out(`${line}\n`);
+  json = options.json;
+  say = json ? (line) => io.err(`${line}\n`) : (line) => io.out(`${line}\n`);
   const reason = unavailableReason();
   if (reason !== null) {
     say(`conformance: skipped: ${reason}`);

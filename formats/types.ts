@@ -75,12 +75,12 @@ export interface GeneratedAt {
 }
 
 /** The format marker this version writes and reads. */
-export const COUNTEREXAMPLE_FORMAT = 'weave-spec/counterexample/2';
+export const COUNTEREXAMPLE_FORMAT = 'weave-spec/counterexample/3';
 
 /** Everything needed to re-run a violation bit for bit, and to confirm the replay is the same run. */
 export interface CounterexampleFile {
   /** Format marker and version. */
-  format: 'weave-spec/counterexample/2';
+  format: 'weave-spec/counterexample/3';
   /** The configuration id the case ran under. */
   config: string;
   /** The property that fails. */

@@ -56,7 +56,8 @@ export interface StartItem {
   ip: Ip;
   mac: Mac;
   subnet: Cidr;
-  /** Whether it sends a gratuitous ARP when its address comes up (default true, as upstream Weave does). */
+  /** Whether it sends a gratuitous ARP when its address comes up, as upstream Weave does for the containers
+   *  it attaches (default false: a plain container, `DEFAULT_ANNOUNCE`). */
   announce?: boolean;
 }
 

@@ -328,7 +328,8 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
         ip: p.ip,
         mac: p.mac,
         subnet: p.subnet,
-        announce: true,
+        // A new container on the old IP, attached as the one it replaces was.
+        announce: p.announce,
       });
       running.set(name, p);
       at += 20;
@@ -375,7 +376,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       items.push({ kind: 'stop', at, container: who.name });
       at += DOWN_MS[change.down] ?? 0;
       const { name, host, ip, mac, subnet } = who;
-      items.push({ kind: 'start', at, container: name, host, ip, mac, subnet, announce: true });
+      items.push({ kind: 'start', at, container: name, host, ip, mac, subnet, announce: who.announce });
       changedAt.set(name, at);
       chaseAfter(who, chase);
     } else {
@@ -393,7 +394,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
         ip: p.ip,
         mac: p.mac,
         subnet: p.subnet,
-        announce: true,
+        announce: p.announce,
       });
       running.set(name, p);
       changedAt.set(name, at);

@@ -10,7 +10,14 @@ export function describeTimeline(timeline: Timeline): string[] {
       return `at ${item.at} ms, the link ${item.peers.join(' - ')} goes ${item.kind === 'link-down' ? 'down' : 'up'}`;
     if (isMeshItem(item))
       return `at ${item.at} ms, the peer ${item.host} ${item.kind === 'peer-leave' ? 'leaves the mesh' : 'joins the mesh again'}`;
-    const quiet = item.kind !== 'stop' && item.announce === false ? ', without a gratuitous ARP' : '';
+    // A container announces itself only when asked (`DEFAULT_ANNOUNCE`); a move keeps its own unless told.
+    const announce = item.kind === 'stop' ? undefined : item.announce;
+    const quiet =
+      announce === true
+        ? ', announced by a gratuitous ARP'
+        : announce === false
+          ? ', without a gratuitous ARP'
+          : '';
     if (item.kind === 'start')
       return `at ${item.at} ms, ${item.container} starts on ${item.host} as ${item.ip} (${item.mac})${quiet}`;
     if (item.kind === 'stop') return `at ${item.at} ms, ${item.container} stops`;

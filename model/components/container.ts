@@ -48,7 +48,8 @@ export interface ContainerInput {
   mac: Mac;
   ip: Ip;
   subnet: Cidr;
-  /** Send a gratuitous ARP when the address comes up (default true, as upstream Weave does). */
+  /** Send a gratuitous ARP when the address comes up (default false, `DEFAULT_ANNOUNCE`; upstream Weave
+   *  does for the containers it attaches). */
   announce?: boolean;
   neigh?: Partial<NeighParams>;
 }

@@ -227,7 +227,7 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
         if (opts[key] !== undefined) argv.push(`--${key}`, String(opts[key]));
       if (opts.loops === false) argv.push('--no-loops');
       if (opts.json) argv.push('--json');
-      setCode(await conform(argv, { name: 'weave-spec', out: io.out, err: io.err }));
+      setCode(await conform(argv, { ...io, name: 'weave-spec' }));
     });
 
   p.command('docs')

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../cli/errors.ts';
 import { countOption, MAX_RUNS, seedOption } from '../cli/options.ts';
-import { plural } from '../cli/progress.ts';
+import { type Io, plural } from '../cli/progress.ts';
 import { LINUX_CONFIGS, type LinuxConfig } from '../model/config.ts';
 import { isMutant, MUTANT_NAMES } from '../properties/mutants.ts';
 import { buildCase, type Case } from './case.ts';
@@ -183,13 +183,9 @@ function runWorker(kind: string, o: Options, parent: number): number {
 // The orchestrating process.
 
 const workers = new Map<number, ChildProcess>();
-/** Where the orchestrator's output goes: the report and its lines on `out`, errors on `err`. */
-export interface ConformIo {
-  /** Starts error lines: `conformance`, or `weave-spec` from the CLI. */
-  name: string;
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
+/** Where the orchestrator's output goes (the CLI's `Io`): the report and its lines on `out`, errors on
+ *  `err`, which `name` starts: `conformance`, or `weave-spec` from the CLI. */
+export type ConformIo = Pick<Io, 'out' | 'err'> & { name: string };
 
 const CONSOLE: ConformIo = {
   name: 'conformance',

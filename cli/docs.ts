@@ -21,7 +21,7 @@ import {
   DOCS_SHRINK_BUDGET,
   type KnownCounterexample,
 } from '../properties/matrix.ts';
-import { runMatrix } from '../properties/verdicts.ts';
+import { type Cell, runMatrix } from '../properties/verdicts.ts';
 import {
   COUNTEREXAMPLES_DIR,
   renderDynamicVerdictsPage,
@@ -38,13 +38,27 @@ import { writeFileAtomic } from './files.ts';
 import { type Io, plural, progress } from './progress.ts';
 import { renderReadme } from './readme.ts';
 
-const ROOT = new URL('..', import.meta.url);
+/** The package's own folder, wherever the command runs from. */
+export const ROOT = new URL('..', import.meta.url);
 
-/** Every generated page, by path relative to the project root. The verdict matrix behind the verdict pages
- *  runs on the worker pool: shrinking the failing cells' counterexamples is most of the time. */
+/** The verdict matrix behind the verdict pages and their counterexample files: the default scope on the
+ *  worker pool, each failing cell shrunk within `DOCS_SHRINK_BUDGET`, or its committed file kept while the
+ *  same shrink still reaches it (never when `fresh`). Shrinking is most of the time. */
+export function docsMatrix(onRun?: (job: number, done: number) => void, fresh = false): Promise<Cell[]> {
+  const known = fresh ? undefined : knownCounterexamples();
+  return runMatrix({
+    shrinkBudget: DOCS_SHRINK_BUDGET,
+    ...(onRun && { onRun }),
+    ...(known && { known: (config, world) => known.get(`${config} ${world}`) }),
+  });
+}
+
+/** Every generated page, by path relative to the project root; `cells` is the docs' verdict matrix when
+ *  it has been computed already (properties/matrix.test.ts checks its cells and these pages from one run). */
 export async function generatedPages(
   onRun?: (job: number, done: number) => void,
   fresh = false,
+  cells?: readonly Cell[],
 ): Promise<Record<string, string>> {
   const pages: Record<string, string> = {};
   // First, so that the pages made by reading files read them as the schemas about to be written say.
@@ -65,15 +79,10 @@ expected steps with their seed step IDs, a sequence diagram and the full trace.
 
 ${renderMarkdownTable(['scenario', 'configuration', 'what it shows', 'verdict'], rows)}`;
   pages['docs/costs.md'] = renderCostsPage();
-  const known = fresh ? undefined : knownCounterexamples();
-  const cells = await runMatrix({
-    shrinkBudget: DOCS_SHRINK_BUDGET,
-    ...(onRun && { onRun }),
-    ...(known && { known: (config, world) => known.get(`${config} ${world}`) }),
-  });
-  pages['docs/verdicts.md'] = renderVerdictsPage(cells);
-  pages['docs/verdicts-dynamic.md'] = renderDynamicVerdictsPage(cells);
-  for (const c of cells) {
+  const matrix = cells ?? (await docsMatrix(onRun, fresh));
+  pages['docs/verdicts.md'] = renderVerdictsPage(matrix);
+  pages['docs/verdicts-dynamic.md'] = renderDynamicVerdictsPage(matrix);
+  for (const c of matrix) {
     const cx = c.counterexample;
     if (!cx) continue;
     const file = counterexampleFile(runCase(cx.case), c.property, cx, {

@@ -242,8 +242,8 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     .action(async (opts) => {
       // Always the package's own folder, wherever it is run from: it rewrites the package's README.
       // Loaded on use: it brings the TypeScript compiler (for the schemas), which no other command needs.
-      const { runDocsCommand } = await import('./docs.ts');
-      setCode(await runDocsCommand(opts, fileURLToPath(new URL('..', import.meta.url)), io));
+      const { ROOT, runDocsCommand } = await import('./docs.ts');
+      setCode(await runDocsCommand(opts, fileURLToPath(ROOT), io));
     });
   return p;
 }

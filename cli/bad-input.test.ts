@@ -417,7 +417,7 @@ const CASES: [string, () => string[], string][] = [
   [
     'an item of an unknown kind',
     () => check('--topology', topo(), '--traffic', traffic([{ kind: 'restart', at: 0, container: 'A' }])),
-    'traffic.json: [0].kind: unknown item kind "restart"; valid: ping, start, stop, move, peer-leave, peer-join, link-down, link-up (an item without kind is a ping)',
+    'traffic.json: [0].kind: unknown item kind "restart"; valid: ping, arp, neigh, start, stop, move, peer-leave, peer-join, link-down, link-up (an item without kind is a ping)',
   ],
   [
     'a start without its MAC',
@@ -468,6 +468,98 @@ const CASES: [string, () => string[], string][] = [
         traffic([{ kind: 'move', at: 1000, container: 'A', host: 'h1' }]),
       ),
     'traffic.json: [0].host: A is already on h1: a move goes to another host',
+  ],
+  [
+    'an arping in a mode arping has not',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([{ kind: 'arp', at: 1000, from: 'A', to: D.ip, mode: 'probe' }]),
+      ),
+    'traffic.json: [0].mode: not one of "answer", "request", "unsolicited"',
+  ],
+  [
+    "an arping from 0.0.0.0 (arping -D's probe)",
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([{ kind: 'arp', at: 1000, from: 'A', to: D.ip, source: '0.0.0.0' }]),
+      ),
+    'traffic.json: [0].source: not a unicast IPv4 address (arping -D\'s 0.0.0.0 is not modelled): "0.0.0.0"',
+  ],
+  [
+    'a static neighbour entry with a group MAC',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([{ kind: 'neigh', at: 1000, container: 'A', ip: D.ip, mac: '01:00:5e:00:00:01' }]),
+      ),
+    'traffic.json: [0].mac: not a unicast MAC address: "01:00:5e:00:00:01"',
+  ],
+  [
+    'a static neighbour entry in an unknown container',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([{ kind: 'neigh', at: 1000, container: 'Z', ip: D.ip, mac: '02:00:00:00:00:77' }]),
+      ),
+    'traffic.json: [0].container: unknown container "Z"',
+  ],
+  [
+    'conform: --traffic without --topology',
+    () => ['conform', '--traffic', traffic([])],
+    '--traffic needs --topology: traffic names the containers of a topology',
+  ],
+  [
+    'conform: --runs with a given case',
+    () => ['conform', '--topology', topo(), '--traffic', traffic([]), '--runs', '5'],
+    '--runs: a given case (--topology) runs once, as written; leave it out',
+  ],
+  [
+    'conform: a given case whose hosts the harness cannot put in one underlay /24',
+    () => [
+      'conform',
+      '--topology',
+      topo((t) => {
+        t.hosts[1]!.address = '198.19.1.2';
+      }),
+      '--traffic',
+      traffic([]),
+    ],
+    "topology.json: hosts[1].address: 198.19.1.2: the harness puts every host's underlay in one /24 (198.19.0.0/24)",
+  ],
+  [
+    'conform: a given case with items closer than the harness runs them',
+    () => [
+      'conform',
+      '--topology',
+      topo(),
+      '--traffic',
+      traffic([
+        { at: 1000, from: 'A', to: D.ip },
+        { at: 1500, from: 'A', to: D.ip },
+      ]),
+    ],
+    'traffic.json: [1].at: 500 ms after the item above: the harness runs the items one after another, and the model gives each 2000 ms',
+  ],
+  [
+    'conform: a given case with an item the harness cannot perform',
+    () => [
+      'conform',
+      '--topology',
+      topo(),
+      '--traffic',
+      traffic([{ kind: 'stop', at: 1000, container: 'A' }]),
+    ],
+    'traffic.json: [0].kind: the harness performs pings, arp and neigh items, not stop yet',
   ],
   [
     'a peer event naming an unknown host',

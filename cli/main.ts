@@ -218,12 +218,15 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     .option('--mutant <names>', 'model mutants, comma-separated (the kernel is never mutated)')
     .option('--jobs <n>', 'worker processes (default 1)')
     .option('--no-loops', 'leave out the loop checks')
+    .option('--out <dir>', 'write each disagreement as a topology and a traffic file there')
+    .option('--topology <file>', 'run this one case instead of generated ones (with --traffic)')
+    .option('--traffic <file>', "the case's pings, arpings and static neighbour entries")
     .option('--json', 'print one JSON report and nothing else on stdout; progress goes to stderr')
     .action(async (opts) => {
       // Loaded on use: the kernel harness; its cases run in worker processes of their own.
       const { main: conform } = await import('../conformance/main.ts');
       const argv: string[] = [];
-      for (const key of ['runs', 'seed', 'config', 'mutant', 'jobs'] as const)
+      for (const key of ['runs', 'seed', 'config', 'mutant', 'jobs', 'out', 'topology', 'traffic'] as const)
         if (opts[key] !== undefined) argv.push(`--${key}`, String(opts[key]));
       if (opts.loops === false) argv.push('--no-loops');
       if (opts.json) argv.push('--json');

@@ -1,30 +1,38 @@
 /**
- * A conformance case: a small topology (2 to 4 hosts, 1 to 3 containers each), the pings to run (to a
- * container, to an overlay address nobody owns, or to the sender's host's underlay address, outside its
- * subnet), and the Linux-native configuration. Addresses are derived from positions so that a case is a few small numbers
+ * A conformance case: a small topology (2 to 4 hosts, 1 to 3 containers each), what the containers do
+ * (pings to a container, to an overlay address nobody owns, or to the sender's host's underlay address,
+ * outside its subnet; raw ARP as arping sends it; static neighbour entries, with the right MAC, another
+ * container's, or one nobody owns, whose frames every bridge floods as unknown unicast), and the
+ * Linux-native configuration. Addresses are derived from positions so that a case is a few small numbers
  * (which fast-check shrinks well) and every address is in 198.18.0.0/15: containers in 198.18.0.0/24,
  * host underlay addresses in 198.19.0.0/24.
  */
 import fc from 'fast-check';
-import type { Ip } from '../model/addresses.ts';
+import type { Ip, Mac } from '../model/addresses.ts';
 import type { LinuxConfig } from '../model/config.ts';
-import type { Ping } from '../model/timeline.ts';
+import { isPing, type Timeline, type TimelineItem } from '../model/timeline.ts';
 import type { ContainerSpec, HostSpec, Topology } from '../model/topology.ts';
 
 export const OVERLAY_SUBNET = '198.18.0.0/24';
 /** An overlay address nobody owns: pings to it must fail everywhere. */
 export const NOBODY: Ip = '198.18.0.250';
-/** Virtual time of the first ping, and the gap between pings (longer than a failed resolution). */
+/** A MAC nobody owns, for static neighbour entries: frames to it are unknown unicast everywhere. */
+export const NOBODY_MAC: Mac = '02:c0:00:00:ff:ff';
+/** Virtual time of the first action, and the gap between actions (longer than a failed resolution, and
+ *  than arping's one-second wait for an answer). */
 export const T0 = 1000;
 export const PING_GAP = 2000;
 
 /** The neighbour settings the harness sets in every container (`net.ipv4.neigh.eth0.*`), and the model
- *  uses too: no re-probes during a run, one broadcast solicit per resolution, failure after 500 ms. */
+ *  uses too: no re-probes during a run, one broadcast solicit per resolution, failure after 500 ms, and
+ *  no locktime: the harness runs the actions back to back, not the model's seconds apart, and with the
+ *  kernel's 1 s an ARP packet from another MAC would be ignored in one and not in the other. */
 export const QUIET_NEIGH = {
   mcastSolicit: 1,
   retransMs: 500,
   baseReachableMs: 3_600_000,
   delayFirstProbeMs: 3_600_000,
+  locktimeMs: 0,
 };
 
 const hex = (n: number) => n.toString(16).padStart(2, '0');
@@ -43,18 +51,28 @@ export function containerSpec(host: number, k: number): ContainerSpec {
   };
 }
 
-/** The shape fast-check generates: containers per host, pings as (sender, target) indices, and which
- *  containers announce themselves at start (by index; absent or false: a plain container, which sends
- *  nothing until its first ping, as Linux does when an address is added). */
+export type ArpingMode = 'request' | 'unsolicited' | 'answer';
+
+/** One action, by indices into the case's containers and addresses: a ping (no `kind`), an arping (with
+ *  `source`, an index into the overlay addresses, or arping's default), or a static neighbour entry (the
+ *  MAC by index into the containers' MACs and `NOBODY_MAC`). */
+export type ActionShape =
+  | { kind?: undefined; from: number; to: number }
+  | { kind: 'arp'; from: number; to: number; mode: ArpingMode; source?: number | undefined }
+  | { kind: 'neigh'; from: number; to: number; mac: number };
+
+/** The shape fast-check generates: containers per host, the actions in order, and which containers
+ *  announce themselves at start (by index; absent or false: a plain container, which sends nothing until
+ *  it is made to, as Linux does when an address is added). */
 export interface CaseShape {
   containers: number[];
-  pings: { from: number; to: number }[];
+  actions: ActionShape[];
   announce?: boolean[];
 }
 
 export interface Case {
   topology: Topology;
-  traffic: Ping[];
+  traffic: Timeline;
 }
 
 export function buildCase(shape: CaseShape): Case {
@@ -62,35 +80,70 @@ export function buildCase(shape: CaseShape): Case {
   const containers = shape.containers
     .flatMap((n, i) => Array.from({ length: n }, (_, k) => containerSpec(i + 1, k + 1)))
     .map((c, i) => ({ ...c, announce: shape.announce?.[i] ?? false }));
-  const targets: Ip[] = [...containers.map((c) => c.ip), NOBODY];
-  const traffic: Ping[] = [];
-  for (const p of shape.pings) {
-    const from = containers[p.from % containers.length]!;
-    // Never ping oneself: that is loopback, it never reaches a bridge. Last, an address outside the
-    // container's subnet: its own host's underlay address, which it has no route to.
+  // The overlay addresses, nobody's last; a host's underlay address is a ping target only (arping to it
+  // would ask the host kernel, which answers for every address it holds: hosts as endpoints, not yet).
+  const overlay: Ip[] = [...containers.map((c) => c.ip), NOBODY];
+  const macs: Mac[] = [...containers.map((c) => c.mac), NOBODY_MAC];
+  const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
+  const traffic: TimelineItem[] = shape.actions.map((a, k) => {
+    const at = T0 + k * PING_GAP;
+    const from = pick(containers, a.from);
+    // Never to oneself: a ping to oneself is loopback, it never reaches a bridge.
+    const others = overlay.filter((t) => t !== from.ip);
+    if (a.kind === 'arp') {
+      const source = a.source === undefined ? {} : { source: pick(overlay, a.source) };
+      return { kind: 'arp', at, from: from.name, to: pick(overlay, a.to), mode: a.mode, ...source };
+    }
+    if (a.kind === 'neigh')
+      return { kind: 'neigh', at, container: from.name, ip: pick(others, a.to), mac: pick(macs, a.mac) };
+    // Last, an address outside the container's subnet: its own host's underlay address, no route to it.
     const underlay = hosts.find((h) => h.name === from.host)!.address;
-    const choices = [...targets.filter((t) => t !== from.ip), underlay];
-    const to = choices[p.to % choices.length]!;
-    traffic.push({ at: T0 + traffic.length * PING_GAP, from: from.name, to });
-  }
+    return { at, from: from.name, to: pick([...others, underlay], a.to) };
+  });
   return { topology: { hosts, containers }, traffic };
 }
 
 /** The most containers a generated case has: 4 hosts × 3. */
 export const MAX_CONTAINERS = 12;
 
+const index = (max: number) => fc.nat({ max });
+
+/** Pings most often; an action shrinks towards a ping. */
+const actionShape: fc.Arbitrary<ActionShape> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ from: index(11), to: index(13) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      {
+        kind: fc.constant('arp' as const),
+        from: index(11),
+        to: index(12),
+        mode: fc.constantFrom<ArpingMode>('request', 'unsolicited', 'answer'),
+        source: index(12),
+      },
+      { requiredKeys: ['kind', 'from', 'to', 'mode'] },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('neigh' as const),
+      from: index(11),
+      to: index(12),
+      mac: index(12),
+    }),
+  },
+);
+
 export const caseShape: fc.Arbitrary<CaseShape> = fc.record({
   containers: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 4 }),
-  pings: fc.array(fc.record({ from: fc.nat({ max: 11 }), to: fc.nat({ max: 13 }) }), {
-    minLength: 1,
-    maxLength: 4,
-  }),
+  actions: fc.array(actionShape, { minLength: 1, maxLength: 5 }),
   // Shrinks towards no announcement: the harness adds no traffic the case does not hold.
   // One for each possible container, so the last is as likely to announce as the first.
   announce: fc.array(fc.boolean(), { minLength: MAX_CONTAINERS, maxLength: MAX_CONTAINERS }),
 });
 
-/** One line: hosts and containers, then the pings. */
+/** One line: hosts and containers, then the actions. */
 export function describeCase(c: Case, config?: LinuxConfig): string {
   const hosts = c.topology.hosts
     .map(
@@ -104,8 +157,21 @@ export function describeCase(c: Case, config?: LinuxConfig): string {
   const name = (ip: Ip) =>
     c.topology.containers.find((x) => x.ip === ip)?.name ??
     (c.topology.hosts.some((h) => h.address === ip) ? `underlay ${ip}` : `nobody ${ip}`);
-  const pings = c.traffic.map((p, i) => `${i + 1}: ${p.from} -> ${name(p.to)}`).join('; ');
+  const macName = (mac: Mac) =>
+    c.topology.containers.find((x) => x.mac === mac)?.name ?? (mac === NOBODY_MAC ? 'nobody' : mac);
+  const action = (item: TimelineItem, i: number): string => {
+    if (isPing(item)) return `${i + 1}: ${item.from} -> ${name(item.to)}`;
+    if (item.kind === 'arp') {
+      const flag = item.mode === 'unsolicited' ? ' -U' : item.mode === 'answer' ? ' -A' : '';
+      const source = item.source ? ` -s ${name(item.source)}` : '';
+      return `${i + 1}: ${item.from} arping${flag}${source} ${name(item.to)}`;
+    }
+    if (item.kind === 'neigh')
+      return `${i + 1}: ${item.container} neigh ${name(item.ip)} at ${macName(item.mac)}'s MAC`;
+    return `${i + 1}: ${item.kind}`;
+  };
+  const actions = c.traffic.map(action).join('; ');
   const announced = c.topology.containers.filter((x) => x.announce).map((x) => x.name);
   const announce = announced.length > 0 ? `; announced ${announced.join(', ')}` : '';
-  return `${config ? `${config.id}: ` : ''}${hosts}; pings ${pings}${announce}`;
+  return `${config ? `${config.id}: ` : ''}${hosts}; ${actions}${announce}`;
 }

@@ -18,6 +18,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Ip } from '../model/addresses.ts';
 import type { LinuxConfig } from '../model/config.ts';
 import { LINUX_VNI, ringNext, VTEP_GROUP } from '../model/network/wiring.ts';
+import { type ArpItem, isPing, type NeighItem } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
 import { type Case, QUIET_NEIGH } from './case.ts';
 import type { Outcome } from './outcome.ts';
@@ -226,11 +227,13 @@ export class KernelCase {
         `link add v-${c.name} address 02:cf${c.mac.slice(5)} type veth peer name eth0 address ${c.mac} netns ${cns}`,
       );
       ip(`link set v-${c.name} master weave up`);
-      // Noise 4: no re-probes during a run; one broadcast solicit, failure after 500 ms (the model's too).
+      // Noise 4: no re-probes during a run; one broadcast solicit, failure after 500 ms, no locktime (the
+      // model's too); arping -s may send from any address (it binds to it).
       const q = QUIET_NEIGH;
       this.$(`ip netns exec ${cns} sysctl -qw net.ipv4.neigh.eth0.base_reachable_time_ms=${q.baseReachableMs}
         net.ipv4.neigh.eth0.delay_first_probe_time=${q.delayFirstProbeMs / 1000}
-        net.ipv4.neigh.eth0.mcast_solicit=${q.mcastSolicit} net.ipv4.neigh.eth0.retrans_time_ms=${q.retransMs}`);
+        net.ipv4.neigh.eth0.mcast_solicit=${q.mcastSolicit} net.ipv4.neigh.eth0.retrans_time_ms=${q.retransMs}
+        net.ipv4.neigh.eth0.locktime=${q.locktimeMs / 10} net.ipv4.ip_nonlocal_bind=1`);
       this.$(`ip -n ${cns} addr add ${c.ip}/${c.subnet.split('/')[1]} dev eth0`);
       this.$(`ip -n ${cns} link set lo up`);
       this.$(`ip -n ${cns} link set eth0 up`);
@@ -309,11 +312,54 @@ export class KernelCase {
     return out;
   }
 
-  /** Runs the whole case: announce, pings, observe (underlay counts are deltas from just before). */
+  /** `arping -c 1 -w 1 -I eth0 [-U | -A] [-s SOURCE] TARGET`: one broadcast ARP packet, then up to a
+   *  second for an answer (arping's own; the kernel processes it as any ARP). A request without a route to
+   *  its target sends nothing, and arping exits non-zero: that is the case's outcome, not an error. */
+  arping(item: ArpItem): void {
+    const flag = item.mode === 'unsolicited' ? ['-U'] : item.mode === 'answer' ? ['-A'] : [];
+    const source = item.source === undefined ? [] : ['-s', item.source];
+    const ns = this.ns(item.from);
+    sh(
+      [
+        'ip',
+        'netns',
+        'exec',
+        ns,
+        'arping',
+        '-q',
+        '-c',
+        '1',
+        '-w',
+        '1',
+        '-I',
+        'eth0',
+        ...flag,
+        ...source,
+        item.to,
+      ],
+      4000,
+    );
+  }
+
+  /** `ip neigh replace IP lladdr MAC dev eth0 nud permanent` in the container. */
+  setNeighbour(item: NeighItem): void {
+    this.$(
+      `ip -n ${this.ns(item.container)} neigh replace ${item.ip} lladdr ${item.mac} dev eth0 nud permanent`,
+    );
+  }
+
+  /** Runs the whole case: announce, each action in order, observe (underlay counts are deltas from just
+   *  before). */
   run(): Outcome {
     const before = this.underlayCounters();
     this.announce();
-    const delivered = this.c.traffic.map((p) => this.ping(p.from, p.to));
+    const delivered: boolean[] = [];
+    for (const item of this.c.traffic) {
+      if (isPing(item)) delivered.push(this.ping(item.from, item.to));
+      else if (item.kind === 'arp') this.arping(item);
+      else if (item.kind === 'neigh') this.setNeighbour(item);
+      else throw new CommandError(`the harness cannot perform a ${item.kind} item yet`);
+    }
     sleep(100);
     return this.observe(before, delivered);
   }

@@ -1,8 +1,9 @@
 /**
  * `weave-spec conform [--runs N] [--seed S] [--config id,id] [--mutant name] [--no-loops] [--jobs J]
- * [--json]` (and its alias `npm run conformance`): the differential test of the model against the real
- * Linux kernel (docs/conformance.md). With `--json`, stdout holds one JSON report and nothing else; the
- * progress lines go to stderr.
+ * [--out DIR] [--json]` (and its alias `npm run conformance`): the differential test of the model against
+ * the real Linux kernel (docs/conformance.md). With `--json`, stdout holds one JSON report and nothing
+ * else; the progress lines go to stderr. `--out` writes each disagreement as a topology and a traffic
+ * file, which `--topology T --traffic F` runs again (one given case instead of generated ones).
  *
  * The kernel harness is synchronous (one `timeout`-bounded command after another), and a Node process
  * busy in synchronous work never runs a signal handler. So this process only orchestrates: the cases run
@@ -17,12 +18,15 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../cli/errors.ts';
+import { checkOutDir, writeFileAtomic } from '../cli/files.ts';
 import { countOption, MAX_RUNS, seedOption } from '../cli/options.ts';
 import { type Io, plural } from '../cli/progress.ts';
+import { FileError, loadTopology, loadTraffic } from '../formats/load.ts';
 import { LINUX_CONFIGS, type LinuxConfig } from '../model/config.ts';
 import { isMutant, MUTANT_NAMES } from '../properties/mutants.ts';
 import { buildCase, type Case } from './case.ts';
-import { runDifferential } from './differential.ts';
+import { compareCase, formatDisagreement, runDifferential } from './differential.ts';
+import { caseFiles, harnessIssues, replayCommand } from './given.ts';
 import {
   isRunning,
   listNamespaces,
@@ -39,7 +43,7 @@ import type { Difference } from './outcome.ts';
 /** The fixed topology of the loop checks: 3 hosts, 2 + 1 + 1 containers, one ping across. */
 export const LOOP_CASE = buildCase({
   containers: [2, 1, 1],
-  pings: [{ from: 0, to: 2 }],
+  actions: [{ from: 0, to: 2 }],
   // The announcements are what a loop on a bridge multiplies.
   announce: [true, true, true, true],
 });
@@ -55,6 +59,19 @@ interface Options {
   loops: boolean;
   jobs: number;
   json: boolean;
+  /** Where disagreements are written, if anywhere. */
+  out?: string;
+  /** A given case's files, instead of generated cases. */
+  given?: { topology: string; traffic: string };
+}
+
+/** A disagreement as reported: shrunk (none for a given case), and where it was written with `--out`. */
+interface Found {
+  config: string;
+  case: Case;
+  differences: Difference[];
+  shrinks: number;
+  files?: { topology: string; traffic: string; replay: string };
 }
 
 /** What `--json` prints: the totals, each disagreement (shrunk), the loop checks, and whether the run
@@ -64,7 +81,7 @@ export interface ConformReport {
   comparisons: number;
   observables: number;
   seed: number;
-  disagreements: { config: string; case: Case; differences: Difference[]; shrinks: number }[];
+  disagreements: Found[];
   loops: LoopLine[];
   /** What failed besides a disagreement: a harness command, a worker that ended without its summary. */
   errors: string[];
@@ -97,6 +114,9 @@ function parse(argv: string[]) {
       'no-loops': { type: 'boolean', default: false },
       jobs: { type: 'string' },
       json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      topology: { type: 'string' },
+      traffic: { type: 'string' },
       // Worker processes only.
       worker: { type: 'string' },
       parent: { type: 'string' },
@@ -114,6 +134,17 @@ function parse(argv: string[]) {
       );
     return c;
   });
+  if ((values.topology === undefined) !== (values.traffic === undefined))
+    throw new UsageError(
+      values.topology === undefined
+        ? '--traffic needs --topology: traffic names the containers of a topology'
+        : '--topology needs --traffic: the case is a topology and what its containers do',
+    );
+  if (values.topology !== undefined && (values.runs !== undefined || values.seed !== undefined))
+    throw new UsageError(
+      `${values.runs !== undefined ? '--runs' : '--seed'}: a given case (--topology) runs once, as written; leave it out`,
+    );
+  if (values.out !== undefined && values.worker === undefined) checkOutDir('--out', values.out);
   const options: Options = {
     runs: countOption('--runs', values.runs, 10, 1, MAX_RUNS),
     seed: seedOption(values.seed),
@@ -122,6 +153,8 @@ function parse(argv: string[]) {
     loops: !values['no-loops'],
     jobs: countOption('--jobs', values.jobs, 1, 1, 64),
     json: values.json === true,
+    ...(values.out !== undefined && { out: values.out }),
+    ...(values.topology !== undefined && { given: { topology: values.topology, traffic: values.traffic! } }),
   };
   return { options, worker: values.worker, parent: values.parent };
 }
@@ -163,6 +196,7 @@ function runWorker(kind: string, o: Options, parent: number): number {
     record(o.configs[0]!, true, loopCheck(LOOP_CASE, o.configs[0]!, 'h1'));
     return ok ? 0 : 1;
   }
+  if (kind === 'given') return runGiven(o, log);
   const r = runDifferential({ runs: o.runs, configs: o.configs, mutants: o.mutants, seed: o.seed, log });
   if (r.failure) {
     const { shrunk, shrinks } = r.failure;
@@ -177,6 +211,45 @@ function runWorker(kind: string, o: Options, parent: number): number {
     `worker: ${r.failure ? 'FAIL' : 'PASS'}: ${r.cases} cases, ${r.comparisons} model/kernel comparisons, ${r.observables} observables`,
   );
   return r.failure ? 1 : 0;
+}
+
+/** The files of a given case, checked: valid in their formats, and what the harness can build. */
+function loadGiven(given: { topology: string; traffic: string }): Case {
+  const topology = loadTopology(given.topology);
+  const traffic = loadTraffic(given.traffic, topology);
+  const issues = harnessIssues(topology, traffic);
+  const of = (prefix: string) =>
+    issues
+      .filter((i) => i.path.startsWith(prefix))
+      .map((i) => ({ ...i, path: i.path.slice(prefix.length).replace(/^\./, '') }));
+  if (of('topology').length > 0) throw new FileError(given.topology, of('topology'));
+  if (of('traffic').length > 0) throw new FileError(given.traffic, of('traffic'));
+  return { topology, traffic };
+}
+
+/** A worker's run of one given case under each configuration: no generation, no shrinking. */
+function runGiven(o: Options, log: (line: string) => void): number {
+  const c = loadGiven(o.given!);
+  let comparisons = 0;
+  let observables = 0;
+  let found = 0;
+  for (const config of o.configs) {
+    const { differences, compared } = compareCase(c, config, o.mutants);
+    comparisons++;
+    observables += compared;
+    if (differences.length === 0) {
+      log(`  agree under ${config.id} (${compared} observables)`);
+      continue;
+    }
+    found++;
+    const d: Found = { config: config.id, case: c, differences, shrinks: 0 };
+    console.log(`${DISAGREEMENT}${JSON.stringify(d)}`);
+    log(formatDisagreement({ config, case: c, differences }));
+  }
+  console.log(
+    `worker: ${found > 0 ? 'FAIL' : 'PASS'}: 1 cases, ${comparisons} model/kernel comparisons, ${observables} observables`,
+  );
+  return found > 0 ? 1 : 0;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -252,7 +325,10 @@ function worker(label: string, args: string[]): Promise<WorkerResult> {
 }
 
 function commonArgs(o: Options, configs: readonly LinuxConfig[]): string[] {
-  const args = ['--runs', `${o.runs}`, '--seed', `${o.seed}`, '--config', configs.map((c) => c.id).join(',')];
+  const args = o.given
+    ? ['--topology', o.given.topology, '--traffic', o.given.traffic]
+    : ['--runs', `${o.runs}`, '--seed', `${o.seed}`];
+  args.push('--config', configs.map((c) => c.id).join(','));
   if (o.mutants.length > 0) args.push('--mutant', o.mutants.join(','));
   return args;
 }
@@ -261,8 +337,9 @@ async function orchestrate(o: Options): Promise<number> {
   const stale = sweepStale();
   if (stale.length > 0) say(`swept ${stale.length} stale namespaces of killed runs`);
   const t0 = Date.now();
+  const what = o.given ? `the case of ${o.given.topology} and ${o.given.traffic}` : plural(o.runs, 'case');
   say(
-    `conformance: ${plural(o.runs, 'case')} × ${plural(o.configs.length, 'configuration')} (${o.configs.map((c) => c.id).join(', ')})` +
+    `conformance: ${what} × ${plural(o.configs.length, 'configuration')} (${o.configs.map((c) => c.id).join(', ')})` +
       (o.mutants.length ? `, model mutants: ${o.mutants.join(', ')}` : ''),
   );
   const groups = Array.from({ length: o.jobs }, (_, j) =>
@@ -270,10 +347,14 @@ async function orchestrate(o: Options): Promise<number> {
   ).filter((g) => g.length > 0);
   const results = await Promise.all(
     groups.map((g, j) =>
-      worker(groups.length > 1 ? `[w${j + 1}] ` : '', ['--worker', 'cases', ...commonArgs(o, g)]),
+      worker(groups.length > 1 ? `[w${j + 1}] ` : '', [
+        '--worker',
+        o.given ? 'given' : 'cases',
+        ...commonArgs(o, g),
+      ]),
     ),
   );
-  const total = { cases: o.runs, comparisons: 0, observables: 0 };
+  const total = { cases: o.given ? 1 : o.runs, comparisons: 0, observables: 0 };
   const errors: string[] = [];
   let ok = true;
   for (const [j, r] of results.entries()) {
@@ -286,8 +367,9 @@ async function orchestrate(o: Options): Promise<number> {
     if (m) total.cases = Math.min(total.cases, Number(m[1]));
   }
   const disagreements = results.flatMap((r) => r.disagreements);
+  if (o.out !== undefined) for (const d of disagreements) d.files = writeCase(o.out, d, o.mutants);
   const loops: LoopLine[] = [];
-  if (ok && o.loops && o.mutants.length === 0) {
+  if (ok && o.loops && o.mutants.length === 0 && !o.given) {
     say('loop checks:');
     const r = await worker('', ['--worker', 'loops', ...commonArgs(o, o.configs)]);
     ok &&= r.code === 0;
@@ -303,7 +385,7 @@ async function orchestrate(o: Options): Promise<number> {
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   say(
     `conformance: ${ok ? 'PASS' : 'FAIL'}: ${total.cases} cases, ${total.comparisons} model/kernel comparisons, ` +
-      `${total.observables} observables compared, ${disagreements.length} disagreements, ${secs}s (seed ${o.seed})`,
+      `${total.observables} observables compared, ${disagreements.length} disagreements, ${secs}s${o.given ? '' : ` (seed ${o.seed})`}`,
   );
   if (o.json) {
     const report: ConformReport = {
@@ -318,6 +400,18 @@ async function orchestrate(o: Options): Promise<number> {
     io.out(`${JSON.stringify(report, null, 2)}\n`);
   }
   return ok ? 0 : 1;
+}
+
+/** Writes a disagreement's case as a topology and a traffic file under `dir`, and says how to run it again. */
+function writeCase(dir: string, d: Found, mutants: readonly string[]): NonNullable<Found['files']> {
+  const files = caseFiles(dir, d.config);
+  writeFileAtomic(files.topology, `${JSON.stringify(d.case.topology, null, 2)}\n`);
+  writeFileAtomic(files.traffic, `${JSON.stringify(d.case.traffic, null, 2)}\n`);
+  const replay = `${replayCommand(files, d.config)}${mutants.length > 0 ? ` --mutant ${mutants.join(',')}` : ''}`;
+  say(
+    `wrote the disagreement under ${d.config} as ${files.topology} and ${files.traffic}; run it again: ${replay}`,
+  );
+  return { ...files, replay };
 }
 
 /** Stop: kill the workers, remove what they made, say so, exit 128 + the signal's number. */
@@ -347,6 +441,21 @@ export async function main(argv: string[], given: ConformIo = CONSOLE): Promise<
   }
   const { options, worker: kind, parent } = parsed;
   if (kind !== undefined) return runWorker(kind, options, Number(parent));
+  if (options.given) {
+    // Checked here, before any namespace exists, so that bad input exits 2 with the field named.
+    try {
+      loadGiven(options.given);
+    } catch (e) {
+      if (!(e instanceof FileError)) throw e;
+      io.err(
+        `${e.message
+          .split('\n')
+          .map((l) => `${io.name}: ${l}`)
+          .join('\n')}\n`,
+      );
+      return 2;
+    }
+  }
   json = options.json;
   say = json ? (line) => io.err(`${line}\n`) : (line) => io.out(`${line}\n`);
   const reason = unavailableReason();

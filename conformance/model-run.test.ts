@@ -2,12 +2,14 @@
  * The Linux-native layout in the model alone (no root needed): the wiring, and the kernel behaviours the
  * probe measured (docs/kernel.md §5.1, §5.2) as the model reproduces them.
  */
+
 import { describe, expect, it } from 'vitest';
 import { ethbrMachine } from '../model/components/ethbr.ts';
 import { configById, DEFAULT_CONFIGS, LINUX_CONFIGS, type LinuxConfig } from '../model/config.ts';
 import { makeStepper } from '../model/network/step.ts';
 import { linkKey } from '../model/network/wiring.ts';
 import { arpRequest, type Frame } from '../model/packets.ts';
+import { pings } from '../model/timeline.ts';
 import { buildCase, NOBODY } from './case.ts';
 import { modelNetwork, runModel } from './model-run.ts';
 
@@ -15,7 +17,7 @@ const linux = (id: string) => configById(id) as LinuxConfig;
 // 3 hosts: c11, c12 on h1; c21 on h2; c31 on h3. Pings: c11 -> c21, c11 -> c31, c11 -> nobody.
 const three = buildCase({
   containers: [2, 1, 1],
-  pings: [
+  actions: [
     { from: 0, to: 1 },
     { from: 0, to: 2 },
     { from: 0, to: 3 },
@@ -76,7 +78,7 @@ describe('the model reproduces what the probe measured in the kernel', () => {
   });
 
   it('no learning: unicast goes to every default destination, so h3 learns c21 from its reply', () => {
-    const c = buildCase({ containers: [1, 1, 1], pings: [{ from: 0, to: 0 }] });
+    const c = buildCase({ containers: [1, 1, 1], actions: [{ from: 0, to: 0 }] });
     const learning = runModel(c, linux('linux/zero-mac')).outcome;
     const nolearning = runModel(c, linux('linux/zero-mac/no-learning')).outcome;
     expect(learning.vxlan.h1).toContain('02:c0:00:00:02:01 198.19.0.2');
@@ -87,9 +89,9 @@ describe('the model reproduces what the probe measured in the kernel', () => {
   });
 
   it('multicast: one copy per broadcast, to the group', () => {
-    const shape = { containers: [1, 1, 1], pings: [{ from: 0, to: 2 }] };
+    const shape = { containers: [1, 1, 1], actions: [{ from: 0, to: 2 }] };
     const c = buildCase(shape);
-    expect(c.traffic[0]!.to).toBe(NOBODY);
+    expect(pings(c.traffic)[0]!.to).toBe(NOBODY);
     // Plain containers: h1's one ARP request, once to the group; nothing comes back.
     expect(runModel(c, linux('linux/multicast')).outcome.underlay.h1).toEqual({ sent: 1, received: 0 });
     // Announced: h1's announcement and request go once each; h2's and h3's announcements reach h1.

@@ -10,6 +10,7 @@ import type { LinuxConfig } from '../model/config.ts';
 import { macEntries } from '../model/mac-table.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import { buildNetwork, componentId, type Network } from '../model/network/wiring.ts';
+import { pings } from '../model/timeline.ts';
 import { type MutantName, mutantMachines } from '../properties/mutants.ts';
 import { type Case, PING_GAP, QUIET_NEIGH } from './case.ts';
 import type { Outcome } from './outcome.ts';
@@ -53,7 +54,7 @@ export function runModel(
 
 export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
   const { topology } = c;
-  const delivered = c.traffic.map((p, i) =>
+  const delivered = pings(c.traffic).map((p, i) =>
     run.trace.some(
       (s) =>
         s.component === network.containerIds[p.from] &&

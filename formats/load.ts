@@ -77,6 +77,11 @@ function schemaIssue(e: ErrorObject): TopologyIssue {
       return { path, message: `unknown field "${p.additionalProperty}"` };
     case 'pattern':
       return { path, message: `not of the expected form (${p.pattern})` };
+    case 'enum':
+      return {
+        path,
+        message: `not one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     default:
       return { path, message: e.message ?? e.keyword };
   }
@@ -85,6 +90,8 @@ function schemaIssue(e: ErrorObject): TopologyIssue {
 /** The schema definition of each timeline item kind (an item without `kind` is a ping). */
 const ITEM_DEFINITION: Record<string, string> = {
   ping: 'PingItem',
+  arp: 'ArpItem',
+  neigh: 'NeighItem',
   start: 'StartItem',
   stop: 'StopItem',
   move: 'MoveItem',

@@ -87,6 +87,31 @@ export function gratuitousArp(mac: Mac, ip: Ip): Frame {
   return arpRequest(mac, ip, ip);
 }
 
+/** What `arping -c 1 -I eth0 [-U | -A] -s SOURCE TARGET` sends (iputils `arping.c`, `send_pack`): one
+ *  broadcast frame; a request (`-U` too) names the broadcast address as target hardware address, `-A`
+ *  sends a reply naming our own MAC there. */
+export function arpingFrame(
+  mode: 'request' | 'unsolicited' | 'answer',
+  mac: Mac,
+  source: Ip,
+  target: Ip,
+): Frame {
+  const answer = mode === 'answer';
+  return {
+    kind: 'frame',
+    src: mac,
+    dst: BROADCAST_MAC,
+    payload: {
+      kind: 'arp',
+      op: answer ? 'reply' : 'request',
+      senderMac: mac,
+      senderIp: source,
+      targetMac: answer ? mac : BROADCAST_MAC,
+      targetIp: target,
+    },
+  };
+}
+
 export function isGratuitous(arp: Arp): boolean {
   return arp.senderIp === arp.targetIp;
 }

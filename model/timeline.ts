@@ -42,6 +42,44 @@ export interface PingItem extends Ping {
   kind?: 'ping';
 }
 
+/** A container sends one ARP packet, as `arping -c 1 -I eth0` does: always broadcast; the kernel that
+ *  sends it keeps nothing of it, the others process it as any ARP (`net/ipv4/arp.c`, `arp_process`). */
+export interface ArpItem {
+  kind: 'arp';
+  /**
+   * @TJS-type integer
+   * @minimum 0
+   * @maximum 604800000
+   */
+  at: number;
+  /** The sending container, by name. */
+  from: string;
+  /** The address asked for (a request) or announced (`unsolicited`, `answer`). */
+  to: Ip;
+  /** `request` (default): who-has `to`; `unsolicited` (`arping -U`): a request announcing `to`;
+   *  `answer` (`arping -A`): a reply announcing `to`. */
+  mode?: 'request' | 'unsolicited' | 'answer';
+  /** The sender address written into the packet (`arping -s`), any unicast address; default: the
+   *  container's own for a request (nothing is sent when `to` is outside its subnet), `to` otherwise. */
+  source?: Ip;
+}
+
+/** An administrator sets a static neighbour entry in a running container: `ip neigh replace IP lladdr
+ *  MAC dev eth0 nud permanent`. ARP never changes it; the container's next start has a fresh table. */
+export interface NeighItem {
+  kind: 'neigh';
+  /**
+   * @TJS-type integer
+   * @minimum 0
+   * @maximum 604800000
+   */
+  at: number;
+  container: string;
+  ip: Ip;
+  /** Any unicast MAC: the right one, another container's, or one nobody owns. */
+  mac: Mac;
+}
+
 /** A container starts: a new one, or a stopped one again (its name, on a host, with an IP and a MAC). */
 export interface StartItem {
   kind: 'start';
@@ -123,13 +161,17 @@ export interface LinkItem {
 
 export type ContainerItem = StartItem | StopItem | MoveItem;
 export type MeshItem = PeerItem | LinkItem;
-export type TimelineItem = PingItem | ContainerItem | MeshItem;
+/** What is done inside a running container besides pinging: raw ARP, static neighbour entries. */
+export type AdminItem = ArpItem | NeighItem;
+export type TimelineItem = PingItem | AdminItem | ContainerItem | MeshItem;
 export type Timeline = TimelineItem[];
 
 export const isPing = (i: TimelineItem): i is PingItem => i.kind === undefined || i.kind === 'ping';
 export const isMeshItem = (i: TimelineItem): i is MeshItem =>
   i.kind === 'peer-leave' || i.kind === 'peer-join' || i.kind === 'link-down' || i.kind === 'link-up';
-export const isContainerItem = (i: TimelineItem): i is ContainerItem => !isPing(i) && !isMeshItem(i);
+export const isAdminItem = (i: TimelineItem): i is AdminItem => i.kind === 'arp' || i.kind === 'neigh';
+export const isContainerItem = (i: TimelineItem): i is ContainerItem =>
+  i.kind === 'start' || i.kind === 'stop' || i.kind === 'move';
 export const isLinkItem = (i: TimelineItem): i is LinkItem => i.kind === 'link-down' || i.kind === 'link-up';
 
 /** The pings of a timeline, in order: ping n is `pings(t)[n - 1]`. */
@@ -281,6 +323,10 @@ export function timelineIssues(timeline: Timeline, topology: Topology): Topology
       mesh(item, p, issue);
       return;
     }
+    if (isAdminItem(item)) {
+      adminIssues(item, known, issue);
+      return;
+    }
     const name = item.container;
     const now = running.get(name);
     /** An address another running container holds. */
@@ -340,6 +386,33 @@ export function timelineIssues(timeline: Timeline, topology: Topology): Topology
     }
   });
   return issues;
+}
+
+const ARPING_MODES: readonly string[] = ['request', 'unsolicited', 'answer'];
+
+/** An arping or a static neighbour entry: a known container, addresses that are addresses. */
+function adminIssues(
+  item: AdminItem,
+  known: ReadonlySet<string>,
+  issue: (field: string, message: string) => void,
+): void {
+  const field = item.kind === 'arp' ? 'from' : 'container';
+  const name = item.kind === 'arp' ? item.from : item.container;
+  if (!known.has(name)) issue(field, `unknown container ${JSON.stringify(name)}`);
+  if (item.kind === 'neigh') {
+    if (!isIp(item.ip)) issue('ip', `not an IPv4 address: ${JSON.stringify(item.ip)}`);
+    if (!isMac(item.mac) || isGroupMac(item.mac))
+      issue('mac', `not a unicast MAC address: ${JSON.stringify(item.mac)}`);
+    return;
+  }
+  if (!isIp(item.to)) issue('to', `not an IPv4 address: ${JSON.stringify(item.to)}`);
+  if (item.mode !== undefined && !ARPING_MODES.includes(item.mode))
+    issue('mode', `not an arping mode (${ARPING_MODES.join(', ')}): ${JSON.stringify(item.mode)}`);
+  if (item.source !== undefined && (!isIp(item.source) || item.source === '0.0.0.0'))
+    issue(
+      'source',
+      `not a unicast IPv4 address (arping -D's 0.0.0.0 is not modelled): ${JSON.stringify(item.source)}`,
+    );
 }
 
 /** The key of the connection between two peers, whichever way it is named. */

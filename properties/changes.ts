@@ -356,9 +356,14 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
     const who = pick(change.who);
     if (!who || tooSoon(who.name)) continue;
     // A peer in its subnet pings it just before, where the pause leaves room (after the item above).
+    // A container replaced at once always has one: its IP is recycled within Linux's locktime (1 s) of
+    // that exchange, and the peer ignores the new owner's announcement (`arp_process`).
     const peers = peersOf([...running.values()], who, false);
-    if (warm !== null && peers.length > 0 && at - WARM_BEFORE_MS >= before) {
-      const peer = peers[warm % peers.length]!.name;
+    const atOnce = change.kind === 'replace' && change.down === 0;
+    const warmUp = warm ?? (atOnce ? change.who : null);
+    if (atOnce) at = Math.max(at, before + WARM_BEFORE_MS);
+    if (warmUp !== null && peers.length > 0 && at - WARM_BEFORE_MS >= before) {
+      const peer = peers[warmUp % peers.length]!.name;
       items.push({ at: at - WARM_BEFORE_MS, from: peer, to: who.ip });
       cached(who.ip, peer);
     }
@@ -384,7 +389,10 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       running.delete(who.name);
       at += DOWN_MS[change.down] ?? 0;
       const name = fresh.name();
-      const host = hosts[change.host % hosts.length]!;
+      // At once, on another host where there is one: what the other hosts cached is now wrong everywhere
+      // (under H2 a fake MAC is per host).
+      const k = atOnce && hosts.length > 1 && hosts[change.host % hosts.length] === who.host ? 1 : 0;
+      const host = hosts[(change.host + k) % hosts.length]!;
       const p = { ...who, name, host, mac: fresh.mac() };
       items.push({
         kind: 'start',

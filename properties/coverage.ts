@@ -16,7 +16,7 @@ import { FAULT_KINDS, type FaultKind } from '../model/network/faults.ts';
 import type { Scheduler } from '../model/network/scheduler.ts';
 import { choiceScheduler } from '../model/network/scheduler.ts';
 import { simulate } from '../model/network/simulator.ts';
-import { changesOf, isPing, ownerAt, pings, whereAt } from '../model/timeline.ts';
+import { changesOf, isContainerItem, isMeshItem, ownerAt, pings, whereAt } from '../model/timeline.ts';
 import { runPool } from '../workers/pool.ts';
 import { caseArbitrary, WORLDS, type World } from './arbitraries.ts';
 import { type Case, caseNetwork, stepBound } from './case.ts';
@@ -50,11 +50,27 @@ const RETARGETED =
 const NOTHING_IN_FLIGHT =
   'links have no latency, so nothing is in flight when a change comes, and a container changes at most once a second (properties/changes.ts, MIN_LIFE_MS): what it asked for before a restart, or what was sent to it before a stop, has long arrived';
 
+/** Why the matrix's runs never run arping or set a static neighbour entry. */
+const ADMIN =
+  "the matrix's generators make no `arp` or `neigh` timeline item: what a borrowed address or a wrong static MAC breaks is the administrator's doing, not the network's. The conformance generator makes both (conformance/case.ts), and the kernel judges them; the unit tests of model/components/container.ts take each transition";
+const PERMANENT_ONLY = Object.fromEntries(
+  ['NONE', 'INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE', 'FAILED', 'PERMANENT']
+    .map((s) => [`${s} --admin--> PERMANENT`, ADMIN])
+    .concat(['send', 'reply', 'update'].map((e) => [`PERMANENT --${e}--> PERMANENT`, ADMIN])),
+);
+
 export const UNREACHABLE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   container: {
     'stopped --recv--> stopped': `a stopped container's bridge port is down, and ${NOTHING_IN_FLIGHT}`,
+    'running --arping--> running': ADMIN,
+    'running --neigh.permanent--> running': ADMIN,
+    'stopped --arping--> stopped': ADMIN,
+    'stopped --neigh.permanent--> stopped': ADMIN,
   },
   neighbour: {
+    ...PERMANENT_ONLY,
+    'REACHABLE --reply[lockedOut]--> REACHABLE': `a REACHABLE entry has no request outstanding: a reply from another MAC reaches it only late, over ${LATENCY}`,
+    'STALE --reply[lockedOut]--> STALE': `a STALE entry has no request outstanding: a reply from another MAC reaches it only late, over ${LATENCY}`,
     'REACHABLE --timer--> REACHABLE':
       'every ARP confirmation re-arms the timer to the new expiry, so it fires only once the entry has expired; an upper-layer confirmation (neigh_confirm) would make it fire early, and the model has none',
     'REACHABLE --reply--> REACHABLE': `a REACHABLE entry has no request outstanding: a reply from another MAC reaches it only late, over ${LATENCY}`,
@@ -266,7 +282,7 @@ function exercise(c: Case, into: ConfigCoverage): void {
     ...(c.faults && { faults: c.faults }),
   });
   const changes = changesOf(c.topology, c.traffic);
-  const firstChange = c.traffic.find((i) => !isPing(i))?.at;
+  const firstChange = c.traffic.find((i) => isContainerItem(i) || isMeshItem(i))?.at;
   for (const kind of CHANGE_KINDS) if (c.traffic.some((i) => i.kind === kind)) into.withEvent[kind]++;
   for (const kind of FAULT_KINDS) if (run.faults.some((f) => f.kind === kind)) into.withEvent[kind]++;
   for (const p of pings(c.traffic)) {

@@ -56,6 +56,13 @@ describe('a counterexample shrunk before', () => {
     expect(withKnown({ path: first, case: other })).toEqual(shrunk);
   });
 
+  it('is shrunk again when its path leads nowhere any more (the arbitraries changed under it)', () => {
+    // Deeper than any shrink of this case goes: fast-check cannot replay it.
+    const nowhere = `${first}${':99'.repeat(40)}`;
+    expect(() => caseAt(nowhere)).toThrow(/replay/);
+    expect(withKnown({ path: nowhere, case: shrunk.case })).toEqual(shrunk);
+  });
+
   it('is shrunk again when the property now first fails on another case', () => {
     // A later generated case that fails too: only its place in the run tells it from a kept one.
     const elsewhere = [...Array(60).keys()]

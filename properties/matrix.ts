@@ -184,7 +184,7 @@ function stillReached(
   known: KnownCounterexample,
 ): { case: Case; path: string; run: CaseRun } | null {
   if (known.path.split(':')[0] !== String(index)) return null;
-  const [atPath] = fc.sample(arb, { seed, path: known.path, numRuns: 1 });
+  const atPath = caseAtPath(arb, seed, known.path);
   if (atPath === undefined) return null;
   const run = runCase(atPath);
   // A stored case leaves out an empty list of mutants.
@@ -194,6 +194,16 @@ function stillReached(
   return same && !checkRun(run, propertyByName(property)).holds
     ? { case: atPath, path: known.path, run }
     : null;
+}
+
+/** The case fast-check gives at `path` from `seed`, or undefined when the path leads nowhere any more (the
+ *  generator has changed since: fast-check says it is "unable to replay"). */
+function caseAtPath(arb: fc.Arbitrary<Case>, seed: number, path: string): Case | undefined {
+  try {
+    return fc.sample(arb, { seed, path, numRuns: 1 })[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /** The matrix's module for the worker pool (`workers/pool.ts`): one configuration job per call. */

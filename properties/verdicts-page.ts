@@ -6,7 +6,7 @@
 
 import { counterexampleName } from '../formats/counterexample.ts';
 import { ALL_CONFIGS } from '../model/config.ts';
-import { isPing } from '../model/timeline.ts';
+import { isContainerItem, isMeshItem } from '../model/timeline.ts';
 import { participantOrder } from '../render/layout.ts';
 import { renderMermaid } from '../render/mermaid.ts';
 import { renderMarkdownTable } from '../render/table.ts';
@@ -76,7 +76,9 @@ case${c.runs === 1 ? '' : 's'}: **${c.counterexample!.message}**.
   const labels = new Map(cx.steps.map((n) => [n, ['VIOLATION']]));
   // From the first ping on; in a world that changes, from the last change before the violation.
   const violatedAt = Math.min(...cx.steps.map((n) => r.run.trace[n]!.at));
-  const changed = cx.case.traffic.filter((i) => !isPing(i) && i.at <= violatedAt).map((i) => i.at);
+  const changed = cx.case.traffic
+    .filter((i) => (isContainerItem(i) || isMeshItem(i)) && i.at <= violatedAt)
+    .map((i) => i.at);
   const first =
     changed.length > 0 ? Math.max(...changed) : Math.min(...cx.case.traffic.map((p) => p.at), violatedAt);
   // Up to the violation (what follows shows nothing more), and at most the last MAX_SHOWN steps of it.

@@ -25,6 +25,10 @@ export function describeInput(i: TraceInput): string {
       return `timer ${i.key}`;
     case 'ping':
       return `ping ${i.dst} (ping ${i.ping})`;
+    case 'arping':
+      return `arping ${i.mode} ${i.target}${i.source ? ` from ${i.source}` : ''}`;
+    case 'neigh.permanent':
+      return `ip neigh replace ${i.ip} lladdr ${i.mac} nud permanent`;
     case 'container.start':
       return `container start ${i.ip} ${i.mac}${i.announce ? ', announced' : ''}`;
     case 'container.stop':

@@ -238,9 +238,19 @@ describe('container', () => {
     expect(c.entry()).toBeUndefined();
   });
 
-  it('a gratuitous ARP with a new MAC updates an existing entry to STALE', () => {
+  it('a gratuitous ARP with a new MAC updates an existing entry to STALE, once locktime has passed', () => {
     const c = resolved();
-    c.step(c.recv(gratuitousArp('02:00:00:00:00:22', B_IP), 600));
+    // Resolved at 500: within locktime (1 s) the first MAC stands ("use the FIRST one").
+    const out = c.step(c.recv(gratuitousArp('02:00:00:00:00:22', B_IP), 1400));
+    expect(c.entry()).toMatchObject({ state: 'REACHABLE', mac: B_MAC });
+    expect(ofType(out, 'drop')[0]).toMatchObject({ reason: expect.stringMatching(/locktime/) });
+    c.step(c.recv(gratuitousArp('02:00:00:00:00:22', B_IP), 1500));
+    expect(c.entry()).toMatchObject({ state: 'STALE', mac: '02:00:00:00:00:22' });
+  });
+
+  it('a request for its own address overrides within locktime (neigh_event_ns)', () => {
+    const c = resolved();
+    c.step(c.recv(arpRequest('02:00:00:00:00:22', B_IP, A.ip), 600));
     expect(c.entry()).toMatchObject({ state: 'STALE', mac: '02:00:00:00:00:22' });
   });
 
@@ -328,5 +338,104 @@ describe('container', () => {
     });
     expect(st).toEqual([{ type: 'send', port: 'eth0', packet: gratuitousArp(A.mac, A.ip), origin: true }]);
     expect(sends(c.step(c.ping(B_IP, 3, 2100))).map((s) => s.packet)).toEqual([bRequest]);
+  });
+});
+
+describe('arping (raw ARP from the timeline)', () => {
+  const arping = (mode: 'request' | 'unsolicited' | 'answer', target: string, now: number, source?: string) =>
+    ({ type: 'arping', mode, target, now, ...(source && { source }) }) as const;
+
+  it('sends one broadcast request from its own address, keeping nothing of it', () => {
+    const c = run();
+    const [s] = sends(c.step(arping('request', B_IP, 0)));
+    expect(s!.packet).toMatchObject({ dst: BROADCAST_MAC, src: A.mac });
+    expect(arpOf(s!.packet as Frame)).toMatchObject({ op: 'request', senderIp: A.ip, targetIp: B_IP });
+    expect(c.entry()).toBeUndefined();
+  });
+
+  it('sends nothing for a request outside its subnet without -s (no route to connect to)', () => {
+    const c = run();
+    const out = c.step(arping('request', '198.19.0.1', 0));
+    expect(sends(out)).toEqual([]);
+    expect(ofType(out, 'drop')[0]).toMatchObject({ reason: expect.stringMatching(/Network is unreachable/) });
+  });
+
+  it('-U announces the target in a request, -A in a broadcast reply naming its own MAC; -s sets the sender', () => {
+    const c = run();
+    expect(arpOf(sends(c.step(arping('unsolicited', B_IP, 0)))[0]!.packet as Frame)).toMatchObject({
+      op: 'request',
+      senderIp: B_IP,
+      targetIp: B_IP,
+      senderMac: A.mac,
+    });
+    const answer = sends(c.step(arping('answer', A.ip, 0)))[0]!.packet as Frame;
+    expect(answer.dst).toBe(BROADCAST_MAC);
+    expect(arpOf(answer)).toMatchObject({ op: 'reply', senderIp: A.ip, targetIp: A.ip, targetMac: A.mac });
+    const spoofed = sends(c.step(arping('request', B_IP, 0, '198.18.0.9')))[0]!.packet as Frame;
+    expect(arpOf(spoofed)).toMatchObject({ senderIp: '198.18.0.9', senderMac: A.mac });
+  });
+
+  it('a stopped container sends nothing', () => {
+    const c = run();
+    c.step({ type: 'container.stop', now: 0 });
+    expect(sends(c.step(arping('request', B_IP, 1)))).toEqual([]);
+  });
+});
+
+describe('a broadcast ARP reply (arping -A)', () => {
+  const answer = (mac: string): Frame => ({
+    kind: 'frame',
+    src: mac,
+    dst: BROADCAST_MAC,
+    payload: { kind: 'arp', op: 'reply', senderMac: mac, senderIp: B_IP, targetMac: mac, targetIp: B_IP },
+  });
+
+  it('creates no entry (arp_accept=0)', () => {
+    const c = run();
+    c.step(c.recv(answer(B_MAC), 0));
+    expect(c.entry()).toBeUndefined();
+  });
+
+  it('moves an entry to the announced MAC as STALE, not REACHABLE: it asserts no reachability', () => {
+    const c = resolved();
+    c.step(c.recv(answer('02:00:00:00:00:99'), 2000));
+    expect(c.entry()).toMatchObject({ state: 'STALE', mac: '02:00:00:00:00:99' });
+  });
+});
+
+describe('a static neighbour entry (ip neigh replace ... nud permanent)', () => {
+  const permanent = (mac: string, now: number) => ({ type: 'neigh.permanent', ip: B_IP, mac, now }) as const;
+  const WRONG = '02:00:00:00:00:77';
+
+  it('pings go straight to its MAC, with no ARP, whoever owns it', () => {
+    const c = run();
+    c.step(permanent(WRONG, 0));
+    const [s] = sends(c.step(c.ping(B_IP, 1, 10)));
+    expect(s!.packet).toMatchObject({ dst: WRONG, payload: { kind: 'ipv4', dst: B_IP } });
+    expect(c.entry()).toMatchObject({ state: 'PERMANENT', mac: WRONG });
+  });
+
+  it('ARP never changes it: neither a reply nor a request from the owner', () => {
+    const c = run();
+    c.step(permanent(WRONG, 0));
+    c.step(c.recv(bReply, 10));
+    c.step(c.recv(arpRequest(B_MAC, B_IP, A.ip), 20));
+    expect(c.entry()).toMatchObject({ state: 'PERMANENT', mac: WRONG });
+  });
+
+  it('set while resolving, releases the queued packets to its MAC and stops the resolution timer', () => {
+    const c = run();
+    c.step(c.ping(B_IP, 1, 0));
+    const out = c.step(permanent(B_MAC, 100));
+    expect(sends(out).map((s) => s.packet)).toMatchObject([{ dst: B_MAC, payload: { ping: 1 } }]);
+    expect(ofType(out, 'timer.clear')).toEqual([{ type: 'timer.clear', key: KEY }]);
+  });
+
+  it('is gone with the namespace: a restarted container resolves again', () => {
+    const c = run();
+    c.step(permanent(WRONG, 0));
+    c.step({ type: 'container.stop', now: 10 });
+    c.step({ type: 'container.start', ip: A.ip, mac: A.mac, subnet: A.subnet, announce: false, now: 20 });
+    expect(c.entry()).toBeUndefined();
   });
 });

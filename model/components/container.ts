@@ -35,7 +35,15 @@ import { stepChild } from '../machine/child.ts';
 import { effect } from '../machine/effect.ts';
 import type { ComponentEvent, Output } from '../machine/io.ts';
 import type { Message } from '../messages.ts';
-import { type Arp, arpReply, type Frame, gratuitousArp, type Ipv4, isGratuitous } from '../packets.ts';
+import {
+  type Arp,
+  arpingFrame,
+  arpReply,
+  type Frame,
+  gratuitousArp,
+  type Ipv4,
+  isGratuitous,
+} from '../packets.ts';
 import { DEFAULT_ANNOUNCE } from '../topology.ts';
 
 export { DEFAULT_NEIGH_PARAMS, type NeighEntry, type NeighParams, type NeighState };
@@ -77,7 +85,8 @@ type NeighInput =
   | { type: 'send'; packet: Ipv4 }
   | { type: 'timer' }
   | { type: 'reply'; mac: Mac }
-  | { type: 'update'; mac: Mac; create: boolean };
+  | { type: 'update'; mac: Mac; create: boolean }
+  | { type: 'admin'; mac: Mac };
 
 /** Steps the entry for `ip` through one event; an entry left NONE is not kept. */
 function stepNeighbour(w: Work, ip: Ip, input: NeighInput): void {
@@ -93,9 +102,16 @@ function drop(w: Work, reason: string): void {
 
 // ---- ARP input: arp_process ----
 
-function arpInput(w: Work, arp: Arp): void {
+function arpInput(w: Work, frame: Frame, arp: Arp): void {
   if (arp.op === 'reply') {
-    stepNeighbour(w, arp.senderIp, { type: 'reply', mac: arp.senderMac });
+    // "Broadcast replies and request packets do not assert neighbour reachability": STALE, never made.
+    stepNeighbour(
+      w,
+      arp.senderIp,
+      frame.dst === BROADCAST_MAC
+        ? { type: 'update', mac: arp.senderMac, create: false }
+        : { type: 'reply', mac: arp.senderMac },
+    );
     return;
   }
   const forMe = arp.targetIp === w.ctx.ip && !isGratuitous(arp);
@@ -133,6 +149,21 @@ function ipOutput(w: Work, pkt: Ipv4): void {
   else stepNeighbour(w, pkt.dst, { type: 'send', packet: pkt });
 }
 
+// ---- what an administrator does in the namespace ----
+
+/** `arping -c 1 -I eth0 [-U | -A] [-s SOURCE] TARGET` (iputils `arping.c`): without `-s`, a request is sent
+ *  from the address the route to the target gives, and arping gives up when there is none; `-U` and `-A`
+ *  announce the target address itself. arping reads the answers on a socket of its own: the kernel does
+ *  nothing with what it sends. */
+function arping(w: Work, mode: 'request' | 'unsolicited' | 'answer', target: Ip, source?: Ip): void {
+  if (source === undefined && mode === 'request' && !inSubnet(target, w.ctx.subnet)) {
+    drop(w, `arping ${target}: connect: Network is unreachable (not in ${w.ctx.subnet}); nothing sent`);
+    return;
+  }
+  const from = source ?? (mode === 'request' ? w.ctx.ip : target);
+  w.out.push({ type: 'send', port: ETH0, packet: arpingFrame(mode, w.ctx.mac, from, target), origin: true });
+}
+
 // ---- eth0 input ----
 
 function ethInput(w: Work, port: string, msg: Message): void {
@@ -141,7 +172,7 @@ function ethInput(w: Work, port: string, msg: Message): void {
   // Not promiscuous: only frames for our MAC, or broadcast.
   else if (msg.dst !== w.ctx.mac && msg.dst !== BROADCAST_MAC)
     drop(w, `not for this interface (dst ${msg.dst})`);
-  else if (msg.payload.kind === 'arp') arpInput(w, msg.payload);
+  else if (msg.payload.kind === 'arp') arpInput(w, msg, msg.payload);
   else if (msg.payload.dst !== w.ctx.ip) drop(w, `${msg.payload.dst}: not my address (ip_forward off)`);
   else ipLocalDeliver(w, msg, msg.payload);
 }
@@ -174,6 +205,13 @@ function initialContext(input: ContainerInput): ContainerContext {
 }
 
 export type ContainerEvent = ComponentEvent;
+
+function stoppedWhat(e: ContainerEvent): string {
+  if (e.type === 'ping') return `ping ${e.ping} not sent`;
+  if (e.type === 'arping') return `arping ${e.target} not sent`;
+  if (e.type === 'neigh.permanent') return `no neighbour table for ${e.ip}`;
+  return 'no eth0';
+}
 
 type C = ContainerContext;
 
@@ -227,12 +265,23 @@ export function containerMachineWith(neighbour: AnyStateMachine) {
             )
           : undefined,
       ),
+      arping: effect<C, ContainerEvent>((ctx, e, out) =>
+        e.type === 'arping'
+          ? work(neighbour, ctx, e.now, out, (w) => arping(w, e.mode, e.target, e.source))
+          : undefined,
+      ),
+      /** `ip neigh replace IP lladdr MAC dev eth0 nud permanent`. */
+      setPermanent: effect<C, ContainerEvent>((ctx, e, out) =>
+        e.type === 'neigh.permanent'
+          ? work(neighbour, ctx, e.now, out, (w) => stepNeighbour(w, e.ip, { type: 'admin', mac: e.mac }))
+          : undefined,
+      ),
       /** A stopped container's namespace is gone, and its neighbour table with it. */
       forget: effect<C, ContainerEvent>(() => ({ neigh: {} })),
       dropStopped: effect<C, ContainerEvent>((_, e, out) => {
         out.push({
           type: 'drop',
-          reason: `container stopped: ${e.type === 'ping' ? `ping ${e.ping} not sent` : 'no eth0'}`,
+          reason: `container stopped: ${stoppedWhat(e)}`,
         });
         return undefined;
       }),
@@ -252,6 +301,11 @@ export function containerMachineWith(neighbour: AnyStateMachine) {
           },
           'timer.fire': { actions: 'timer', description: 'a neighbour entry timer (neigh_timer_handler)' },
           ping: { actions: 'ping', description: 'the traffic sends an ICMP echo request (ip_route_output)' },
+          arping: { actions: 'arping', description: 'the timeline runs arping: one ARP packet, raw' },
+          'neigh.permanent': {
+            actions: 'setPermanent',
+            description: 'the timeline sets a static neighbour entry (ip neigh replace ... nud permanent)',
+          },
           'container.stop': {
             target: 'stopped',
             actions: 'forget',
@@ -263,6 +317,11 @@ export function containerMachineWith(neighbour: AnyStateMachine) {
         on: {
           recv: { actions: 'dropStopped', description: 'nothing is plugged into the bridge port' },
           ping: { actions: 'dropStopped', description: 'a stopped container sends nothing' },
+          arping: { actions: 'dropStopped', description: 'a stopped container has no eth0 to send on' },
+          'neigh.permanent': {
+            actions: 'dropStopped',
+            description: 'a stopped container has no namespace to set an entry in',
+          },
           'container.start': {
             target: 'running',
             actions: 'takeAddress',

@@ -29,6 +29,7 @@ const host = (ucastSolicit: number): NeighHost => ({
     baseReachableMs: 5000,
     delayFirstProbeMs: 2000,
     queueLen: 2,
+    locktimeMs: 1000,
   },
 });
 const M1 = '02:00:00:00:00:02';
@@ -44,6 +45,7 @@ const neighbourEvents = [1, 2].flatMap((u) =>
         { type: 'reply', mac, ...common },
         { type: 'update', mac, create: true, ...common },
         { type: 'update', mac, create: false, ...common },
+        { type: 'admin', mac, ...common },
       ]),
     ];
   }),
@@ -168,6 +170,10 @@ describe('container', () => {
       { type: 'container.stop', now: 2000 },
       { type: 'recv', port: 'eth0', packet: frame, now: 2000 },
       { type: 'ping', dst: '198.18.0.2', ping: 2, now: 2000 },
+      { type: 'arping', mode: 'request', target: '198.18.0.2', now: 0 },
+      { type: 'arping', mode: 'answer', target: '198.18.0.1', now: 2000 },
+      { type: 'neigh.permanent', ip: '198.18.0.2', mac: M2, now: 0 },
+      { type: 'neigh.permanent', ip: '198.18.0.2', mac: M2, now: 2000 },
       {
         type: 'container.start',
         ip: '198.18.0.1',

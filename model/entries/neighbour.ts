@@ -9,7 +9,10 @@
  * - `timer`: the entry's timer came due (`neigh_timer_handler`);
  * - `reply`: an ARP reply from this neighbour (`arp_process`, `__neigh_update` to REACHABLE);
  * - `update`: an ARP request or announcement names this neighbour as its sender (`__neigh_update` to
- *   STALE; `create` when the request is for our address, arp_accept=0 otherwise).
+ *   STALE; `create` when the request is for our address, arp_accept=0 otherwise), or a reply that came
+ *   broadcast (`arp_process`: "broadcast replies do not assert neighbour reachability");
+ * - `admin`: `ip neigh replace IP lladdr MAC nud permanent` (`__neigh_update` with NEIGH_UPDATE_F_ADMIN):
+ *   PERMANENT, whatever the entry was. ARP never changes a PERMANENT entry and no timer runs on it.
  *
  * Linux draws reachable_time at random in [base/2, 3·base/2); the model uses the draw the case's
  * scheduler made (`reachableMs`, `model/network/draws.ts`), or exactly the base, so that runs replay
@@ -22,7 +25,15 @@ import { effect } from '../machine/effect.ts';
 import type { Output } from '../machine/io.ts';
 import { arpRequest, type Frame, type Ipv4 } from '../packets.ts';
 
-export type NeighState = 'NONE' | 'INCOMPLETE' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'FAILED';
+export type NeighState =
+  | 'NONE'
+  | 'INCOMPLETE'
+  | 'REACHABLE'
+  | 'STALE'
+  | 'DELAY'
+  | 'PROBE'
+  | 'FAILED'
+  | 'PERMANENT';
 
 /** Neighbour-table settings, in ms and counts (Linux `/proc/sys/net/ipv4/neigh/eth0/*`). */
 export interface NeighParams {
@@ -41,9 +52,11 @@ export interface NeighParams {
   delayFirstProbeMs: number;
   /** Packets queued per unresolved neighbour (unres_qlen). */
   queueLen: number;
+  /** How long after an entry changes ARP from another MAC is ignored (locktime). */
+  locktimeMs: number;
 }
 
-/** Linux's defaults (mcast_solicit 3, retrans_time 1 s, unres_qlen 101) with Weave's settings
+/** Linux's defaults (mcast_solicit 3, retrans_time 1 s, unres_qlen 101, locktime 1 s) with Weave's settings
  *  (upstream `net/arp.go`: ucast_solicit 1, base_reachable_time 5 s, delay_first_probe_time 2 s). */
 export const DEFAULT_NEIGH_PARAMS: NeighParams = {
   mcastSolicit: 3,
@@ -52,6 +65,7 @@ export const DEFAULT_NEIGH_PARAMS: NeighParams = {
   baseReachableMs: 5000,
   delayFirstProbeMs: 2000,
   queueLen: 101,
+  locktimeMs: 1000,
 };
 
 /** An entry's data besides its state: one row of `ip neigh`. */
@@ -91,7 +105,8 @@ export type NeighEvent =
   | (Common & { type: 'send'; packet: Ipv4 })
   | (Common & { type: 'timer' })
   | (Common & { type: 'reply'; mac: Mac })
-  | (Common & { type: 'update'; mac: Mac; create: boolean });
+  | (Common & { type: 'update'; mac: Mac; create: boolean })
+  | (Common & { type: 'admin'; mac: Mac });
 
 type D = NeighData;
 type E = NeighEvent;
@@ -164,6 +179,14 @@ export const neighbourMachine = setup({
     confirmedSinceDelay: ({ context }) => context.confirmed !== null && context.confirmed >= context.updated,
     /** The ARP packet names the MAC the entry already has. */
     sameMac: ({ context, event }) => 'mac' in event && context.mac === event.mac,
+    /** `arp_process`: an ARP packet naming another MAC than the entry's, within locktime of the entry's last
+     *  change, does not override it and is ignored ("use the FIRST one"). A request for our own address
+     *  always overrides (`neigh_event_ns`). */
+    lockedOut: ({ context, event }) =>
+      (event.type === 'reply' || (event.type === 'update' && !event.create)) &&
+      context.mac !== undefined &&
+      context.mac !== event.mac &&
+      event.now < context.updated + event.host.params.locktimeMs,
     /** An ARP request for our own address may create an entry for its sender (arp_accept=0). */
     mayCreate: ({ event }) => event.type === 'update' && event.create,
   },
@@ -253,6 +276,9 @@ export const neighbourMachine = setup({
     confirm: effect<D, E>((_, e) =>
       e.type === 'reply' ? { mac: e.mac, probes: 0, confirmed: e.now, updated: e.now } : undefined,
     ),
+    /** Confirmed again on the same MAC in the same state: `__neigh_update` leaves `updated` (the locktime
+     *  window) where it was. */
+    reconfirm: effect<D, E>((_, e) => (e.type === 'reply' ? { probes: 0, confirmed: e.now } : undefined)),
     noteIncompleteReachable: moved('INCOMPLETE', 'REACHABLE'),
     noteReachableReachable: moved('REACHABLE', 'REACHABLE'),
     noteStaleReachable: moved('STALE', 'REACHABLE'),
@@ -280,6 +306,22 @@ export const neighbourMachine = setup({
     noteDelayStale: moved('DELAY', 'STALE'),
     noteProbeStale: moved('PROBE', 'STALE'),
     noteFailedStale: moved('FAILED', 'STALE'),
+    /** The administrator's MAC: PERMANENT, its timer stopped; what waited for a MAC goes out to it. */
+    setPermanent: effect<D, E>((d, e, out) => {
+      if (e.type !== 'admin') return undefined;
+      out.push({ type: 'timer.clear', key: neighTimerKey(e.ip) });
+      out.push({ type: 'note', text: `neigh ${e.ip} -> PERMANENT ${e.mac}` });
+      for (const p of d.queue) sendFrame(out, e, e.mac, p);
+      return { mac: e.mac, probes: 0, updated: e.now, queue: [] };
+    }),
+    ignoreLocked: effect<D, E>((d, e, out) => {
+      if (e.type === 'reply' || e.type === 'update')
+        out.push({
+          type: 'drop',
+          reason: `ARP ${e.ip} is-at ${e.mac} ignored: the entry changed to ${d.mac} less than locktime ago`,
+        });
+      return undefined;
+    }),
     clearTimer: effect<D, E>((_, e, out) => {
       out.push({ type: 'timer.clear', key: neighTimerKey(e.ip) });
       return undefined;
@@ -293,6 +335,11 @@ export const neighbourMachine = setup({
   states: {
     NONE: {
       on: {
+        admin: {
+          target: 'PERMANENT',
+          actions: 'setPermanent',
+          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
+        },
         send: {
           target: 'INCOMPLETE',
           actions: ['startResolution', 'noteNoneIncomplete', 'solicitBroadcast', 'armRetrans'],
@@ -312,6 +359,11 @@ export const neighbourMachine = setup({
     },
     INCOMPLETE: {
       on: {
+        admin: {
+          target: 'PERMANENT',
+          actions: 'setPermanent',
+          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
+        },
         send: {
           actions: 'enqueue',
           description: '__neigh_event_send: queued, oldest dropped past unres_qlen',
@@ -349,6 +401,11 @@ export const neighbourMachine = setup({
     },
     REACHABLE: {
       on: {
+        admin: {
+          target: 'PERMANENT',
+          actions: 'setPermanent',
+          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
+        },
         send: [
           {
             guard: 'reachableExpired',
@@ -369,9 +426,14 @@ export const neighbourMachine = setup({
         ],
         reply: [
           {
+            guard: 'lockedOut',
+            actions: 'ignoreLocked',
+            description: 'arp_process: another MAC within locktime of the last change; no override',
+          },
+          {
             guard: 'sameMac',
-            actions: ['confirm', 'armConfirmed', 'sendQueued'],
-            description: '__neigh_update: confirmed again',
+            actions: ['reconfirm', 'armConfirmed', 'sendQueued'],
+            description: '__neigh_update: confirmed again (nothing changed: `updated` stays)',
           },
           {
             actions: ['confirm', 'noteReachableReachable', 'armConfirmed', 'sendQueued'],
@@ -379,6 +441,11 @@ export const neighbourMachine = setup({
           },
         ],
         update: [
+          {
+            guard: 'lockedOut',
+            actions: 'ignoreLocked',
+            description: 'arp_process: another MAC within locktime of the last change; no override',
+          },
           { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
           {
             target: 'STALE',
@@ -390,17 +457,34 @@ export const neighbourMachine = setup({
     },
     STALE: {
       on: {
+        admin: {
+          target: 'PERMANENT',
+          actions: 'setPermanent',
+          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
+        },
         send: {
           target: 'DELAY',
           actions: ['touch', 'noteStaleDelay', 'armDelay', 'sendPacket'],
           description: 'neigh_event_send: used while STALE; wait delay_first_probe_time for a confirmation',
         },
-        reply: {
-          target: 'REACHABLE',
-          actions: ['confirm', 'noteStaleReachable', 'armConfirmed', 'sendQueued'],
-          description: '__neigh_update: confirmed',
-        },
+        reply: [
+          {
+            guard: 'lockedOut',
+            actions: 'ignoreLocked',
+            description: 'arp_process: another MAC within locktime of the last change; no override',
+          },
+          {
+            target: 'REACHABLE',
+            actions: ['confirm', 'noteStaleReachable', 'armConfirmed', 'sendQueued'],
+            description: '__neigh_update: confirmed',
+          },
+        ],
         update: [
+          {
+            guard: 'lockedOut',
+            actions: 'ignoreLocked',
+            description: 'arp_process: another MAC within locktime of the last change; no override',
+          },
           { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
           {
             target: 'STALE',
@@ -412,6 +496,11 @@ export const neighbourMachine = setup({
     },
     DELAY: {
       on: {
+        admin: {
+          target: 'PERMANENT',
+          actions: 'setPermanent',
+          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
+        },
         send: { actions: 'sendPacket', description: 'neigh_resolve_output: sent to the cached MAC' },
         timer: [
           {
@@ -426,12 +515,24 @@ export const neighbourMachine = setup({
             description: 'neigh_timer_handler: no confirmation; probe the cached MAC by unicast',
           },
         ],
-        reply: {
-          target: 'REACHABLE',
-          actions: ['confirm', 'noteDelayReachable', 'armConfirmed', 'sendQueued'],
-          description: '__neigh_update: confirmed',
-        },
+        reply: [
+          {
+            guard: 'lockedOut',
+            actions: 'ignoreLocked',
+            description: 'arp_process: another MAC within locktime of the last change; no override',
+          },
+          {
+            target: 'REACHABLE',
+            actions: ['confirm', 'noteDelayReachable', 'armConfirmed', 'sendQueued'],
+            description: '__neigh_update: confirmed',
+          },
+        ],
         update: [
+          {
+            guard: 'lockedOut',
+            actions: 'ignoreLocked',
+            description: 'arp_process: another MAC within locktime of the last change; no override',
+          },
           { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
           {
             target: 'STALE',
@@ -443,6 +544,11 @@ export const neighbourMachine = setup({
     },
     PROBE: {
       on: {
+        admin: {
+          target: 'PERMANENT',
+          actions: 'setPermanent',
+          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
+        },
         send: { actions: 'sendPacket', description: 'neigh_resolve_output: sent to the cached MAC' },
         timer: [
           {
@@ -456,12 +562,24 @@ export const neighbourMachine = setup({
             description: 'neigh_timer_handler: ucast_solicit probes unanswered',
           },
         ],
-        reply: {
-          target: 'REACHABLE',
-          actions: ['confirm', 'noteProbeReachable', 'armConfirmed', 'sendQueued'],
-          description: '__neigh_update: the probe is answered',
-        },
+        reply: [
+          {
+            guard: 'lockedOut',
+            actions: 'ignoreLocked',
+            description: 'arp_process: another MAC within locktime of the last change; no override',
+          },
+          {
+            target: 'REACHABLE',
+            actions: ['confirm', 'noteProbeReachable', 'armConfirmed', 'sendQueued'],
+            description: '__neigh_update: the probe is answered',
+          },
+        ],
         update: [
+          {
+            guard: 'lockedOut',
+            actions: 'ignoreLocked',
+            description: 'arp_process: another MAC within locktime of the last change; no override',
+          },
           { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
           {
             target: 'STALE',
@@ -473,6 +591,11 @@ export const neighbourMachine = setup({
     },
     FAILED: {
       on: {
+        admin: {
+          target: 'PERMANENT',
+          actions: 'setPermanent',
+          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
+        },
         send: {
           target: 'INCOMPLETE',
           actions: ['startResolution', 'noteFailedIncomplete', 'solicitBroadcast', 'armRetrans'],
@@ -487,6 +610,23 @@ export const neighbourMachine = setup({
           target: 'STALE',
           actions: ['adoptMac', 'noteFailedStale'],
           description: '__neigh_update: the sender is back',
+        },
+      },
+    },
+    PERMANENT: {
+      on: {
+        send: { actions: 'sendPacket', description: 'neigh_resolve_output: sent to the static MAC' },
+        reply: {
+          actions: 'noAction',
+          description: '__neigh_update: ARP never changes a PERMANENT entry (no NEIGH_UPDATE_F_ADMIN)',
+        },
+        update: {
+          actions: 'noAction',
+          description: '__neigh_update: ARP never changes a PERMANENT entry (no NEIGH_UPDATE_F_ADMIN)',
+        },
+        admin: {
+          actions: 'setPermanent',
+          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): replaced with another MAC',
         },
       },
     },

@@ -33,6 +33,25 @@ export interface PingEvent {
   now: number;
 }
 
+/** The timeline has a container send one ARP packet as `arping -c 1` does (`model/timeline.ts`, `ArpItem`):
+ *  `source` is the sender address written into it, or absent for arping's default. */
+export interface ArpingEvent {
+  type: 'arping';
+  mode: 'request' | 'unsolicited' | 'answer';
+  target: string;
+  source?: string;
+  now: number;
+}
+
+/** The timeline sets a static neighbour entry in a container (`ip neigh replace IP lladdr MAC nud
+ *  permanent`). */
+export interface NeighPermanentEvent {
+  type: 'neigh.permanent';
+  ip: string;
+  mac: string;
+  now: number;
+}
+
 /** The timeline starts a container: its veth and its address come up (`model/timeline.ts`). */
 export interface ContainerStartEvent {
   type: 'container.start';
@@ -108,6 +127,8 @@ export type ComponentEvent =
   | RecvEvent
   | TimerFireEvent
   | PingEvent
+  | ArpingEvent
+  | NeighPermanentEvent
   | ContainerStartEvent
   | ContainerStopEvent
   | PortEvent

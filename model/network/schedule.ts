@@ -23,6 +23,7 @@ import { meshChangesOf, reachableFrom, viewUpdates } from '../peering.ts';
 import { meshRoutes } from '../routing.ts';
 import {
   changesOf,
+  isAdminItem,
   isContainerItem,
   isPing,
   type Placement,
@@ -106,6 +107,23 @@ export function scheduledInputs(network: Network, timeline: Timeline): Scheduled
         at: item.at,
         component: componentId(p.host, p.name),
         input: { type: 'ping', dst: item.to, ping },
+      });
+      continue;
+    }
+    if (isAdminItem(item)) {
+      const p = where.get(item.kind === 'arp' ? item.from : item.container)!;
+      out.push({
+        at: item.at,
+        component: componentId(p.host, p.name),
+        input:
+          item.kind === 'arp'
+            ? {
+                type: 'arping',
+                mode: item.mode ?? 'request',
+                target: item.to,
+                ...(item.source !== undefined && { source: item.source }),
+              }
+            : { type: 'neigh.permanent', ip: item.ip, mac: item.mac },
       });
       continue;
     }

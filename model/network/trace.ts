@@ -3,7 +3,7 @@
  * id with the id of the copy it came from, so that a property can follow one frame's family tree.
  */
 import type { Directory } from '../directory.ts';
-import type { ContainerStartEvent, Output } from '../machine/io.ts';
+import type { ArpingEvent, ContainerStartEvent, NeighPermanentEvent, Output } from '../machine/io.ts';
 import type { Message } from '../messages.ts';
 import type { MeshRoutes } from '../routing.ts';
 
@@ -17,6 +17,8 @@ export type TraceInput =
   | { type: 'recv'; port: string; packet: Message; copy: number }
   | { type: 'timer.fire'; key: string }
   | { type: 'ping'; dst: string; ping: number }
+  | Omit<ArpingEvent, 'now'>
+  | Omit<NeighPermanentEvent, 'now'>
   | Omit<ContainerStartEvent, 'now'>
   | { type: 'container.stop' }
   | { type: 'port.up' | 'port.down'; port: string }

@@ -1,0 +1,77 @@
+/**
+ * A case the user gives (`weave-spec conform --topology T --traffic F`), or one a disagreement was written
+ * as (`--out`): a topology and a timeline in the files' own formats (docs/files.md), run once in the model
+ * and in the kernel. The harness builds only what it can build safely and compare exactly; anything else
+ * is refused with the field named.
+ */
+import { ipToInt } from '../model/addresses.ts';
+import { isPing, type Timeline } from '../model/timeline.ts';
+import type { Topology, TopologyIssue } from '../model/topology.ts';
+import { PING_GAP } from './case.ts';
+
+/** Every address the harness configures is in 198.18.0.0/15 (RFC 2544's benchmarking range). */
+const SAFE = { base: ipToInt('198.18.0.0'), size: 2 ** 17 };
+const safe = (ip: string) => {
+  const n = ipToInt(ip);
+  return n >= SAFE.base && n < SAFE.base + SAFE.size;
+};
+/** Interface names are at most 15 characters: `ul-<host>` and `v-<container>` must fit. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** What the harness cannot build or compare in a valid topology and timeline, each with its field. */
+export function harnessIssues(topology: Topology, traffic: Timeline): TopologyIssue[] {
+  const issues: TopologyIssue[] = [];
+  const issue = (path: string, message: string) => issues.push({ path, message });
+  if (topology.peers) issue('topology.peers', 'the Linux-native layout has no peer graph: leave out "peers"');
+  if (topology.segments) issue('topology.segments', 'the harness builds no external Ethernet segment');
+  if (topology.timers) issue('topology.timers', 'the harness runs the kernel with its own quiet timers');
+  const net24 = (ip: string) => ip.split('.').slice(0, 3).join('.');
+  topology.hosts.forEach((h, i) => {
+    const at = `topology.hosts[${i}]`;
+    if (!NAME.test(h.name) || h.name.length > 12)
+      issue(
+        `${at}.name`,
+        `${JSON.stringify(h.name)}: letters, digits, "_.-", at most 12 (ul-<name> is an interface)`,
+      );
+    if (!safe(h.address))
+      issue(`${at}.address`, `${h.address} is outside 198.18.0.0/15, the only range the harness uses`);
+    else if (net24(h.address) !== net24(topology.hosts[0]!.address))
+      issue(
+        `${at}.address`,
+        `${h.address}: the harness puts every host's underlay in one /24 (${net24(topology.hosts[0]!.address)}.0/24)`,
+      );
+    if (h.ip !== undefined) issue(`${at}.ip`, 'hosts as endpoints (weave expose) are not in the harness yet');
+  });
+  topology.containers.forEach((c, i) => {
+    const at = `topology.containers[${i}]`;
+    if (!NAME.test(c.name) || c.name.length > 13)
+      issue(
+        `${at}.name`,
+        `${JSON.stringify(c.name)}: letters, digits, "_.-", at most 13 (v-<name> is an interface)`,
+      );
+    if (!safe(c.ip)) issue(`${at}.ip`, `${c.ip} is outside 198.18.0.0/15, the only range the harness uses`);
+  });
+  let previous: number | undefined;
+  traffic.forEach((item, i) => {
+    if (!isPing(item) && item.kind !== 'arp' && item.kind !== 'neigh')
+      issue(`traffic[${i}].kind`, `the harness performs pings, arp and neigh items, not ${item.kind} yet`);
+    if (previous !== undefined && item.at - previous < PING_GAP)
+      issue(
+        `traffic[${i}].at`,
+        `${item.at - previous} ms after the item above: the harness runs the items one after another, and the model gives each ${PING_GAP} ms`,
+      );
+    previous = item.at;
+  });
+  return issues;
+}
+
+/** The files a disagreement under `config` is written as, in `dir`. */
+export function caseFiles(dir: string, config: string): { topology: string; traffic: string } {
+  const stem = `${dir}/${config.replaceAll('/', '-')}`;
+  return { topology: `${stem}.topology.json`, traffic: `${stem}.traffic.json` };
+}
+
+/** The command that runs a written case again. */
+export function replayCommand(files: { topology: string; traffic: string }, config: string): string {
+  return `weave-spec conform --topology ${files.topology} --traffic ${files.traffic} --config ${config}`;
+}

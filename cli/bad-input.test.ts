@@ -492,6 +492,17 @@ const CASES: [string, () => string[], string][] = [
     'traffic.json: [0].source: not a unicast IPv4 address (arping -D\'s 0.0.0.0 is not modelled): "0.0.0.0"',
   ],
   [
+    'an arping to a multicast address',
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([{ kind: 'arp', at: 1000, from: 'A', to: '224.0.0.1' }]),
+      ),
+    'traffic.json: [0].to: not a unicast IPv4 address: "224.0.0.1"',
+  ],
+  [
     'a static neighbour entry with a group MAC',
     () =>
       check(

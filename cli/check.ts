@@ -11,7 +11,7 @@ import { loadTopology, loadTraffic } from '../formats/load.ts';
 import { intToIp, ipToInt, networkOf } from '../model/addresses.ts';
 import type { Config } from '../model/config.ts';
 import type { UnderlayFault } from '../model/network/faults.ts';
-import { isPing, type Timeline } from '../model/timeline.ts';
+import { isContainerItem, isMeshItem, type Timeline } from '../model/timeline.ts';
 import type { Topology } from '../model/topology.ts';
 import { caseArbitrary, GAPS_MS, type World } from '../properties/arbitraries.ts';
 import { faultsArbitrary, reachableArbitrary } from '../properties/chance.ts';
@@ -117,9 +117,10 @@ function trafficArbitrary(topology: Topology): fc.Arbitrary<Timeline> {
     });
 }
 
-/** A traffic file's world: dynamic when it starts, stops or moves anything. */
+/** A traffic file's world: dynamic when it starts, stops or moves a container or changes the mesh; pings,
+ *  arpings and static neighbour entries alone leave the world static. */
 export function worldOf(timeline: Timeline): World {
-  return timeline.every(isPing) ? 'static' : 'dynamic';
+  return timeline.some((i) => isContainerItem(i) || isMeshItem(i)) ? 'dynamic' : 'static';
 }
 
 /** Generated pings over the user's topology, and in the dynamic world changes and a sweep (`changes.ts`). */

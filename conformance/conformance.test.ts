@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { configById, type LinuxConfig } from '../model/config.ts';
 import { pings } from '../model/timeline.ts';
-import { buildCase } from './case.ts';
+import { type ActionShape, buildCase, type Case, describeCase, QUIET_NEIGH, T0 } from './case.ts';
 import { runDifferential } from './differential.ts';
-import { listNamespaces, processesNaming, sweepStale, unavailableReason } from './kernel.ts';
+import { listNamespaces, processesNaming, runKernel, sweepStale, unavailableReason } from './kernel.ts';
 import { loopCheck } from './loop.ts';
 import { runModel } from './model-run.ts';
 
@@ -70,6 +70,30 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
     const report = runDifferential({ runs: 1, configs: [linux('linux/unicast')], examples: [shape] });
     expect(report.failure?.text).toBeUndefined();
   }, 30_000);
+
+  it('pins locktime at the kernel default (1 s): a plain request claiming an address a moment after a change is ignored, a gratuitous one is not', () => {
+    // c11 pings c22, so c22 holds c11's MAC; at once c21 claims c11's address: by a request for its own
+    // (arping -s c11 c21, not gratuitous), which c22 ignores; or gratuitously (arping -U c11), which wins.
+    const config = linux('linux/unicast');
+    const claim = (a: ActionShape) => buildCase({ containers: [1, 2], actions: [{ from: 0, to: 1 }, a] });
+    const plain = claim({ kind: 'arp', from: 1, to: 1, mode: 'request', source: 0 });
+    const garp = claim({ kind: 'arp', from: 1, to: 0, mode: 'unsolicited' });
+    // The harness runs the two back to back; the model, 100 ms apart, within the same locktime.
+    const soon = (c: Case): Case => ({
+      ...c,
+      traffic: c.traffic.map((i, k) => ({ ...i, at: T0 + 100 * k })),
+    });
+    const lock = { locktimeMs: 1000 };
+    const c11 = '198.18.0.11';
+    for (const [c, mac] of [
+      [plain, '02:c0:00:00:01:01'],
+      [garp, '02:c0:00:00:02:01'],
+    ] as const) {
+      expect(runKernel(c, config, lock).arp.c22?.[c11], describeCase(c)).toBe(mac);
+      const model = runModel(soon(c), config, [], { neigh: { ...QUIET_NEIGH, ...lock } }).outcome;
+      expect(model.arp.c22?.[c11], describeCase(c)).toBe(mac);
+    }
+  }, 60_000);
 
   it('agrees on arping -U and -A, and on static neighbour entries: a wrong MAC, and one nobody owns', () => {
     // c11: arping -A for c21's address (a broadcast reply); c21 pinned c11 at c12's MAC, then at a MAC

@@ -51,8 +51,24 @@ export function harnessIssues(topology: Topology, traffic: Timeline): TopologyIs
       );
     if (!safe(c.ip)) issue(`${at}.ip`, `${c.ip} is outside 198.18.0.0/15, the only range the harness uses`);
   });
+  const underlay = new Set(topology.hosts.map((h) => h.address));
+  /** An overlay address an item names: in the harness's range; not a host's underlay address, which the
+   *  host kernel answers ARP for (hosts as endpoints: not yet; a ping to it goes nowhere, no route). */
+  const overlay = (path: string, ip: string) => {
+    if (!safe(ip)) issue(path, `${ip} is outside 198.18.0.0/15, the only range the harness uses`);
+    else if (underlay.has(ip))
+      issue(path, `${ip} is a host's underlay address, which the host kernel answers ARP for (not yet)`);
+  };
   let previous: number | undefined;
   traffic.forEach((item, i) => {
+    if (isPing(item) && !safe(item.to))
+      issue(`traffic[${i}].to`, `${item.to} is outside 198.18.0.0/15, the only range the harness uses`);
+    if (item.kind === 'arp') {
+      overlay(`traffic[${i}].to`, item.to);
+      if (item.source !== undefined) overlay(`traffic[${i}].source`, item.source);
+    }
+    if (item.kind === 'neigh' && !safe(item.ip))
+      issue(`traffic[${i}].ip`, `${item.ip} is outside 198.18.0.0/15, the only range the harness uses`);
     if (!isPing(item) && item.kind !== 'arp' && item.kind !== 'neigh')
       issue(`traffic[${i}].kind`, `the harness performs pings, arp and neigh items, not ${item.kind} yet`);
     if (previous !== undefined && item.at - previous < PING_GAP)

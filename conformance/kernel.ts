@@ -142,6 +142,8 @@ export function processesNaming(prefix: string): number[] {
 let runSeq = 0;
 
 export interface KernelOptions {
+  /** The containers' neighbour locktime instead of the quiet 0 (`QUIET_NEIGH`), in ms. */
+  locktimeMs?: number;
   /** Mutant topology: on this host a veth whose two ends are both ports of `weave` (a loop), rate-limited. */
   bridgeLoop?: string;
   /** Print each command (debugging). */
@@ -233,7 +235,7 @@ export class KernelCase {
       this.$(`ip netns exec ${cns} sysctl -qw net.ipv4.neigh.eth0.base_reachable_time_ms=${q.baseReachableMs}
         net.ipv4.neigh.eth0.delay_first_probe_time=${q.delayFirstProbeMs / 1000}
         net.ipv4.neigh.eth0.mcast_solicit=${q.mcastSolicit} net.ipv4.neigh.eth0.retrans_time_ms=${q.retransMs}
-        net.ipv4.neigh.eth0.locktime=${q.locktimeMs / 10} net.ipv4.ip_nonlocal_bind=1`);
+        net.ipv4.neigh.eth0.locktime=${(this.options.locktimeMs ?? q.locktimeMs) / 10} net.ipv4.ip_nonlocal_bind=1`);
       this.$(`ip -n ${cns} addr add ${c.ip}/${c.subnet.split('/')[1]} dev eth0`);
       this.$(`ip -n ${cns} link set lo up`);
       this.$(`ip -n ${cns} link set eth0 up`);
@@ -319,26 +321,13 @@ export class KernelCase {
     const flag = item.mode === 'unsolicited' ? ['-U'] : item.mode === 'answer' ? ['-A'] : [];
     const source = item.source === undefined ? [] : ['-s', item.source];
     const ns = this.ns(item.from);
-    sh(
-      [
-        'ip',
-        'netns',
-        'exec',
-        ns,
-        'arping',
-        '-q',
-        '-c',
-        '1',
-        '-w',
-        '1',
-        '-I',
-        'eth0',
-        ...flag,
-        ...source,
-        item.to,
-      ],
-      4000,
-    );
+    const args = ['ip', 'netns', 'exec', ns, 'arping', '-q', '-c', '1', '-w', '1', '-I', 'eth0'];
+    args.push(...flag, ...source, item.to);
+    // iputils: 0 answered (or sent, for -U and -A), 1 no answer; 2 an error, of which only the missing
+    // route is an outcome.
+    const r = sh(args, 4000);
+    if (r.code === 0 || r.code === 1 || (r.code === 2 && r.stderr.includes('Network is unreachable'))) return;
+    throw new CommandError(`${args.join(' ')}: exit ${r.code}: ${r.stderr.trim()}`);
   }
 
   /** `ip neigh replace IP lladdr MAC dev eth0 nud permanent` in the container. */

@@ -31,7 +31,7 @@ function total(counts: Record<string, { sent: number; received: number }>): numb
 
 /** Run the case in both, with an optional loop on `bridgeLoop`'s bridge, and measure the quiet window. */
 export function loopCheck(c: Case, config: LinuxConfig, bridgeLoop?: string): LoopResult {
-  const modelLoops = runModel(c, config, [], bridgeLoop).run.truncated;
+  const modelLoops = runModel(c, config, [], bridgeLoop ? { bridgeLoop } : {}).run.truncated;
   const kernelQuietFrames = withKernel(
     c,
     config,

@@ -102,6 +102,22 @@ interface LoopLine {
 const DISAGREEMENT = 'worker-disagreement: ';
 const LOOP = 'worker-loop: ';
 const ERROR = 'worker-error: ';
+const SUMMARY = 'worker-summary: ';
+
+/** A worker's totals: the last line it prints for the orchestrator. */
+interface Summary {
+  cases: number;
+  comparisons: number;
+  observables: number;
+}
+
+/** The worker's last lines: its totals for the orchestrator, then the same for a person. */
+function summarize(s: Summary, pass: boolean): void {
+  console.log(`${SUMMARY}${JSON.stringify(s)}`);
+  console.log(
+    `worker: ${pass ? 'PASS' : 'FAIL'}: ${s.cases} cases, ${s.comparisons} model/kernel comparisons, ${s.observables} observables`,
+  );
+}
 
 function parse(argv: string[]) {
   const { values } = parseArgs({
@@ -162,8 +178,6 @@ function parse(argv: string[]) {
 // ---------------------------------------------------------------------------------------------------
 // A worker process: the differential cases of its configurations, or the loop checks.
 
-const SUMMARY = /(\d+) cases, (\d+) model\/kernel comparisons, (\d+) observables/;
-
 function runWorker(kind: string, o: Options, parent: number): number {
   const log = (line: string) => {
     // A worker whose parent is gone (killed) stops after the current case.
@@ -207,9 +221,7 @@ function runWorker(kind: string, o: Options, parent: number): number {
     } else console.log(`${ERROR}${JSON.stringify(r.failure.text)}`);
     console.log(`\n${r.failure.text}`);
   }
-  console.log(
-    `worker: ${r.failure ? 'FAIL' : 'PASS'}: ${r.cases} cases, ${r.comparisons} model/kernel comparisons, ${r.observables} observables`,
-  );
+  summarize({ cases: r.cases, comparisons: r.comparisons, observables: r.observables }, !r.failure);
   return r.failure ? 1 : 0;
 }
 
@@ -234,7 +246,16 @@ function runGiven(o: Options, log: (line: string) => void): number {
   let observables = 0;
   let found = 0;
   for (const config of o.configs) {
-    const { differences, compared } = compareCase(c, config, o.mutants);
+    let result: ReturnType<typeof compareCase>;
+    try {
+      result = compareCase(c, config, o.mutants);
+    } catch (e) {
+      // A harness command that failed: the run fails, with the command's message.
+      console.log(`${ERROR}${JSON.stringify(`${config.id}: ${String(e)}`)}`);
+      summarize({ cases: 0, comparisons, observables }, false);
+      return 1;
+    }
+    const { differences, compared } = result;
     comparisons++;
     observables += compared;
     if (differences.length === 0) {
@@ -246,9 +267,7 @@ function runGiven(o: Options, log: (line: string) => void): number {
     console.log(`${DISAGREEMENT}${JSON.stringify(d)}`);
     log(formatDisagreement({ config, case: c, differences }));
   }
-  console.log(
-    `worker: ${found > 0 ? 'FAIL' : 'PASS'}: 1 cases, ${comparisons} model/kernel comparisons, ${observables} observables`,
-  );
+  summarize({ cases: 1, comparisons, observables }, found === 0);
   return found > 0 ? 1 : 0;
 }
 
@@ -276,14 +295,14 @@ const started: number[] = [];
 
 interface WorkerResult {
   code: number;
-  summary: string;
+  summary: Summary | null;
   disagreements: ConformReport['disagreements'];
   loops: LoopLine[];
   errors: string[];
 }
 
 /** Start a worker; its lines are printed with `label` in front. Resolves with its exit code, its last
- *  summary line and what it found. */
+ *  totals (`worker-summary:`) and what it found. */
 function worker(label: string, args: string[]): Promise<WorkerResult> {
   return new Promise((resolve) => {
     const child = spawn(
@@ -303,7 +322,7 @@ function worker(label: string, args: string[]): Promise<WorkerResult> {
       workers.set(child.pid, child);
       started.push(child.pid);
     }
-    let summary = '';
+    let summary: Summary | null = null;
     const disagreements: WorkerResult['disagreements'] = [];
     const loops: LoopLine[] = [];
     const errors: string[] = [];
@@ -311,10 +330,13 @@ function worker(label: string, args: string[]): Promise<WorkerResult> {
       if (line.startsWith(DISAGREEMENT)) disagreements.push(JSON.parse(line.slice(DISAGREEMENT.length)));
       else if (line.startsWith(LOOP)) loops.push(JSON.parse(line.slice(LOOP.length)));
       else if (line.startsWith(ERROR)) errors.push(JSON.parse(line.slice(ERROR.length)));
-      else {
-        say(`${label}${line}`);
-        if (line.startsWith('worker: ')) summary = line;
-      }
+      else if (line.startsWith(SUMMARY)) {
+        try {
+          summary = JSON.parse(line.slice(SUMMARY.length));
+        } catch {
+          errors.push(`a worker printed a summary that is not JSON: ${line}`);
+        }
+      } else say(`${label}${line}`);
     });
     // 'close', not 'exit': the worker's last lines (its summary, what it found) may still be unread at exit.
     child.on('close', (code, signal) => {
@@ -358,13 +380,13 @@ async function orchestrate(o: Options): Promise<number> {
   const errors: string[] = [];
   let ok = true;
   for (const [j, r] of results.entries()) {
-    const m = SUMMARY.exec(r.summary);
-    ok &&= r.code === 0 && m !== null;
+    const s = r.summary;
+    ok &&= r.code === 0 && s !== null;
     errors.push(...r.errors);
-    if (m === null) errors.push(`worker ${j + 1} ended (exit ${r.code}) without its summary`);
-    total.comparisons += Number(m?.[2] ?? 0);
-    total.observables += Number(m?.[3] ?? 0);
-    if (m) total.cases = Math.min(total.cases, Number(m[1]));
+    if (s === null) errors.push(`worker ${j + 1} ended (exit ${r.code}) without its summary`);
+    total.comparisons += s?.comparisons ?? 0;
+    total.observables += s?.observables ?? 0;
+    if (s) total.cases = Math.min(total.cases, s.cases);
   }
   const disagreements = results.flatMap((r) => r.disagreements);
   if (o.out !== undefined) for (const d of disagreements) d.files = writeCase(o.out, d, o.mutants);

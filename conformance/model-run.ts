@@ -7,6 +7,7 @@ import type { BridgeContext } from '../model/components/bridge.ts';
 import type { ContainerContext } from '../model/components/container.ts';
 import type { VtepContext } from '../model/components/vtep.ts';
 import type { LinuxConfig } from '../model/config.ts';
+import type { NeighParams } from '../model/entries/neighbour.ts';
 import { macEntries } from '../model/mac-table.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import { buildNetwork, componentId, type Network } from '../model/network/wiring.ts';
@@ -27,15 +28,21 @@ export interface ModelResult {
   network: Network;
 }
 
+/** What a run may change besides the case: a bridge loop (`loop.ts`), other neighbour settings. */
+export interface ModelRunOptions {
+  bridgeLoop?: string;
+  neigh?: Partial<NeighParams>;
+}
+
 export function modelNetwork(
   c: Case,
   config: LinuxConfig,
   mutants: readonly ConformanceMutant[] = [],
-  bridgeLoop?: string,
+  { bridgeLoop, neigh = QUIET_NEIGH }: ModelRunOptions = {},
 ): Network {
   return buildNetwork(c.topology, config, {
     machines: mutantMachines(mutants),
-    neigh: QUIET_NEIGH,
+    neigh,
     ...(bridgeLoop ? { bridgeLoop } : {}),
   });
 }
@@ -44,9 +51,9 @@ export function runModel(
   c: Case,
   config: LinuxConfig,
   mutants: readonly ConformanceMutant[] = [],
-  bridgeLoop?: string,
+  options: ModelRunOptions = {},
 ): ModelResult {
-  const network = modelNetwork(c, config, mutants, bridgeLoop);
+  const network = modelNetwork(c, config, mutants, options);
   const last = c.traffic.at(-1)?.at ?? 0;
   const run = simulate(network, c.traffic, { until: last + PING_GAP - 1, maxSteps: MODEL_MAX_STEPS });
   return { outcome: modelOutcome(c, network, run), run, network };

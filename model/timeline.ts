@@ -10,7 +10,17 @@
  * new ones, and an IP or a MAC may pass from one container to another over time; but two running
  * containers never hold the same IP or MAC at one moment.
  */
-import { type Cidr, type Ip, inSubnet, isCidr, isGroupMac, isIp, isMac, type Mac } from './addresses.ts';
+import {
+  type Cidr,
+  type Ip,
+  inSubnet,
+  ipToInt,
+  isCidr,
+  isGroupMac,
+  isIp,
+  isMac,
+  type Mac,
+} from './addresses.ts';
 import {
   type ContainerSpec,
   DEFAULT_ANNOUNCE,
@@ -60,7 +70,9 @@ export interface ArpItem {
    *  `answer` (`arping -A`): a reply announcing `to`. */
   mode?: 'request' | 'unsolicited' | 'answer';
   /** The sender address written into the packet (`arping -s`), any unicast address; default: the
-   *  container's own for a request (nothing is sent when `to` is outside its subnet), `to` otherwise. */
+   *  container's own for a request (nothing is sent when `to` is outside its subnet), `to` otherwise.
+   *  arping binds its socket to it: an address the container does not hold needs
+   *  `net.ipv4.ip_nonlocal_bind=1`, which the kernel harness sets. */
   source?: Ip;
 }
 
@@ -390,6 +402,11 @@ export function timelineIssues(timeline: Timeline, topology: Topology): Topology
 
 const ARPING_MODES: readonly string[] = ['request', 'unsolicited', 'answer'];
 
+/** An address ARP can be about: not 0.0.0.0, not multicast (224/4, which `arp_process` drops), nor above. */
+function isUnicastIp(ip: string): boolean {
+  return isIp(ip) && ip !== '0.0.0.0' && ipToInt(ip) < ipToInt('224.0.0.0');
+}
+
 /** An arping or a static neighbour entry: a known container, addresses that are addresses. */
 function adminIssues(
   item: AdminItem,
@@ -400,15 +417,15 @@ function adminIssues(
   const name = item.kind === 'arp' ? item.from : item.container;
   if (!known.has(name)) issue(field, `unknown container ${JSON.stringify(name)}`);
   if (item.kind === 'neigh') {
-    if (!isIp(item.ip)) issue('ip', `not an IPv4 address: ${JSON.stringify(item.ip)}`);
+    if (!isUnicastIp(item.ip)) issue('ip', `not a unicast IPv4 address: ${JSON.stringify(item.ip)}`);
     if (!isMac(item.mac) || isGroupMac(item.mac))
       issue('mac', `not a unicast MAC address: ${JSON.stringify(item.mac)}`);
     return;
   }
-  if (!isIp(item.to)) issue('to', `not an IPv4 address: ${JSON.stringify(item.to)}`);
+  if (!isUnicastIp(item.to)) issue('to', `not a unicast IPv4 address: ${JSON.stringify(item.to)}`);
   if (item.mode !== undefined && !ARPING_MODES.includes(item.mode))
     issue('mode', `not an arping mode (${ARPING_MODES.join(', ')}): ${JSON.stringify(item.mode)}`);
-  if (item.source !== undefined && (!isIp(item.source) || item.source === '0.0.0.0'))
+  if (item.source !== undefined && !isUnicastIp(item.source))
     issue(
       'source',
       `not a unicast IPv4 address (arping -D's 0.0.0.0 is not modelled): ${JSON.stringify(item.source)}`,

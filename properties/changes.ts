@@ -16,7 +16,8 @@ import fc from 'fast-check';
 import { broadcastOf, type Ip, inSubnet, intToIp, ipToInt, type Mac, networkOf } from '../model/addresses.ts';
 import {
   changesOf,
-  isPing,
+  isContainerItem,
+  isMeshItem,
   type Placement,
   pairKey,
   type Timeline,
@@ -356,14 +357,9 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
     const who = pick(change.who);
     if (!who || tooSoon(who.name)) continue;
     // A peer in its subnet pings it just before, where the pause leaves room (after the item above).
-    // A container replaced at once always has one: its IP is recycled within Linux's locktime (1 s) of
-    // that exchange, and the peer ignores the new owner's announcement (`arp_process`).
     const peers = peersOf([...running.values()], who, false);
-    const atOnce = change.kind === 'replace' && change.down === 0;
-    const warmUp = warm ?? (atOnce ? change.who : null);
-    if (atOnce) at = Math.max(at, before + WARM_BEFORE_MS);
-    if (warmUp !== null && peers.length > 0 && at - WARM_BEFORE_MS >= before) {
-      const peer = peers[warmUp % peers.length]!.name;
+    if (warm !== null && peers.length > 0 && at - WARM_BEFORE_MS >= before) {
+      const peer = peers[warm % peers.length]!.name;
       items.push({ at: at - WARM_BEFORE_MS, from: peer, to: who.ip });
       cached(who.ip, peer);
     }
@@ -389,10 +385,7 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
       running.delete(who.name);
       at += DOWN_MS[change.down] ?? 0;
       const name = fresh.name();
-      // At once, on another host where there is one: what the other hosts cached is now wrong everywhere
-      // (under H2 a fake MAC is per host).
-      const k = atOnce && hosts.length > 1 && hosts[change.host % hosts.length] === who.host ? 1 : 0;
-      const host = hosts[(change.host + k) % hosts.length]!;
+      const host = hosts[change.host % hosts.length]!;
       const p = { ...who, name, host, mac: fresh.mac() };
       items.push({
         kind: 'start',
@@ -436,7 +429,7 @@ export function buildSweep(
 ): Timeline {
   const changes = changesOf(topology, timeline);
   // The last change of a container, a peer or a link.
-  const last = Math.max(0, ...timeline.filter((i) => !isPing(i)).map((i) => i.at));
+  const last = Math.max(0, ...timeline.filter((i) => isContainerItem(i) || isMeshItem(i)).map((i) => i.at));
   const running = new Map<string, Placement>();
   for (const ch of changes)
     if (ch.kind === 'start') running.set(ch.placement.name, ch.placement);

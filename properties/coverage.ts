@@ -52,7 +52,7 @@ const NOTHING_IN_FLIGHT =
 
 /** Why the matrix's runs never run arping or set a static neighbour entry. */
 const ADMIN =
-  "the matrix's generators make no `arp` or `neigh` timeline item: what a borrowed address or a wrong static MAC breaks is the administrator's doing, not the network's. The conformance generator makes both (conformance/case.ts), and the kernel judges them; the unit tests of model/components/container.ts take each transition";
+  "the matrix's generators make no `arp` or `neigh` timeline item: what a borrowed address or a wrong static MAC breaks is the administrator's doing, not the network's. The conformance generator makes both (conformance/case.ts), and the kernel judges them; model/entries/entries.test.ts and model/components/container.test.ts take each transition";
 const PERMANENT_ONLY = Object.fromEntries(
   ['NONE', 'INCOMPLETE', 'REACHABLE', 'STALE', 'DELAY', 'PROBE', 'FAILED', 'PERMANENT']
     .map((s) => [`${s} --admin--> PERMANENT`, ADMIN])

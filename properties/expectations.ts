@@ -177,26 +177,7 @@ const STALE_CONFIRMED =
   'probe. In a real deployment: during a router restart, a container on that host keeps talking to a ' +
   'stopped container, its packets lost, until the restart is over.';
 
-const LOCKTIME =
-  'Linux ignores an ARP packet that gives a neighbour entry another MAC less than locktime (1 s) after ' +
-  "the entry last changed, unless it is a request for the receiver's own address (`net/ipv4/arp.c`, " +
-  '`arp_process`: no override before `n->updated + locktime`, "use the FIRST one"). Resolving an entry ' +
-  'changes it, and so does using a STALE one. So when an IP is recycled to a new container a moment after a ' +
-  "peer talked to the old one, the peer ignores the new owner's gratuitous ARP and keeps the old MAC; the " +
-  'next time it uses the entry, DELAY and PROBE send a unicast probe to that MAC, which nobody has any more, ' +
-  'and nobody answers (the generator recycles an IP 500 ms after a peer pinged it). Only then does the ' +
-  'entry fail and the next packet ask again. In a real deployment: a container replaced within a second ' +
-  'of a conversation stays unreachable for that peer until its entry has gone through STALE, DELAY and ' +
-  "a failed probe (some seconds with Weave's settings), whatever the data plane does.";
-
 const EXPECTED_FAILURES: readonly ExpectedFailure[] = [
-  // Everywhere else arp-answered fails in the world that changes for other reasons too.
-  ...['sleeve/proxy-arp', 'fdp/h2/'].map((config) => ({
-    config,
-    property: 'arp-answered',
-    world: 'dynamic' as const,
-    why: LOCKTIME,
-  })),
   { config: 'sleeve/proxy-arp', property: 'delivery', world: 'dynamic', why: PROXY_REUSE },
   { config: 'sleeve/proxy-arp', property: 'arp-strict', world: 'dynamic', why: PROXY_REUSE },
   { config: 'sleeve/proxy-arp', property: 'arp-functional', world: 'dynamic', why: PROXY_REUSE },

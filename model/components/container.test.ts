@@ -238,14 +238,30 @@ describe('container', () => {
     expect(c.entry()).toBeUndefined();
   });
 
-  it('a gratuitous ARP with a new MAC updates an existing entry to STALE, once locktime has passed', () => {
+  it('a gratuitous ARP with a new MAC updates an existing entry to STALE at once, even within locktime', () => {
     const c = resolved();
-    // Resolved at 500: within locktime (1 s) the first MAC stands ("use the FIRST one").
-    const out = c.step(c.recv(gratuitousArp('02:00:00:00:00:22', B_IP), 1400));
+    // Resolved at 500; arp_is_garp overrides locktime.
+    c.step(c.recv(gratuitousArp('02:00:00:00:00:22', B_IP), 600));
+    expect(c.entry()).toMatchObject({ state: 'STALE', mac: '02:00:00:00:00:22' });
+  });
+
+  it('another request naming the neighbour with a new MAC is ignored up to locktime (1 s) after a change', () => {
+    const c = resolved();
+    // B's address, a new MAC, asking for a third address: not gratuitous, not for A.
+    const other = arpRequest('02:00:00:00:00:22', B_IP, '198.18.0.9');
+    const out = c.step(c.recv(other, 1500));
     expect(c.entry()).toMatchObject({ state: 'REACHABLE', mac: B_MAC });
     expect(ofType(out, 'drop')[0]).toMatchObject({ reason: expect.stringMatching(/locktime/) });
-    c.step(c.recv(gratuitousArp('02:00:00:00:00:22', B_IP), 1500));
+    // time_after is strict: at exactly updated + locktime the entry is still locked; a moment later it is not.
+    c.step(c.recv(other, 1501));
     expect(c.entry()).toMatchObject({ state: 'STALE', mac: '02:00:00:00:00:22' });
+  });
+
+  it('a unicast reply from another MAC within locktime is ignored, but still confirms the neighbour', () => {
+    const c = resolved();
+    const late = arpReply(arpOf(bRequest), '02:00:00:00:00:22');
+    c.step(c.recv(late, 900));
+    expect(c.entry()).toMatchObject({ state: 'REACHABLE', mac: B_MAC, confirmed: 900 });
   });
 
   it('a request for its own address overrides within locktime (neigh_event_ns)', () => {

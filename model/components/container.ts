@@ -84,8 +84,8 @@ interface Work {
 type NeighInput =
   | { type: 'send'; packet: Ipv4 }
   | { type: 'timer' }
-  | { type: 'reply'; mac: Mac }
-  | { type: 'update'; mac: Mac; create: boolean }
+  | { type: 'reply'; mac: Mac; garp: boolean }
+  | { type: 'update'; mac: Mac; create: boolean; garp: boolean }
   | { type: 'admin'; mac: Mac };
 
 /** Steps the entry for `ip` through one event; an entry left NONE is not kept. */
@@ -102,20 +102,31 @@ function drop(w: Work, reason: string): void {
 
 // ---- ARP input: arp_process ----
 
+/** `arp_is_garp`: it announces its sender's own address (a reply also names its sender's MAC as target),
+ *  an address that is not ours. Gratuitous ARP overrides an entry even within locktime. */
+function isGarp(w: Work, arp: Arp): boolean {
+  return (
+    isGratuitous(arp) &&
+    (arp.op === 'request' || arp.targetMac === arp.senderMac) &&
+    arp.senderIp !== w.ctx.ip
+  );
+}
+
 function arpInput(w: Work, frame: Frame, arp: Arp): void {
+  const garp = isGarp(w, arp);
   if (arp.op === 'reply') {
     // "Broadcast replies and request packets do not assert neighbour reachability": STALE, never made.
     stepNeighbour(
       w,
       arp.senderIp,
       frame.dst === BROADCAST_MAC
-        ? { type: 'update', mac: arp.senderMac, create: false }
-        : { type: 'reply', mac: arp.senderMac },
+        ? { type: 'update', mac: arp.senderMac, create: false, garp }
+        : { type: 'reply', mac: arp.senderMac, garp },
     );
     return;
   }
   const forMe = arp.targetIp === w.ctx.ip && !isGratuitous(arp);
-  stepNeighbour(w, arp.senderIp, { type: 'update', mac: arp.senderMac, create: forMe });
+  stepNeighbour(w, arp.senderIp, { type: 'update', mac: arp.senderMac, create: forMe, garp });
   if (forMe) {
     // Linux replies straight to the requester's MAC (sha), without a neighbour lookup.
     w.out.push({ type: 'send', port: ETH0, packet: arpReply(arp, w.ctx.mac), origin: true });

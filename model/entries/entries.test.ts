@@ -42,9 +42,10 @@ const neighbourEvents = [1, 2].flatMap((u) =>
       { type: 'send', packet, ...common },
       { type: 'timer', ...common },
       ...[M1, M2].flatMap((mac) => [
-        { type: 'reply', mac, ...common },
-        { type: 'update', mac, create: true, ...common },
-        { type: 'update', mac, create: false, ...common },
+        { type: 'reply', mac, garp: false, ...common },
+        { type: 'update', mac, create: true, garp: false, ...common },
+        { type: 'update', mac, create: false, garp: false, ...common },
+        { type: 'update', mac, create: false, garp: true, ...common },
         { type: 'admin', mac, ...common },
       ]),
     ];

@@ -104,8 +104,8 @@ interface Common {
 export type NeighEvent =
   | (Common & { type: 'send'; packet: Ipv4 })
   | (Common & { type: 'timer' })
-  | (Common & { type: 'reply'; mac: Mac })
-  | (Common & { type: 'update'; mac: Mac; create: boolean })
+  | (Common & { type: 'reply'; mac: Mac; garp: boolean })
+  | (Common & { type: 'update'; mac: Mac; create: boolean; garp: boolean })
   | (Common & { type: 'admin'; mac: Mac });
 
 type D = NeighData;
@@ -164,6 +164,22 @@ const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 const noAction = effect<D, E>(() => undefined);
 
+/** In every state but PERMANENT: an administrator's static entry replaces whatever the entry was. */
+const ADMIN = {
+  admin: {
+    target: 'PERMANENT',
+    actions: 'setPermanent',
+    description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
+  },
+} as const;
+
+/** First, for ARP input in every state that has a MAC: another MAC within locktime is ignored. */
+const LOCKED = {
+  guard: 'lockedOut',
+  actions: 'ignoreLocked',
+  description: 'arp_process: another MAC within locktime of the last change, not gratuitous; no override',
+} as const;
+
 export const neighbourMachine = setup({
   types: { context: {} as NeighData, events: {} as NeighEvent, emitted: {} as Output },
   guards: {
@@ -179,14 +195,16 @@ export const neighbourMachine = setup({
     confirmedSinceDelay: ({ context }) => context.confirmed !== null && context.confirmed >= context.updated,
     /** The ARP packet names the MAC the entry already has. */
     sameMac: ({ context, event }) => 'mac' in event && context.mac === event.mac,
-    /** `arp_process`: an ARP packet naming another MAC than the entry's, within locktime of the entry's last
-     *  change, does not override it and is ignored ("use the FIRST one"). A request for our own address
-     *  always overrides (`neigh_event_ns`). */
+    /** `arp_process`: an ARP packet naming another MAC than the entry's, up to locktime after the entry's
+     *  last change (`time_after` is strict), does not override it and is ignored ("use the FIRST one").
+     *  A gratuitous one (`arp_is_garp`) and a request for our own address (`neigh_event_ns`) always
+     *  override. */
     lockedOut: ({ context, event }) =>
       (event.type === 'reply' || (event.type === 'update' && !event.create)) &&
+      !event.garp &&
       context.mac !== undefined &&
       context.mac !== event.mac &&
-      event.now < context.updated + event.host.params.locktimeMs,
+      event.now <= context.updated + event.host.params.locktimeMs,
     /** An ARP request for our own address may create an entry for its sender (arp_accept=0). */
     mayCreate: ({ event }) => event.type === 'update' && event.create,
   },
@@ -310,17 +328,19 @@ export const neighbourMachine = setup({
     setPermanent: effect<D, E>((d, e, out) => {
       if (e.type !== 'admin') return undefined;
       out.push({ type: 'timer.clear', key: neighTimerKey(e.ip) });
-      out.push({ type: 'note', text: `neigh ${e.ip} -> PERMANENT ${e.mac}` });
+      out.push({ type: 'note', text: `neigh ${e.ip} -> PERMANENT ${e.mac} (ip neigh replace)` });
       for (const p of d.queue) sendFrame(out, e, e.mac, p);
       return { mac: e.mac, probes: 0, updated: e.now, queue: [] };
     }),
+    /** The MAC and the state stay; a unicast reply still confirms the neighbour (`__neigh_update` sets
+     *  `confirmed` for a NUD_CONNECTED update before it gives up on the address). */
     ignoreLocked: effect<D, E>((d, e, out) => {
-      if (e.type === 'reply' || e.type === 'update')
-        out.push({
-          type: 'drop',
-          reason: `ARP ${e.ip} is-at ${e.mac} ignored: the entry changed to ${d.mac} less than locktime ago`,
-        });
-      return undefined;
+      if (e.type !== 'reply' && e.type !== 'update') return undefined;
+      out.push({
+        type: 'drop',
+        reason: `ARP ${e.ip} is-at ${e.mac} ignored: the entry changed to ${d.mac} less than locktime ago`,
+      });
+      return e.type === 'reply' ? { confirmed: e.now } : undefined;
     }),
     clearTimer: effect<D, E>((_, e, out) => {
       out.push({ type: 'timer.clear', key: neighTimerKey(e.ip) });
@@ -335,11 +355,7 @@ export const neighbourMachine = setup({
   states: {
     NONE: {
       on: {
-        admin: {
-          target: 'PERMANENT',
-          actions: 'setPermanent',
-          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
-        },
+        ...ADMIN,
         send: {
           target: 'INCOMPLETE',
           actions: ['startResolution', 'noteNoneIncomplete', 'solicitBroadcast', 'armRetrans'],
@@ -359,11 +375,7 @@ export const neighbourMachine = setup({
     },
     INCOMPLETE: {
       on: {
-        admin: {
-          target: 'PERMANENT',
-          actions: 'setPermanent',
-          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
-        },
+        ...ADMIN,
         send: {
           actions: 'enqueue',
           description: '__neigh_event_send: queued, oldest dropped past unres_qlen',
@@ -401,11 +413,7 @@ export const neighbourMachine = setup({
     },
     REACHABLE: {
       on: {
-        admin: {
-          target: 'PERMANENT',
-          actions: 'setPermanent',
-          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
-        },
+        ...ADMIN,
         send: [
           {
             guard: 'reachableExpired',
@@ -425,11 +433,7 @@ export const neighbourMachine = setup({
           { actions: 'armReachable', description: 'neigh_timer_handler: confirmed since; re-armed' },
         ],
         reply: [
-          {
-            guard: 'lockedOut',
-            actions: 'ignoreLocked',
-            description: 'arp_process: another MAC within locktime of the last change; no override',
-          },
+          LOCKED,
           {
             guard: 'sameMac',
             actions: ['reconfirm', 'armConfirmed', 'sendQueued'],
@@ -441,11 +445,7 @@ export const neighbourMachine = setup({
           },
         ],
         update: [
-          {
-            guard: 'lockedOut',
-            actions: 'ignoreLocked',
-            description: 'arp_process: another MAC within locktime of the last change; no override',
-          },
+          LOCKED,
           { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
           {
             target: 'STALE',
@@ -457,22 +457,14 @@ export const neighbourMachine = setup({
     },
     STALE: {
       on: {
-        admin: {
-          target: 'PERMANENT',
-          actions: 'setPermanent',
-          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
-        },
+        ...ADMIN,
         send: {
           target: 'DELAY',
           actions: ['touch', 'noteStaleDelay', 'armDelay', 'sendPacket'],
           description: 'neigh_event_send: used while STALE; wait delay_first_probe_time for a confirmation',
         },
         reply: [
-          {
-            guard: 'lockedOut',
-            actions: 'ignoreLocked',
-            description: 'arp_process: another MAC within locktime of the last change; no override',
-          },
+          LOCKED,
           {
             target: 'REACHABLE',
             actions: ['confirm', 'noteStaleReachable', 'armConfirmed', 'sendQueued'],
@@ -480,11 +472,7 @@ export const neighbourMachine = setup({
           },
         ],
         update: [
-          {
-            guard: 'lockedOut',
-            actions: 'ignoreLocked',
-            description: 'arp_process: another MAC within locktime of the last change; no override',
-          },
+          LOCKED,
           { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
           {
             target: 'STALE',
@@ -496,11 +484,7 @@ export const neighbourMachine = setup({
     },
     DELAY: {
       on: {
-        admin: {
-          target: 'PERMANENT',
-          actions: 'setPermanent',
-          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
-        },
+        ...ADMIN,
         send: { actions: 'sendPacket', description: 'neigh_resolve_output: sent to the cached MAC' },
         timer: [
           {
@@ -516,11 +500,7 @@ export const neighbourMachine = setup({
           },
         ],
         reply: [
-          {
-            guard: 'lockedOut',
-            actions: 'ignoreLocked',
-            description: 'arp_process: another MAC within locktime of the last change; no override',
-          },
+          LOCKED,
           {
             target: 'REACHABLE',
             actions: ['confirm', 'noteDelayReachable', 'armConfirmed', 'sendQueued'],
@@ -528,11 +508,7 @@ export const neighbourMachine = setup({
           },
         ],
         update: [
-          {
-            guard: 'lockedOut',
-            actions: 'ignoreLocked',
-            description: 'arp_process: another MAC within locktime of the last change; no override',
-          },
+          LOCKED,
           { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
           {
             target: 'STALE',
@@ -544,11 +520,7 @@ export const neighbourMachine = setup({
     },
     PROBE: {
       on: {
-        admin: {
-          target: 'PERMANENT',
-          actions: 'setPermanent',
-          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
-        },
+        ...ADMIN,
         send: { actions: 'sendPacket', description: 'neigh_resolve_output: sent to the cached MAC' },
         timer: [
           {
@@ -563,11 +535,7 @@ export const neighbourMachine = setup({
           },
         ],
         reply: [
-          {
-            guard: 'lockedOut',
-            actions: 'ignoreLocked',
-            description: 'arp_process: another MAC within locktime of the last change; no override',
-          },
+          LOCKED,
           {
             target: 'REACHABLE',
             actions: ['confirm', 'noteProbeReachable', 'armConfirmed', 'sendQueued'],
@@ -575,11 +543,7 @@ export const neighbourMachine = setup({
           },
         ],
         update: [
-          {
-            guard: 'lockedOut',
-            actions: 'ignoreLocked',
-            description: 'arp_process: another MAC within locktime of the last change; no override',
-          },
+          LOCKED,
           { guard: 'sameMac', actions: 'noAction', description: '__neigh_update: nothing new' },
           {
             target: 'STALE',
@@ -591,11 +555,7 @@ export const neighbourMachine = setup({
     },
     FAILED: {
       on: {
-        admin: {
-          target: 'PERMANENT',
-          actions: 'setPermanent',
-          description: '__neigh_update (NEIGH_UPDATE_F_ADMIN): ip neigh replace ... nud permanent',
-        },
+        ...ADMIN,
         send: {
           target: 'INCOMPLETE',
           actions: ['startResolution', 'noteFailedIncomplete', 'solicitBroadcast', 'armRetrans'],

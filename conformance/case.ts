@@ -25,8 +25,9 @@ export const PING_GAP = 2000;
 
 /** The neighbour settings the harness sets in every container (`net.ipv4.neigh.eth0.*`), and the model
  *  uses too: no re-probes during a run, one broadcast solicit per resolution, failure after 500 ms, and
- *  no locktime: the harness runs the actions back to back, not the model's seconds apart, and with the
- *  kernel's 1 s an ARP packet from another MAC would be ignored in one and not in the other. */
+ *  locktime 0: the harness runs the actions back to back, not the model's seconds apart, and with the
+ *  kernel's 1 s an ARP packet from another MAC would be ignored in one and not in the other. With 0 only
+ *  one arriving in the same instant as the entry's change is still ignored (the kernel's same jiffy). */
 export const QUIET_NEIGH = {
   mcastSolicit: 1,
   retransMs: 500,

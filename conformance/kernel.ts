@@ -235,7 +235,7 @@ export class KernelCase {
       this.$(`ip netns exec ${cns} sysctl -qw net.ipv4.neigh.eth0.base_reachable_time_ms=${q.baseReachableMs}
         net.ipv4.neigh.eth0.delay_first_probe_time=${q.delayFirstProbeMs / 1000}
         net.ipv4.neigh.eth0.mcast_solicit=${q.mcastSolicit} net.ipv4.neigh.eth0.retrans_time_ms=${q.retransMs}
-        net.ipv4.neigh.eth0.locktime=${(this.options.locktimeMs ?? q.locktimeMs) / 10} net.ipv4.ip_nonlocal_bind=1`);
+        net.ipv4.neigh.eth0.locktime=${Math.round((this.options.locktimeMs ?? q.locktimeMs) / 10)} net.ipv4.ip_nonlocal_bind=1`);
       this.$(`ip -n ${cns} addr add ${c.ip}/${c.subnet.split('/')[1]} dev eth0`);
       this.$(`ip -n ${cns} link set lo up`);
       this.$(`ip -n ${cns} link set eth0 up`);

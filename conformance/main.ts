@@ -250,8 +250,9 @@ function runGiven(o: Options, log: (line: string) => void): number {
     try {
       result = compareCase(c, config, o.mutants);
     } catch (e) {
-      // A harness command that failed: the run fails, with the command's message.
+      // A harness command that failed (or the model): the run fails, with the message.
       console.log(`${ERROR}${JSON.stringify(`${config.id}: ${String(e)}`)}`);
+      log(`  ERROR under ${config.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       summarize({ cases: 0, comparisons, observables }, false);
       return 1;
     }

@@ -402,9 +402,12 @@ export function timelineIssues(timeline: Timeline, topology: Topology): Topology
 
 const ARPING_MODES: readonly string[] = ['request', 'unsolicited', 'answer'];
 
-/** An address ARP can be about: not 0.0.0.0, not multicast (224/4, which `arp_process` drops), nor above. */
+/** An address ARP can be about: not in 0/8 or 127/8, not multicast (224/4, which `arp_process` drops),
+ *  nor above. */
 function isUnicastIp(ip: string): boolean {
-  return isIp(ip) && ip !== '0.0.0.0' && ipToInt(ip) < ipToInt('224.0.0.0');
+  if (!isIp(ip)) return false;
+  const first = Number(ip.split('.')[0]);
+  return first !== 0 && first !== 127 && first < 224;
 }
 
 /** An arping or a static neighbour entry: a known container, addresses that are addresses. */

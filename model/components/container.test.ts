@@ -257,6 +257,19 @@ describe('container', () => {
     expect(c.entry()).toMatchObject({ state: 'STALE', mac: '02:00:00:00:00:22' });
   });
 
+  it('arping -A from a new MAC (a broadcast reply naming its own MAC) overrides within locktime: STALE', () => {
+    const c = resolved();
+    const mac = '02:00:00:00:00:22';
+    const answer: Frame = {
+      kind: 'frame',
+      src: mac,
+      dst: BROADCAST_MAC,
+      payload: { kind: 'arp', op: 'reply', senderMac: mac, senderIp: B_IP, targetMac: mac, targetIp: B_IP },
+    };
+    c.step(c.recv(answer, 600));
+    expect(c.entry()).toMatchObject({ state: 'STALE', mac });
+  });
+
   it('a unicast reply from another MAC within locktime is ignored, but still confirms the neighbour', () => {
     const c = resolved();
     const late = arpReply(arpOf(bRequest), '02:00:00:00:00:22');

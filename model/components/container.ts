@@ -19,7 +19,15 @@
  *   ARP (requests for others, gratuitous ARP, replies) only updates an entry that already exists.
  */
 import { type AnyStateMachine, setup } from 'xstate';
-import { BROADCAST_MAC, type Cidr, type Ip, inSubnet, type Mac, ZERO_MAC } from '../addresses.ts';
+import {
+  BROADCAST_MAC,
+  broadcastOf,
+  type Cidr,
+  type Ip,
+  inSubnet,
+  type Mac,
+  ZERO_MAC,
+} from '../addresses.ts';
 import {
   DEFAULT_NEIGH_PARAMS,
   NEW_NEIGHBOUR,
@@ -103,12 +111,14 @@ function drop(w: Work, reason: string): void {
 // ---- ARP input: arp_process ----
 
 /** `arp_is_garp`: it announces its sender's own address (a reply also names its sender's MAC as target),
- *  an address that is not ours. Gratuitous ARP overrides an entry even within locktime. */
+ *  an ordinary unicast address (RTN_UNICAST: not ours, not the subnet's broadcast address). Gratuitous
+ *  ARP overrides an entry even within locktime. */
 function isGarp(w: Work, arp: Arp): boolean {
   return (
     isGratuitous(arp) &&
     (arp.op === 'request' || arp.targetMac === arp.senderMac) &&
-    arp.senderIp !== w.ctx.ip
+    arp.senderIp !== w.ctx.ip &&
+    arp.senderIp !== broadcastOf(w.ctx.subnet)
   );
 }
 

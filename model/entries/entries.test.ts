@@ -43,6 +43,7 @@ const neighbourEvents = [1, 2].flatMap((u) =>
       { type: 'timer', ...common },
       ...[M1, M2].flatMap((mac) => [
         { type: 'reply', mac, garp: false, ...common },
+        { type: 'reply', mac, garp: true, ...common },
         { type: 'update', mac, create: true, garp: false, ...common },
         { type: 'update', mac, create: false, garp: false, ...common },
         { type: 'update', mac, create: false, garp: true, ...common },

@@ -338,7 +338,7 @@ export const neighbourMachine = setup({
       if (e.type !== 'reply' && e.type !== 'update') return undefined;
       out.push({
         type: 'drop',
-        reason: `ARP ${e.ip} is-at ${e.mac} ignored: the entry changed to ${d.mac} less than locktime ago`,
+        reason: `ARP ${e.ip} is-at ${e.mac} ignored: the entry changed to ${d.mac} no more than locktime ago`,
       });
       return e.type === 'reply' ? { confirmed: e.now } : undefined;
     }),

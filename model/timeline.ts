@@ -14,7 +14,6 @@ import {
   type Cidr,
   type Ip,
   inSubnet,
-  ipToInt,
   isCidr,
   isGroupMac,
   isIp,

@@ -10,16 +10,7 @@
  * new ones, and an IP or a MAC may pass from one container to another over time; but two running
  * containers never hold the same IP or MAC at one moment.
  */
-import {
-  type Cidr,
-  type Ip,
-  inSubnet,
-  isCidr,
-  isGroupMac,
-  isIp,
-  isMac,
-  type Mac,
-} from './addresses.ts';
+import { type Cidr, type Ip, inSubnet, isCidr, isGroupMac, isIp, isMac, type Mac } from './addresses.ts';
 import {
   type ContainerSpec,
   DEFAULT_ANNOUNCE,

@@ -25,17 +25,25 @@ export function harnessIssues(topology: Topology, traffic: Timeline): TopologyIs
   if (topology.peers) issue('topology.peers', 'the Linux-native layout has no peer graph: leave out "peers"');
   if (topology.segments) issue('topology.segments', 'the harness builds no external Ethernet segment');
   if (topology.timers) issue('topology.timers', 'the harness runs the kernel with its own quiet timers');
+  /** An address in the harness's range, or an issue at `path`. */
+  const inRange = (path: string, ip: string): boolean => {
+    if (!safe(ip)) issue(path, `${ip} is outside 198.18.0.0/15, the only range the harness uses`);
+    return safe(ip);
+  };
+  /** A name that fits in an interface name behind `prefix` (15 characters at most). */
+  const fits = (path: string, name: string, prefix: string) => {
+    const max = 15 - prefix.length;
+    if (!NAME.test(name) || name.length > max)
+      issue(
+        path,
+        `${JSON.stringify(name)}: letters, digits, "_.-", at most ${max} (${prefix}<name> is an interface)`,
+      );
+  };
   const net24 = (ip: string) => ip.split('.').slice(0, 3).join('.');
   topology.hosts.forEach((h, i) => {
     const at = `topology.hosts[${i}]`;
-    if (!NAME.test(h.name) || h.name.length > 12)
-      issue(
-        `${at}.name`,
-        `${JSON.stringify(h.name)}: letters, digits, "_.-", at most 12 (ul-<name> is an interface)`,
-      );
-    if (!safe(h.address))
-      issue(`${at}.address`, `${h.address} is outside 198.18.0.0/15, the only range the harness uses`);
-    else if (net24(h.address) !== net24(topology.hosts[0]!.address))
+    fits(`${at}.name`, h.name, 'ul-');
+    if (inRange(`${at}.address`, h.address) && net24(h.address) !== net24(topology.hosts[0]!.address))
       issue(
         `${at}.address`,
         `${h.address}: the harness puts every host's underlay in one /24 (${net24(topology.hosts[0]!.address)}.0/24)`,
@@ -44,31 +52,24 @@ export function harnessIssues(topology: Topology, traffic: Timeline): TopologyIs
   });
   topology.containers.forEach((c, i) => {
     const at = `topology.containers[${i}]`;
-    if (!NAME.test(c.name) || c.name.length > 13)
-      issue(
-        `${at}.name`,
-        `${JSON.stringify(c.name)}: letters, digits, "_.-", at most 13 (v-<name> is an interface)`,
-      );
-    if (!safe(c.ip)) issue(`${at}.ip`, `${c.ip} is outside 198.18.0.0/15, the only range the harness uses`);
+    fits(`${at}.name`, c.name, 'v-');
+    inRange(`${at}.ip`, c.ip);
   });
   const underlay = new Set(topology.hosts.map((h) => h.address));
   /** An overlay address an item names: in the harness's range; not a host's underlay address, which the
    *  host kernel answers ARP for (hosts as endpoints: not yet; a ping to it goes nowhere, no route). */
   const overlay = (path: string, ip: string) => {
-    if (!safe(ip)) issue(path, `${ip} is outside 198.18.0.0/15, the only range the harness uses`);
-    else if (underlay.has(ip))
+    if (inRange(path, ip) && underlay.has(ip))
       issue(path, `${ip} is a host's underlay address, which the host kernel answers ARP for (not yet)`);
   };
   let previous: number | undefined;
   traffic.forEach((item, i) => {
-    if (isPing(item) && !safe(item.to))
-      issue(`traffic[${i}].to`, `${item.to} is outside 198.18.0.0/15, the only range the harness uses`);
+    if (isPing(item)) inRange(`traffic[${i}].to`, item.to);
     if (item.kind === 'arp') {
       overlay(`traffic[${i}].to`, item.to);
       if (item.source !== undefined) overlay(`traffic[${i}].source`, item.source);
     }
-    if (item.kind === 'neigh' && !safe(item.ip))
-      issue(`traffic[${i}].ip`, `${item.ip} is outside 198.18.0.0/15, the only range the harness uses`);
+    if (item.kind === 'neigh') inRange(`traffic[${i}].ip`, item.ip);
     if (!isPing(item) && item.kind !== 'arp' && item.kind !== 'neigh')
       issue(`traffic[${i}].kind`, `the harness performs pings, arp and neigh items, not ${item.kind} yet`);
     if (previous !== undefined && item.at - previous < PING_GAP)

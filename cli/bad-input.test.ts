@@ -759,7 +759,7 @@ const CASES: [string, () => string[], string][] = [
         cx.choices = new Array(100).fill(0);
       }),
     ],
-    'cx.json: choices[62]: the run consumes only 62 of the 100 choices; the rest would never be used (check writes only the choices its run consumes)',
+    'cx.json: choices[74]: the run consumes only 74 of the 100 choices; the rest would never be used (check writes only the choices its run consumes)',
   ],
   [
     'an underlay delay out of range',
@@ -927,6 +927,28 @@ const CASES: [string, () => string[], string][] = [
         }),
       ),
     'topology.json: containers[0].subnet: 0.0.0.0/0 is not inside 198.18.0.0/15',
+  ],
+  [
+    'a host subnet without an overlay IP',
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          Object.assign(t.hosts[1]!, { subnet: '198.18.0.0/24' });
+        }),
+      ),
+    'topology.json: hosts[1].subnet: a subnet needs the overlay IP (ip) it belongs to',
+  ],
+  [
+    "an exposed host's IP outside its subnet",
+    () =>
+      check(
+        '--topology',
+        topo((t) => {
+          Object.assign(t.hosts[1]!, { ip: '198.18.1.200', subnet: '198.18.0.0/24' });
+        }),
+      ),
+    'topology.json: hosts[1].ip: 198.18.1.200 is outside its subnet 198.18.0.0/24',
   ],
   [
     'a duplicate peer link',

@@ -1,11 +1,12 @@
 /**
- * A conformance case: a small topology (2 to 4 hosts, 1 to 3 containers each), what the containers do
- * (pings to a container, to an overlay address nobody owns, or to the sender's host's underlay address,
- * outside its subnet; raw ARP as arping sends it; static neighbour entries, with the right MAC, another
- * container's, or one nobody owns, whose frames every bridge floods as unknown unicast), and the
- * Linux-native configuration. Addresses are derived from positions so that a case is a few small numbers
- * (which fast-check shrinks well) and every address is in 198.18.0.0/15: containers in 198.18.0.0/24,
- * host underlay addresses in 198.19.0.0/24.
+ * A conformance case: a small topology (2 to 4 hosts, 1 to 3 containers each, some hosts exposed on the
+ * overlay as `weave expose` does), what the containers do (pings to a container, to an exposed host, to
+ * an overlay address nobody owns, or to the sender's host's underlay address, outside its subnet; raw ARP
+ * as arping sends it; static neighbour entries, with the right MAC, another container's or host's, or one
+ * nobody owns, whose frames every bridge floods as unknown unicast), and the Linux-native configuration.
+ * Addresses are derived from positions so that a case is a few small numbers (which fast-check shrinks
+ * well) and every address is in 198.18.0.0/15: containers in 198.18.0.0/24 (.11 to .43), exposed hosts
+ * there too (.201 to .204), host underlay addresses in 198.19.0.0/24.
  */
 import fc from 'fast-check';
 import type { Ip, Mac } from '../model/addresses.ts';
@@ -38,8 +39,13 @@ export const QUIET_NEIGH = {
 
 const hex = (n: number) => n.toString(16).padStart(2, '0');
 
-export function hostSpec(i: number): HostSpec {
-  return { name: `h${i}`, address: `198.19.0.${i}`, mac: `02:b0:00:00:00:${hex(i)}` };
+export function hostSpec(i: number, exposed = false): HostSpec {
+  return {
+    name: `h${i}`,
+    address: `198.19.0.${i}`,
+    mac: `02:b0:00:00:00:${hex(i)}`,
+    ...(exposed && { ip: `198.18.0.${200 + i}`, subnet: OVERLAY_SUBNET }),
+  };
 }
 
 export function containerSpec(host: number, k: number): ContainerSpec {
@@ -62,13 +68,15 @@ export type ActionShape =
   | { kind: 'arp'; from: number; to: number; mode: ArpingMode; source?: number | undefined }
   | { kind: 'neigh'; from: number; to: number; mac: number };
 
-/** The shape fast-check generates: containers per host, the actions in order, and which containers
+/** The shape fast-check generates: containers per host, the actions in order, which containers
  *  announce themselves at start (by index; absent or false: a plain container, which sends nothing until
- *  it is made to, as Linux does when an address is added). */
+ *  it is made to, as Linux does when an address is added), and which hosts have an overlay IP (by index;
+ *  absent or false: none). */
 export interface CaseShape {
   containers: number[];
   actions: ActionShape[];
   announce?: boolean[];
+  exposed?: boolean[];
 }
 
 export interface Case {
@@ -77,14 +85,16 @@ export interface Case {
 }
 
 export function buildCase(shape: CaseShape): Case {
-  const hosts = shape.containers.map((_, i) => hostSpec(i + 1));
+  const hosts = shape.containers.map((_, i) => hostSpec(i + 1, shape.exposed?.[i] ?? false));
   const containers = shape.containers
     .flatMap((n, i) => Array.from({ length: n }, (_, k) => containerSpec(i + 1, k + 1)))
     .map((c, i) => ({ ...c, announce: shape.announce?.[i] ?? false }));
-  // The overlay addresses, nobody's last; a host's underlay address is a ping target only (arping to it
-  // would ask the host kernel, which answers for every address it holds: hosts as endpoints, not yet).
-  const overlay: Ip[] = [...containers.map((c) => c.ip), NOBODY];
-  const macs: Mac[] = [...containers.map((c) => c.mac), NOBODY_MAC];
+  // The overlay addresses (containers', exposed hosts'), nobody's last; a host's underlay address is a
+  // ping target only (the harness's arp_ignore=1 would leave an arping to it unanswered, and the model has
+  // no underlay address in the host kernel's stack).
+  const exposed = hosts.flatMap((h) => (h.ip === undefined ? [] : [h.ip]));
+  const overlay: Ip[] = [...containers.map((c) => c.ip), ...exposed, NOBODY];
+  const macs: Mac[] = [...containers.map((c) => c.mac), ...hosts.map((h) => h.mac), NOBODY_MAC];
   const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
   const traffic: TimelineItem[] = shape.actions.map((a, k) => {
     const at = T0 + k * PING_GAP;
@@ -104,23 +114,24 @@ export function buildCase(shape: CaseShape): Case {
   return { topology: { hosts, containers }, traffic };
 }
 
-/** The most containers a generated case has: 4 hosts × 3. */
+/** The most hosts and containers a generated case has: 4 hosts × 3. */
+export const MAX_HOSTS = 4;
 export const MAX_CONTAINERS = 12;
 
 const index = (max: number) => fc.nat({ max });
 
 /** Pings most often; an action shrinks towards a ping. */
 const actionShape: fc.Arbitrary<ActionShape> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ from: index(11), to: index(13) }) },
+  { weight: 4, arbitrary: fc.record({ from: index(11), to: index(17) }) },
   {
     weight: 2,
     arbitrary: fc.record(
       {
         kind: fc.constant('arp' as const),
         from: index(11),
-        to: index(12),
+        to: index(16),
         mode: fc.constantFrom<ArpingMode>('request', 'unsolicited', 'answer'),
-        source: index(12),
+        source: index(16),
       },
       { requiredKeys: ['kind', 'from', 'to', 'mode'] },
     ),
@@ -130,8 +141,8 @@ const actionShape: fc.Arbitrary<ActionShape> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('neigh' as const),
       from: index(11),
-      to: index(12),
-      mac: index(12),
+      to: index(16),
+      mac: index(16),
     }),
   },
 );
@@ -142,6 +153,8 @@ export const caseShape: fc.Arbitrary<CaseShape> = fc.record({
   // Shrinks towards no announcement: the harness adds no traffic the case does not hold.
   // One for each possible container, so the last is as likely to announce as the first.
   announce: fc.array(fc.boolean(), { minLength: MAX_CONTAINERS, maxLength: MAX_CONTAINERS }),
+  // Shrinks towards no exposed host; one for each possible host.
+  exposed: fc.array(fc.boolean(), { minLength: MAX_HOSTS, maxLength: MAX_HOSTS }),
 });
 
 /** One line: hosts and containers, then the actions. */
@@ -149,7 +162,7 @@ export function describeCase(c: Case, config?: LinuxConfig): string {
   const hosts = c.topology.hosts
     .map(
       (h) =>
-        `${h.name}[${c.topology.containers
+        `${h.name}${h.ip ? ` ${h.ip}` : ''}[${c.topology.containers
           .filter((x) => x.host === h.name)
           .map((x) => `${x.name} ${x.ip}`)
           .join(', ')}]`,
@@ -157,9 +170,12 @@ export function describeCase(c: Case, config?: LinuxConfig): string {
     .join(' ');
   const name = (ip: Ip) =>
     c.topology.containers.find((x) => x.ip === ip)?.name ??
+    c.topology.hosts.find((h) => h.ip === ip)?.name ??
     (c.topology.hosts.some((h) => h.address === ip) ? `underlay ${ip}` : `nobody ${ip}`);
   const macName = (mac: Mac) =>
-    c.topology.containers.find((x) => x.mac === mac)?.name ?? (mac === NOBODY_MAC ? 'nobody' : mac);
+    c.topology.containers.find((x) => x.mac === mac)?.name ??
+    c.topology.hosts.find((h) => h.mac === mac)?.name ??
+    (mac === NOBODY_MAC ? 'nobody' : mac);
   const action = (item: TimelineItem, i: number): string => {
     if (isPing(item)) return `${i + 1}: ${item.from} -> ${name(item.to)}`;
     if (item.kind === 'arp') {

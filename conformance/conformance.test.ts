@@ -106,7 +106,7 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
         { kind: 'arp' as const, from: 0, to: 2, mode: 'answer' as const },
         { kind: 'neigh' as const, from: 2, to: 0, mac: 1 },
         { from: 2, to: 0 },
-        { kind: 'neigh' as const, from: 2, to: 0, mac: 3 },
+        { kind: 'neigh' as const, from: 2, to: 0, mac: 5 },
         { from: 2, to: 0 },
         { kind: 'arp' as const, from: 1, to: 1, mode: 'unsolicited' as const },
       ],
@@ -149,6 +149,31 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
     expect(runModel(buildCase(shape), config).outcome.otherhost).toMatchObject({ c31: 1, 'h3/ethbr': 1 });
     const report = runDifferential({ runs: 1, configs: [config], examples: [shape] });
     expect(report.failure?.text).toBeUndefined();
+  }, 30_000);
+
+  it('agrees on an exposed host as an endpoint: it answers ARP and pings from its own host and across', () => {
+    // h2 holds 198.18.0.202 on ethbr (`weave expose`): c11 (on h1) and c21 (on h2) ping it, c11 arpings it.
+    const shape = {
+      containers: [1, 1],
+      exposed: [false, true, false, false],
+      actions: [
+        { from: 0, to: 1 },
+        { from: 1, to: 1 },
+        { kind: 'arp' as const, from: 0, to: 2, mode: 'request' as const },
+      ],
+    };
+    const c = buildCase(shape);
+    expect(c.traffic.map((i) => ('to' in i ? i.to : ''))).toEqual([
+      '198.18.0.202',
+      '198.18.0.202',
+      '198.18.0.202',
+    ]);
+    const model = runModel(c, linux('linux/unicast')).outcome;
+    expect(model.delivered).toEqual([true, true]);
+    expect(Object.keys(model.arp['h2/ethbr']!).sort()).toEqual(['198.18.0.11', '198.18.0.21']);
+    const report = runDifferential({ runs: 1, configs: [linux('linux/unicast')], examples: [shape] });
+    expect(report.failure?.text).toBeUndefined();
+    expect(report.comparisons).toBe(1);
   }, 30_000);
 
   it('agrees on a ping outside the subnet (the host underlay address): no route, nothing sent, in both', () => {

@@ -7,7 +7,15 @@
 import fc from 'fast-check';
 import type { LinuxConfig } from '../model/config.ts';
 import { DEFAULT_SEED } from '../properties/matrix.ts';
-import { buildCase, type Case, type CaseShape, caseShape, describeCase, MAX_CONTAINERS } from './case.ts';
+import {
+  buildCase,
+  type Case,
+  type CaseShape,
+  caseShape,
+  describeCase,
+  MAX_CONTAINERS,
+  MAX_HOSTS,
+} from './case.ts';
 import { runKernel } from './kernel.ts';
 import { type ConformanceMutant, runModel } from './model-run.ts';
 import { compareOutcomes, type Difference, sideBySide } from './outcome.ts';
@@ -101,11 +109,19 @@ export function runDifferential(options: DifferentialOptions): DifferentialRepor
   const details = fc.check(property, {
     numRuns: options.runs,
     seed,
-    // An example is shrunk only when it is a value the arbitrary could make: `announce` is filled in.
+    // An example is shrunk only when it is a value the arbitrary could make: `announce` and `exposed` are
+    // filled in.
     ...(options.examples
       ? {
           examples: options.examples.map(
-            (e) => [{ announce: new Array<boolean>(MAX_CONTAINERS).fill(false), ...e }] as [CaseShape],
+            (e) =>
+              [
+                {
+                  announce: new Array<boolean>(MAX_CONTAINERS).fill(false),
+                  exposed: new Array<boolean>(MAX_HOSTS).fill(false),
+                  ...e,
+                },
+              ] as [CaseShape],
           ),
         }
       : {}),

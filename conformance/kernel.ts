@@ -19,7 +19,7 @@ import type { Ip } from '../model/addresses.ts';
 import type { LinuxConfig } from '../model/config.ts';
 import { LINUX_VNI, ringNext, VTEP_GROUP } from '../model/network/wiring.ts';
 import { type ArpItem, isPing, type NeighItem } from '../model/timeline.ts';
-import type { Topology } from '../model/topology.ts';
+import { hostSubnet, type Topology } from '../model/topology.ts';
 import { type Case, QUIET_NEIGH } from './case.ts';
 import type { Outcome } from './outcome.ts';
 
@@ -216,11 +216,18 @@ export class KernelCase {
     if (this.options.bridgeLoop === name)
       this.$(`tc -n ${h} qdisc add dev eth0 root tbf rate 1mbit burst 4kb latency 50ms`);
 
-    // The bridge, and ethbr: a veth whose peer is a bridge port (the probe's ETHBR_MODE=veth), no IP.
+    // The bridge, and ethbr: a veth whose peer is a bridge port (the probe's ETHBR_MODE=veth), with the
+    // host's overlay IP if it has one. arp_ignore=1: only ethbr answers for it (docs/kernel.md, 5.3), and
+    // nothing answers ARP for the underlay address on the overlay. ethbr's neighbour settings are the
+    // containers' quiet ones (Weave sets its own on the bridge, and so does the model).
     ip(`link add weave address 02:b1:00:00:00:${hex(n)} type bridge stp_state 0 mcast_snooping 0`);
     ip('link set weave up');
     ip(`link add ethbr address ${host.mac} type veth peer name vethbr address 02:bf:00:00:00:${hex(n)}`);
     ip('link set vethbr master weave up');
+    this.quietNeighbours(h, 'ethbr', 'net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.ethbr.arp_ignore=1');
+    const subnet = hostSubnet(topology, host);
+    if (host.ip !== undefined && subnet !== undefined)
+      ip(`addr add ${host.ip}/${subnet.split('/')[1]} dev ethbr`);
     ip('link set ethbr up');
 
     for (const c of topology.containers.filter((x) => x.host === name)) {
@@ -229,13 +236,8 @@ export class KernelCase {
         `link add v-${c.name} address 02:cf${c.mac.slice(5)} type veth peer name eth0 address ${c.mac} netns ${cns}`,
       );
       ip(`link set v-${c.name} master weave up`);
-      // Noise 4: no re-probes during a run; one broadcast solicit, failure after 500 ms, no locktime (the
-      // model's too); arping -s may send from any address (it binds to it).
-      const q = QUIET_NEIGH;
-      this.$(`ip netns exec ${cns} sysctl -qw net.ipv4.neigh.eth0.base_reachable_time_ms=${q.baseReachableMs}
-        net.ipv4.neigh.eth0.delay_first_probe_time=${q.delayFirstProbeMs / 1000}
-        net.ipv4.neigh.eth0.mcast_solicit=${q.mcastSolicit} net.ipv4.neigh.eth0.retrans_time_ms=${q.retransMs}
-        net.ipv4.neigh.eth0.locktime=${Math.round((this.options.locktimeMs ?? q.locktimeMs) / 10)} net.ipv4.ip_nonlocal_bind=1`);
+      // arping -s may send from any address (it binds to it).
+      this.quietNeighbours(cns, 'eth0', 'net.ipv4.ip_nonlocal_bind=1');
       this.$(`ip -n ${cns} addr add ${c.ip}/${c.subnet.split('/')[1]} dev eth0`);
       this.$(`ip -n ${cns} link set lo up`);
       this.$(`ip -n ${cns} link set eth0 up`);
@@ -274,6 +276,17 @@ export class KernelCase {
         ip(`link set ${dev} master weave up`);
       }
     }
+  }
+
+  /** Noise 4: no re-probes during a run; one broadcast solicit, failure after 500 ms, no locktime (the
+   *  model's too), on `dev` in namespace `ns`; and the other settings given. */
+  private quietNeighbours(ns: string, dev: string, others: string): void {
+    const q = QUIET_NEIGH;
+    const n = `net.ipv4.neigh.${dev}`;
+    this.$(`ip netns exec ${ns} sysctl -qw ${n}.base_reachable_time_ms=${q.baseReachableMs}
+      ${n}.delay_first_probe_time=${q.delayFirstProbeMs / 1000} ${n}.mcast_solicit=${q.mcastSolicit}
+      ${n}.retrans_time_ms=${q.retransMs} ${n}.locktime=${Math.round((this.options.locktimeMs ?? q.locktimeMs) / 10)}
+      ${others}`);
   }
 
   /** The gratuitous ARP of each container the case announces (`announce`), as upstream Weave sends when
@@ -361,17 +374,21 @@ export class KernelCase {
       ) as LinkJson[];
       return l?.stats64?.rx?.otherhost ?? 0;
     };
-    const arp: Outcome['arp'] = {};
-    const oh: Outcome['otherhost'] = {};
-    for (const c of topology.containers) {
-      const ns = this.ns(c.name);
+    /** The ARP cache of `dev` in `ns`: unresolved and failed entries left out. */
+    const cacheOf = (ns: string, dev: string) => {
       const entries = JSON.parse(
-        must(['ip', '-j', '-n', ns, 'neigh', 'show', 'dev', 'eth0']) || '[]',
+        must(['ip', '-j', '-n', ns, 'neigh', 'show', 'dev', dev]) || '[]',
       ) as NeighJson[];
       const cache: Record<Ip, string> = {};
       for (const e of entries)
         if (e.lladdr && !e.state?.some((s) => s === 'INCOMPLETE' || s === 'FAILED')) cache[e.dst] = e.lladdr;
-      arp[c.name] = cache;
+      return cache;
+    };
+    const arp: Outcome['arp'] = {};
+    const oh: Outcome['otherhost'] = {};
+    for (const c of topology.containers) {
+      const ns = this.ns(c.name);
+      arp[c.name] = cacheOf(ns, 'eth0');
       oh[c.name] = otherhost(ns, 'eth0');
     }
     const bridge: Outcome['bridge'] = {};
@@ -398,6 +415,7 @@ export class KernelCase {
         .map((e) => `${e.mac} ${e.dst}`)
         .sort();
       oh[`${h.name}/ethbr`] = otherhost(ns, 'ethbr');
+      arp[`${h.name}/ethbr`] = cacheOf(ns, 'ethbr');
     }
     const after = this.underlayCounters();
     const underlay: Outcome['underlay'] = {};

@@ -5,6 +5,7 @@
 import { BROADCAST_MAC, isGroupMac } from '../model/addresses.ts';
 import type { BridgeContext } from '../model/components/bridge.ts';
 import type { ContainerContext } from '../model/components/container.ts';
+import type { EthbrContext } from '../model/components/ethbr.ts';
 import type { VtepContext } from '../model/components/vtep.ts';
 import type { LinuxConfig } from '../model/config.ts';
 import type { NeighParams } from '../model/entries/neighbour.ts';
@@ -76,14 +77,19 @@ export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
     ),
   );
 
-  const arp: Outcome['arp'] = {};
-  for (const ct of topology.containers) {
-    const ctx = run.contexts[componentId(ct.host, ct.name)] as ContainerContext;
+  /** An ARP cache: unresolved and failed entries left out. */
+  const cacheOf = (neigh: ContainerContext['neigh']) => {
     const cache: Record<string, string> = {};
-    for (const [ip, e] of Object.entries(ctx.neigh))
+    for (const [ip, e] of Object.entries(neigh))
       if (e.mac !== undefined && e.state !== 'INCOMPLETE' && e.state !== 'FAILED') cache[ip] = e.mac;
-    arp[ct.name] = cache;
-  }
+    return cache;
+  };
+  const arp: Outcome['arp'] = {};
+  for (const ct of topology.containers)
+    arp[ct.name] = cacheOf((run.contexts[componentId(ct.host, ct.name)] as ContainerContext).neigh);
+  // The host kernel's, behind ethbr (empty without an overlay IP).
+  for (const h of topology.hosts)
+    arp[`${h.name}/ethbr`] = cacheOf((run.contexts[componentId(h.name, 'ethbr')] as EthbrContext).neigh);
 
   const bridge: Outcome['bridge'] = {};
   const vxlan: Outcome['vxlan'] = {};

@@ -14,7 +14,8 @@ export interface UnderlayCount {
 export interface Outcome {
   /** Per ping, in traffic order: did the echo reply come back to the sender. */
   delivered: boolean[];
-  /** Each container's ARP cache, {IP to MAC}; unresolved and failed entries left out, NUD states ignored. */
+  /** Each container's ARP cache, {IP to MAC}, and each host kernel's on ethbr as `<host>/ethbr`;
+   *  unresolved and failed entries left out, NUD states ignored. */
   arp: Record<string, Record<Ip, Mac>>;
   /** Each host's bridge: learned (MAC, port), as sorted `mac port` strings. */
   bridge: Record<string, string[]>;

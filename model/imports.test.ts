@@ -64,7 +64,7 @@ describe('imports', () => {
         .filter(
           (t) =>
             (f.startsWith('model/') && !t.startsWith('model/')) ||
-            (/^model\/(machine|entries|fdp)\//.test(f) && t.startsWith('model/components/')) ||
+            (/^model\/(machine|entries|fdp|kernel)\//.test(f) && t.startsWith('model/components/')) ||
             (f.startsWith('bench/') && t.startsWith('cli/')),
         )
         .map((t) => `${f} -> ${t}`),

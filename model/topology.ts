@@ -25,8 +25,20 @@ export interface HostSpec {
   address: Ip;
   /** MAC of the host side of the bridge (ethbr); the host kernel owns it. */
   mac: Mac;
-  /** The host kernel's own IP on the overlay (`weave expose`), if any: the only ARP it answers. */
+  /** The host kernel's own IP on the overlay (`weave expose`), if any: the only ARP it answers, and the
+   *  address it answers pings on. */
   ip?: Ip;
+  /** The prefix `weave expose` gives `ip` (`weave expose 198.18.1.200/24`): the overlay subnet the host
+   *  reaches on-link, to answer. Default: the subnet of the first container whose subnet holds `ip`, or
+   *  `ip`/32 (then the host answers ARP, but routes no answer back onto the overlay). */
+  subnet?: Cidr;
+}
+
+/** The subnet a host's overlay IP is on (`HostSpec.subnet`), or undefined without one. */
+export function hostSubnet(topology: Topology, host: HostSpec): Cidr | undefined {
+  if (host.ip === undefined) return undefined;
+  const ip = host.ip;
+  return host.subnet ?? topology.containers.find((c) => inSubnet(ip, c.subnet))?.subnet ?? `${ip}/32`;
 }
 
 export interface ContainerSpec {
@@ -122,6 +134,7 @@ const SEGMENT_PORT = /^segment\d+$/;
 export const RESERVED_NAMES: readonly string[] = [
   'bridge',
   'ethbr',
+  'local',
   'router',
   'datapath',
   'controller',
@@ -174,6 +187,28 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
     else unique(ips, ip, path, 'IP');
   };
 
+  /** `${p}.subnet` is a prefix inside the test range, and `${p}.ip` an address of it. */
+  const checkSubnet = (ip: string, subnet: string, p: string) => {
+    if (!isCidr(subnet))
+      issues.push({ path: `${p}.subnet`, message: `not a CIDR prefix: ${JSON.stringify(subnet)}` });
+    else if (subnet.split('/')[0] !== networkOf(subnet))
+      issues.push({
+        path: `${p}.subnet`,
+        message: `${subnet} is not a prefix: its network address is ${networkOf(subnet)}/${prefixLength(subnet)}`,
+      });
+    else if (prefixLength(subnet) < prefixLength(TEST_RANGE) || !inSubnet(networkOf(subnet), TEST_RANGE))
+      issues.push({ path: `${p}.subnet`, message: `${subnet} is not inside ${TEST_RANGE}` });
+    else if (isIp(ip) && !inSubnet(ip, subnet))
+      issues.push({ path: `${p}.ip`, message: `${ip} is outside its subnet ${subnet}` });
+    else if (isIp(ip) && prefixLength(subnet) <= 30) {
+      // A /31 or /32 has no network or broadcast address (RFC 3021); any shorter prefix has both.
+      if (ip === networkOf(subnet))
+        issues.push({ path: `${p}.ip`, message: `${ip} is the network address of ${subnet}` });
+      else if (ip === broadcastOf(subnet))
+        issues.push({ path: `${p}.ip`, message: `${ip} is the broadcast address of ${subnet}` });
+    }
+  };
+
   if (!Array.isArray(t.hosts) || t.hosts.length === 0)
     issues.push({ path: 'hosts', message: 'needs at least one host' });
   if (!Array.isArray(t.containers) || t.containers.length === 0)
@@ -190,6 +225,9 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
     checkIp(h.address, `${p}.address`);
     checkMac(h.mac, `${p}.mac`);
     if (h.ip !== undefined) checkIp(h.ip, `${p}.ip`);
+    if (h.subnet !== undefined && h.ip === undefined)
+      issues.push({ path: `${p}.subnet`, message: 'a subnet needs the overlay IP (ip) it belongs to' });
+    else if (h.subnet !== undefined && h.ip !== undefined) checkSubnet(h.ip, h.subnet, p);
   });
   (t.containers ?? []).forEach((c, i) => {
     const p = `containers[${i}]`;
@@ -202,24 +240,7 @@ export function topologyIssues(t: Topology): TopologyIssue[] {
       issues.push({ path: `${p}.host`, message: `unknown host ${JSON.stringify(c.host)}` });
     checkMac(c.mac, `${p}.mac`);
     checkIp(c.ip, `${p}.ip`);
-    if (!isCidr(c.subnet))
-      issues.push({ path: `${p}.subnet`, message: `not a CIDR prefix: ${JSON.stringify(c.subnet)}` });
-    else if (c.subnet.split('/')[0] !== networkOf(c.subnet))
-      issues.push({
-        path: `${p}.subnet`,
-        message: `${c.subnet} is not a prefix: its network address is ${networkOf(c.subnet)}/${prefixLength(c.subnet)}`,
-      });
-    else if (prefixLength(c.subnet) < prefixLength(TEST_RANGE) || !inSubnet(networkOf(c.subnet), TEST_RANGE))
-      issues.push({ path: `${p}.subnet`, message: `${c.subnet} is not inside ${TEST_RANGE}` });
-    else if (isIp(c.ip) && !inSubnet(c.ip, c.subnet))
-      issues.push({ path: `${p}.ip`, message: `${c.ip} is outside its subnet ${c.subnet}` });
-    else if (isIp(c.ip) && prefixLength(c.subnet) <= 30) {
-      // A /31 or /32 has no network or broadcast address (RFC 3021); any shorter prefix has both.
-      if (c.ip === networkOf(c.subnet))
-        issues.push({ path: `${p}.ip`, message: `${c.ip} is the network address of ${c.subnet}` });
-      else if (c.ip === broadcastOf(c.subnet))
-        issues.push({ path: `${p}.ip`, message: `${c.ip} is the broadcast address of ${c.subnet}` });
-    }
+    checkSubnet(c.ip, c.subnet, p);
   });
   const links = new Map<string, number>();
   (t.peers ?? []).forEach((pair, i) => {

@@ -1,8 +1,8 @@
 /**
- * arp-strict: every neighbour entry a container ever holds is right (SL-X.4, FD-X.4: "A learns D's MAC").
+ * arp-strict: every neighbour entry a container or host kernel ever holds is right (SL-X.4, FD-X.4: "A learns D's MAC").
  */
 import type { CaseRun } from './case.ts';
-import { containerOutputs, factsOf } from './facts.ts';
+import { endpointOutputs, factsOf } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
 
 /** The container's note when an entry changes (`model/components/container.ts` `put`). */
@@ -18,10 +18,10 @@ export interface NeighChange {
   mac?: string;
 }
 
-/** Every neighbour-table change of every container, in trace order. */
+/** Every neighbour-table change of every container and host kernel, in trace order. */
 export function neighChanges(r: CaseRun): NeighChange[] {
   const out: NeighChange[] = [];
-  for (const { step, container, output: o } of containerOutputs(r)) {
+  for (const { step, container, output: o } of endpointOutputs(r)) {
     const m = o.type === 'note' ? NEIGH_NOTE.exec(o.text) : null;
     if (m)
       out.push({
@@ -63,12 +63,14 @@ export const arpStrict: Property = {
   name: 'arp-strict',
   summary: "every neighbour entry maps an IP to its owner's real MAC",
   doc:
-    'Every neighbour (ARP cache) entry that any container holds at any point of the run, in any state that ' +
+    'Every neighbour (ARP cache) entry that any container or host kernel (an exposed host) holds at any ' +
+    'point of the run, in any state that ' +
     "carries a MAC (REACHABLE, STALE, DELAY, PROBE), maps the IP to the real MAC of the IP's owner: the " +
     "container with that IP, or the host kernel's ethbr MAC for an exposed host IP. An entry for an IP that " +
     'nobody ever owned is a violation too. In a world that changes, an entry is judged when it is made or ' +
     'changes state, once its IP and its container have settled (`properties/settle.ts`): an entry still ' +
-    "wrong then is stale, unless nobody holds its IP any more (no network can take an entry back). Read from the containers' neighbour-change notes; the violation names " +
+    'wrong then is stale, unless nobody holds its IP any more (no network can take an entry back). Read ' +
+    "from the containers' and host kernels' neighbour-change notes; the violation names " +
     'the step where the wrong entry was made.',
   check,
 };

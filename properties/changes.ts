@@ -275,18 +275,25 @@ export function buildChanges(topology: Topology, raw: RawChanges): Changes {
         'link' in o ? [o.link[0], [o.link[1]]] : [o.peer, hosts.filter((h) => h !== o.peer)];
       // Containers on either side talk: just before (`warm`: caches filled across the link), just after, both
       // ways (`chase`: while the peers' views differ), and, when the outage is long, both ways once the
-      // mesh has settled and the link is still down (what a network without relays cannot carry).
+      // mesh has settled and the link is still down (what a network without relays cannot carry), to each
+      // other and to the exposed host on the other side.
       const here = on(sides[0]);
       const there = sides[1].map((h) => on(h, here?.subnet)).filter((c) => c !== undefined);
-      const across = (k: number, t: number, list: TimelineItem[]) => {
+      const across = (k: number, t: number, list: TimelineItem[], hostsToo = false) => {
         if (!here || there.length === 0) return;
         const peer = there[k % there.length]!;
         list.push({ at: t, from: peer.name, to: here.ip }, { at: t, from: here.name, to: peer.ip });
+        // The exposed host on either side (`weave expose`), reached over the overlay from the other.
+        if (!hostsToo) return;
+        const exposed = (c: Placement) => topology.hosts.find((h) => h.name === c.host)?.ip;
+        const [hereHost, peerHost] = [exposed(here), exposed(peer)];
+        if (hereHost !== undefined) list.push({ at: t, from: peer.name, to: hereHost });
+        if (peerHost !== undefined) list.push({ at: t, from: here.name, to: peerHost });
       };
       if (warm !== null && at - WARM_BEFORE_MS >= before) across(warm, at - WARM_BEFORE_MS, items);
       if (chase !== null) across(chase, at + CHASE_AFTER_MS, chases);
       if (warm !== null && down >= OUTAGE_PING_MS + 2 * RETRY_BUDGET_MS)
-        across(warm, at + OUTAGE_PING_MS, chases);
+        across(warm, at + OUTAGE_PING_MS, chases, true);
       // The outage begins after the warm-up pings, and ends while later changes go on.
       items.push(outage(o, down));
       for (const c of [here, ...there]) if (c) changed.push(c.name);

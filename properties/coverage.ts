@@ -111,6 +111,8 @@ export const UNREACHABLE: Readonly<Record<string, Readonly<Record<string, string
   'sleeve-upstream': { 'running --recv--> running': WIRED('pcap to ethbr and udp to the underlay') },
   'controller-h1': {
     'running --recv--> running': WIRED('the datapath port to the datapath, which sends only upcalls'),
+    'running --recv[upcall]--> running':
+      "H1's standing flows flood every data frame and punt every ARP request from the bridge; any other upcall is a miss, which happens only in the instant a restarted controller deletes every flow and installs them again, and no default run has a frame arriving then (an echo request to the host's own MAC reached the datapath before the bridge device was a port of its own)",
   },
   'controller-h2': {
     'running --recv--> running': WIRED('the datapath port to the datapath, which sends only upcalls'),

@@ -7,7 +7,7 @@ import { componentId } from '../model/network/wiring.ts';
 import type { Ipv4 } from '../model/packets.ts';
 import { pings } from '../model/timeline.ts';
 import type { CaseRun } from './case.ts';
-import { containerOutputs, factsOf } from './facts.ts';
+import { endpointOutputs, factsOf } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
 import { RETRY_BUDGET_MS } from './settle.ts';
 
@@ -23,7 +23,7 @@ export interface Delivery {
 
 function deliveries(r: CaseRun): Delivery[] {
   const out: Delivery[] = [];
-  for (const { step, container, output: o } of containerOutputs(r))
+  for (const { step, container, output: o } of endpointOutputs(r))
     if (o.type === 'deliver' && o.packet.kind === 'frame' && o.packet.payload.kind === 'ipv4')
       out.push({
         step: step.n,
@@ -35,7 +35,8 @@ function deliveries(r: CaseRun): Delivery[] {
   return out;
 }
 
-/** What became of one ping whose target a container in the sender's subnet owns when it is sent. */
+/** What became of one ping whose target a container or an exposed host owns, in the sender's subnet,
+ *  when it is sent. */
 export interface PingOutcome {
   at: number;
   what: string;
@@ -51,9 +52,9 @@ export interface PingOutcome {
   parties: { ips: string[]; containers: string[] };
 }
 
-/** Every ping sent by a running container to an IP a container in its subnet owns at that moment, with
- *  what arrived at the owner and back at the sender, where they run then (isolation checks that nothing
- *  goes elsewhere). */
+/** Every ping sent by a running container to an IP in its subnet that a container or an exposed host owns
+ *  at that moment, with what arrived at the owner and back at the sender, where they run then (isolation
+ *  checks that nothing goes elsewhere). */
 export function pingOutcomes(r: CaseRun): PingOutcome[] {
   const facts = factsOf(r);
   const all = deliveries(r);
@@ -64,7 +65,7 @@ export function pingOutcomes(r: CaseRun): PingOutcome[] {
     const ping = i + 1;
     const sender = facts.whereAt(p.from, p.at);
     const owner = facts.ownerAt(p.to, p.at);
-    if (!sender || owner?.kind !== 'container' || !inSubnet(p.to, sender.subnet)) continue;
+    if (!sender || owner === undefined || !inSubnet(p.to, sender.subnet)) continue;
     const start = pingStep.get(ping);
     const at = (component: string, icmp: Ipv4['icmp']) =>
       all.filter((d) => d.packet.ping === ping && d.packet.icmp === icmp && d.component === component);
@@ -75,7 +76,7 @@ export function pingOutcomes(r: CaseRun): PingOutcome[] {
       requests: at(owner.endpoint.component, 'echo-request'),
       replies: at(componentId(sender.host, sender.name), 'echo-reply'),
       twoWay: owner.subnet !== undefined && inSubnet(sender.ip, owner.subnet),
-      parties: { ips: [p.to], containers: [p.from, owner.name] },
+      parties: { ips: [p.to], containers: owner.kind === 'container' ? [p.from, owner.name] : [p.from] },
     });
   }
   return out;
@@ -112,13 +113,14 @@ function check(r: CaseRun): Violation | null {
 
 export const delivery: Property = {
   name: 'delivery',
-  summary: 'every ping to a container in the sender subnet arrives exactly once',
+  summary: 'every ping to a container or exposed host in the sender subnet arrives exactly once',
   doc:
-    "For every ping sent to an IP that a container owns in the sender's own subnet, the echo request is " +
-    'delivered exactly once, at that container, within the retry budget (mcast_solicit × retrans_time = ' +
+    "For every ping sent to an IP that a container or an exposed host (`weave expose`) owns in the sender's " +
+    'own subnet, the echo request is delivered exactly once, at that owner (a host at its kernel, behind the ' +
+    'bridge device), within the retry budget (mcast_solicit × retrans_time = ' +
     `${RETRY_BUDGET_MS} ms after the ping), and its echo reply is delivered exactly once at the sender within ` +
     "the same budget after that (when the sender is in the owner's subnet too); that they arrive nowhere " +
-    'else is the isolation property. Pings to IPs nobody owns, to other subnets or to host kernels are ' +
+    'else is the isolation property. Pings to IPs nobody owns or to other subnets are ' +
     'not required to arrive, nor, in a world that changes, pings whose sender or target has not settled ' +
     '(`properties/settle.ts`): a ping owed must arrive however long ago the world changed. The violation ' +
     'names the ping step and the deliveries.',

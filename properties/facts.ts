@@ -3,11 +3,14 @@
  * families of copies, and the container steps. Computed once per run and shared (memoised by run).
  */
 import type { Ip, Mac } from '../model/addresses.ts';
+import { kernelPort } from '../model/components/ethbr.ts';
+import { configById } from '../model/config.ts';
 import type { Message } from '../model/messages.ts';
 import type { Endpoint, TraceOutput, TraceStep } from '../model/network/trace.ts';
 import { componentId } from '../model/network/wiring.ts';
 import { type MeshChange, meshAt, meshChangesOf, reachableFrom } from '../model/peering.ts';
 import { type Change, changesOf, type Placement } from '../model/timeline.ts';
+import { hostSubnet } from '../model/topology.ts';
 import type { CaseRun } from './case.ts';
 import { HEAL_MS, healed, meshQuiet, type Parties, RETRY_BUDGET_MS, SETTLE_MS, settled } from './settle.ts';
 
@@ -16,9 +19,10 @@ export interface Owner {
   kind: 'container' | 'host';
   name: string;
   mac: Mac;
-  /** Where a frame for the owner arrives: the container's eth0, or ethbr's bridge side. */
+  /** Where a frame for the owner arrives: the container's eth0, or the host kernel's port on ethbr (the
+   *  bridge device, or ethbr itself in the Linux-native layout). */
   endpoint: Endpoint;
-  /** The container's subnet (hosts: none). */
+  /** The subnet it reaches on-link (a host without an overlay IP owns nothing). */
   subnet?: string;
   /** The host it is on. */
   host: string;
@@ -56,8 +60,17 @@ export interface Facts {
   packets: Message[];
   /** Family root to its copies, in order. */
   families: Map<number, number[]>;
-  /** Component ids of host kernels (ethbr). */
-  kernels: Set<string>;
+  /** Host kernels (ethbr), by component id: the host's name as the properties say it, and its overlay
+   *  address if it has one. */
+  kernels: Map<string, HostKernel>;
+}
+
+export interface HostKernel {
+  name: string;
+  mac: Mac;
+  ip?: Ip;
+  /** The port of ethbr the kernel is behind (the others are the capture port's two sides). */
+  port: string;
 }
 
 /** A placement's time of life: from `from` to just before `to` (or to the end of the run). */
@@ -98,16 +111,19 @@ export function factsOf(r: CaseRun): Facts {
   }
   const at = (spans: Span[] | undefined, t: number) => spans?.find((s) => s.from <= t && t < s.to)?.placement;
   const hostOwners = new Map<Ip, Owner>();
-  const kernels = new Set<string>();
+  const kernels = new Map<string, HostKernel>();
+  const port = kernelPort({ tap: configById(r.case.config).plane !== 'linux' });
   for (const h of topology.hosts) {
     const id = componentId(h.name, 'ethbr');
-    kernels.add(id);
+    const name = `${h.name}'s host kernel`;
+    kernels.set(id, { name, mac: h.mac, port, ...(h.ip !== undefined && { ip: h.ip }) });
     if (h.ip !== undefined)
       hostOwners.set(h.ip, {
         kind: 'host',
-        name: h.name,
+        name,
         mac: h.mac,
-        endpoint: { component: id, port: 'bridge' },
+        endpoint: { component: id, port },
+        subnet: hostSubnet(topology, h),
         host: h.name,
       });
   }
@@ -218,13 +234,29 @@ const recvIndex = new WeakMap<object, Map<number, number>>();
 
 /** Every output of every container step, in trace order, with its step and its container; steps that took
  *  a copy the underlay's faults made are left out (`Facts.byFault`). */
-export function* containerOutputs(
+export function containerOutputs(
   r: CaseRun,
 ): Generator<{ step: TraceStep; container: { name: string }; output: TraceOutput }> {
-  const { containers, byFault } = factsOf(r);
+  return outputsOf(r, factsOf(r).containers);
+}
+
+/** The same for every IP endpoint: the containers, and the host kernels (ethbr), which answer for an
+ *  exposed host IP with the same IP stack (`model/kernel/ip-stack.ts`). */
+export function endpointOutputs(
+  r: CaseRun,
+): Generator<{ step: TraceStep; container: { name: string }; output: TraceOutput }> {
+  const { containers, kernels } = factsOf(r);
+  return outputsOf(r, new Map<string, { name: string }>([...containers, ...kernels]));
+}
+
+function* outputsOf(
+  r: CaseRun,
+  endpoints: Map<string, { name: string }>,
+): Generator<{ step: TraceStep; container: { name: string }; output: TraceOutput }> {
+  const { byFault } = factsOf(r);
   for (const step of r.run.trace) {
     if (step.input.type === 'recv' && byFault.has(step.input.copy)) continue;
-    const container = containers.get(step.component);
+    const container = endpoints.get(step.component);
     if (container) for (const output of step.outputs) yield { step, container, output };
   }
 }

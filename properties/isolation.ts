@@ -2,15 +2,25 @@
  * isolation: an overlay network hands a container only what is addressed to it, at that moment, moves
  * and address reuse included (SL-L.6, SL-X.9, FD-X.9: "C receives the ICMP packet").
  */
-import { ZERO_MAC } from '../model/addresses.ts';
+import { type Ip, type Mac, ZERO_MAC } from '../model/addresses.ts';
+import type { TraceStep } from '../model/network/trace.ts';
 import type { CaseRun } from './case.ts';
-import { factsOf } from './facts.ts';
+import { type Facts, factsOf } from './facts.ts';
 import { type Property, type Violation, violation } from './property.ts';
+
+/** What the step's stack holds at its time: a running container's address, or an exposed host's (for a
+ *  step of its kernel, not of the capture port beside it). */
+function heldAt(facts: Facts, s: TraceStep): { name: string; ip: Ip; mac: Mac } | undefined {
+  const kernel = facts.kernels.get(s.component);
+  if (kernel === undefined) return facts.placementAt(s.component, s.at);
+  if (kernel.ip === undefined || (s.input.type === 'recv' && s.input.port !== kernel.port)) return undefined;
+  return { name: kernel.name, ip: kernel.ip, mac: kernel.mac };
+}
 
 function check(r: CaseRun): Violation | null {
   const facts = factsOf(r);
   for (const s of r.run.trace) {
-    const held = facts.placementAt(s.component, s.at);
+    const held = heldAt(facts, s);
     if (!held) continue;
     // What reaches the container's eth0 on its own MAC: its stack takes it in (ip_forward is off, so a
     // packet for another IP is dropped there, unseen by any delivery check).
@@ -38,9 +48,10 @@ function check(r: CaseRun): Violation | null {
 
 export const isolation: Property = {
   name: 'isolation',
-  summary: 'a container is handed only IPv4 for its own IP and MAC, at that moment',
+  summary: 'a container or exposed host is handed only IPv4 for its own IP and MAC, at that moment',
   doc:
-    'No IPv4 packet is ever delivered to a container unless the container holds both its destination IP ' +
+    'No IPv4 packet is ever delivered to a container (or to an exposed host kernel) unless it holds both ' +
+    'its destination IP ' +
     'and its destination MAC at that moment, and none reaches a container on its own MAC for another IP ' +
     "(the container's stack would drop it unseen: ip_forward is off). Holds or fails regardless of " +
     'subnets and of how recently the world changed: a container that moved, restarted, or took an IP ' +

@@ -11,6 +11,7 @@ import { caseArbitrary, type World } from './arbitraries.ts';
 import { type Case, type CaseRun, consumedCase, runCase, traceDigest } from './case.ts';
 import { checkRun, PROPERTIES, propertyByName } from './index.ts';
 import type { MutantName } from './mutants.ts';
+import type { Property } from './property.ts';
 
 export type Verdict = 'holds' | 'fails';
 
@@ -47,6 +48,10 @@ export interface ConfigJob {
   shrink: boolean;
   /** Stop early once every one of these properties has failed (the mutants command). */
   stopWhenFailed?: string[];
+  /** Properties that fail somewhere on the model without the job's mutants (the mutants command): a case
+   *  counts against one of them only when the same case without the mutants holds, so that what the
+   *  mutant breaks is told apart from what fails anyway. */
+  failsUnmutated?: string[];
   /** Cases one shrink may simulate (default `SHRINK_BUDGET`). */
   shrinkBudget?: number;
   /** Properties whose counterexample is kept as found, not shrunk: nobody will read it. */
@@ -99,8 +104,19 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
   const result = fc.check(
     fc.property(arb, (c) => {
       const r = runCase(c);
+      let unmutated: CaseRun | undefined;
+      /** Whether `p` holds on this case without the mutants (run once, when first asked). */
+      const holdsUnmutated = (p: Property) => {
+        unmutated ??= runCase({ ...c, mutants: [] });
+        return p.check(unmutated) === null;
+      };
       for (const p of PROPERTIES)
-        if (!firstFail.has(p.name) && p.check(r) !== null) firstFail.set(p.name, { index, case: c });
+        if (
+          !firstFail.has(p.name) &&
+          p.check(r) !== null &&
+          (!job.failsUnmutated?.includes(p.name) || holdsUnmutated(p))
+        )
+          firstFail.set(p.name, { index, case: c });
       index++;
       onRun?.(index);
       stopped = stopWhen !== undefined && stopWhen.length > 0 && stopWhen.every((p) => firstFail.has(p));

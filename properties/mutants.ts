@@ -11,7 +11,7 @@ import { bridgeForward, bridgeFrame, bridgeMachine } from '../model/components/b
 import { containerMachine, containerMachineWith } from '../model/components/container.ts';
 import { h1ControllerMachineWith } from '../model/components/controller.ts';
 import { datapathMachine } from '../model/components/datapath.ts';
-import { ethbrFrame, ethbrMachine } from '../model/components/ethbr.ts';
+import { ethbrFrame, ethbrMachine, kernelPort } from '../model/components/ethbr.ts';
 import {
   proxyArp,
   type SleeveRouterContext,
@@ -108,8 +108,24 @@ function mutate(): Record<MutantName, Record<string, AnyStateMachine>> {
           forward: effect((ctx, e, out) => {
             const p = e.packet.kind === 'frame' ? e.packet.payload : undefined;
             // The host kernel takes any requested address for its own.
-            const claims = e.port === 'bridge' && p?.kind === 'arp' && p.op === 'request';
-            return ethbrFrame(claims ? { ...ctx, ip: p.targetIp } : ctx, e, out);
+            const claims = e.port === kernelPort(ctx) && p?.kind === 'arp' && p.op === 'request';
+            const mine = claims ? { ...ctx, ip: p.targetIp, subnet: ctx.subnet ?? `${p.targetIp}/32` } : ctx;
+            return ethbrFrame(mine, e, out);
+          }),
+        },
+      }),
+    },
+    'host-kernel-ignores-pings': {
+      ethbr: ethbrMachine.provide({
+        actions: {
+          forward: effect((ctx, e, out) => {
+            const p = e.packet.kind === 'frame' ? e.packet.payload : undefined;
+            // An exposed host takes no ping: the echo request is dropped where the kernel would take it in.
+            if (e.port === kernelPort(ctx) && p?.kind === 'ipv4' && p.icmp === 'echo-request') {
+              out.push({ type: 'drop', reason: `host kernel: ping ${p.ping} ignored` });
+              return undefined;
+            }
+            return ethbrFrame(ctx, e, out);
           }),
         },
       }),
@@ -226,6 +242,7 @@ export const MUTANTS = {
   'container-answers-replies':
     'a container answers an ARP reply with a reply of its own (a loop through answers)',
   'kernel-answers-any-arp': 'the host kernel answers ARP for any IP with its own MAC',
+  'host-kernel-ignores-pings': 'an exposed host kernel drops the pings for its IP instead of answering',
   'proxy-wrong-mac': "the proxy-ARP router answers with another container's MAC",
   'container-never-retries': 'a container sends one ARP request per resolution and never retries',
   'datapath-drops-upcalled': 'the upstream datapath drops the packet it upcalled instead of executing it',

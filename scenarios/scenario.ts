@@ -105,6 +105,11 @@ export const all =
   (s) =>
     ps.every((p) => p(s));
 
+export const not =
+  (p: StepPredicate): StepPredicate =>
+  (s) =>
+    !p(s);
+
 /** The step's input is a message carrying a frame that satisfies `p` (tunnelled or not). */
 export const receives =
   (p: FramePredicate, kind?: Message['kind']): StepPredicate =>

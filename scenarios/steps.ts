@@ -11,6 +11,7 @@ import {
   drops,
   type Expectation,
   echo,
+  not,
   pinged,
   receives,
   sends,
@@ -26,7 +27,8 @@ interface Target {
 }
 
 /** X.1 to X.2.2: A pings the target and broadcasts an ARP request; the bridge floods it; B answers if it
- *  is the target; ethbr hands it on, and under Sleeve the host kernel drops it (not its IP). */
+ *  is the target; ethbr hands it on, and the host kernel, behind the bridge device, drops it (not its IP;
+ *  the seed says so for Sleeve only, but the same kernel sits there under FDP). */
 export function requestFlooded(flow: Flow, target: Target): Expectation[] {
   const sleeve = flow.startsWith('SL');
   const local = target.name === B.name;
@@ -41,8 +43,13 @@ export function requestFlooded(flow: Flow, target: Target): Expectation[] {
     {
       seed: [`${flow}.2`],
       component: 'h1/bridge',
-      says: 'the bridge floods it to B and ethbr',
-      match: all(receives(whoHas(ip)), sends('B', whoHas(ip)), sends('ethbr', whoHas(ip))),
+      says: 'the bridge floods it to B, to ethbr and to the bridge device (the host kernel)',
+      match: all(
+        receives(whoHas(ip)),
+        sends('B', whoHas(ip)),
+        sends('ethbr', whoHas(ip)),
+        sends('local', whoHas(ip)),
+      ),
     },
     local
       ? {
@@ -57,19 +64,20 @@ export function requestFlooded(flow: Flow, target: Target): Expectation[] {
           says: 'B does not answer: not its IP',
           match: all(receives(whoHas(ip)), drops('not my address')),
         },
-    sleeve
-      ? {
-          seed: [`${flow}.2.2`, `${flow}.2.2.1`],
-          component: 'h1/ethbr',
-          says: 'ethbr hands the request to the router; the host kernel drops it (not its IP)',
-          match: all(receives(whoHas(ip)), sends('tap', whoHas(ip)), drops('not this host')),
-        }
-      : {
-          seed: [`${flow}.2.2`],
-          component: 'h1/ethbr',
-          says: 'ethbr passes the request on towards the datapath',
-          match: all(receives(whoHas(ip)), sends('tap', whoHas(ip))),
-        },
+    {
+      seed: [`${flow}.2.2`],
+      component: 'h1/ethbr',
+      says: sleeve
+        ? 'ethbr hands the request to the router (pcap)'
+        : 'ethbr passes the request on towards the datapath',
+      match: all(receives(whoHas(ip)), sends('tap', whoHas(ip))),
+    },
+    {
+      seed: sleeve ? [`${flow}.2.2.1`] : [],
+      component: 'h1/ethbr',
+      says: 'the host kernel, behind the bridge device, drops it (not its IP)',
+      match: all(receives(whoHas(ip)), drops('not this host')),
+    },
   ];
 }
 
@@ -116,14 +124,16 @@ export function sleeveDataAcross(): Expectation[] {
     {
       seed: ['SL-X.5'],
       component: 'h1/bridge',
-      says: 'the bridge forwards it to ethbr, where it learned D',
-      match: all(receives(req), sends('ethbr', req)),
+      says: 'the bridge forwards it to ethbr, where it learned D, and to nothing else',
+      match: all(receives(req), sends('ethbr', req), not(sends('local', req))),
     },
     {
       seed: ['SL-X.5', 'SL-X.5.1'],
       component: 'h1/ethbr',
-      says: "the host kernel drops it (not ethbr's MAC); the router captures it",
-      match: all(receives(req), drops('SL-X.5.1'), sends('tap', req)),
+      says: 'the router captures it; the host kernel never sees it',
+      departs:
+        "Linux: the bridge forwards a frame for a MAC it learned to that port only, so the bridge device (the host kernel) never gets it and has nothing to drop (the seed's SL-X.5.1)",
+      match: all(receives(req), sends('tap', req)),
     },
     {
       seed: ['SL-X.5.2'],

@@ -3,6 +3,13 @@
  * forwards known unicast to the learned port, floods broadcast, multicast and unknown unicast to every
  * port but the ingress one, and ages entries (Linux `ageing_time`, 300 s by default; an expired entry is
  * treated as unknown on lookup, as `br_fdb_find` does).
+ *
+ * The bridge device itself, where the host kernel sits (upstream's `weave` device, which `weave expose`
+ * gives an IP), is a port of its own when it is given (`local`): its MAC is a permanent local entry, so a
+ * frame to it goes up to the host and nowhere else, and is never learned elsewhere; it gets broadcast and
+ * multicast with the other ports (`br_handle_frame_finish`, `local_rcv`), but not flooded unknown unicast
+ * (only a promiscuous bridge device does); what the host sends is forwarded or flooded like any frame,
+ * without learning (`br_dev_xmit`).
  */
 import { isGroupMac, type Mac } from '../addresses.ts';
 import { emptyMacTable, type MacTable, macDelete, macEntries, macGet, macSet } from '../mac-table.ts';
@@ -15,19 +22,29 @@ export interface FdbEntry {
   seen: number;
 }
 
+/** The bridge device as a port: its name among the ports, and its MAC. */
+export interface LocalPort {
+  port: string;
+  mac: Mac;
+}
+
 export interface BridgeInput {
+  /** Every port, the local one too. */
   ports: string[];
+  local?: LocalPort;
   /** Linux default 300 s. */
   ageingMs?: number;
 }
 
 export interface BridgeContext {
   ports: string[];
+  local: LocalPort | null;
   ageingMs: number;
   fdb: MacTable<FdbEntry>;
 }
 
 export function bridgeLookup(ctx: BridgeContext, mac: Mac, now: number): string | undefined {
+  if (mac === ctx.local?.mac) return ctx.local.port;
   const e = macGet(ctx.fdb, mac);
   return e !== undefined && now - e.seen <= ctx.ageingMs ? e.port : undefined;
 }
@@ -37,11 +54,12 @@ export function bridgeForward(ctx: BridgeContext, frame: Frame, inPort: string, 
   const flood = ctx.ports.filter((p) => p !== inPort);
   if (isGroupMac(frame.dst)) return flood;
   const port = bridgeLookup(ctx, frame.dst, now);
-  if (port === undefined) return flood;
+  if (port === undefined) return flood.filter((p) => p !== ctx.local?.port);
   return port === inPort ? [] : [port];
 }
 
-/** `br_fdb_update`: the source MAC learned on the ingress port (group MACs never). */
+/** `br_fdb_update`: the source MAC learned on the ingress port (group MACs never, nor what the bridge
+ *  device sends, nor its own MAC, a permanent local entry). */
 export function bridgeLearn(
   ctx: BridgeContext,
   frame: Frame,
@@ -49,7 +67,7 @@ export function bridgeLearn(
   now: number,
   out: Output[],
 ): BridgeContext['fdb'] {
-  if (isGroupMac(frame.src)) return ctx.fdb;
+  if (isGroupMac(frame.src) || port === ctx.local?.port || frame.src === ctx.local?.mac) return ctx.fdb;
   const old = macGet(ctx.fdb, frame.src);
   if (old?.port !== port || now - old.seen > ctx.ageingMs)
     out.push({ type: 'note', text: `learn ${frame.src} on ${port}` });
@@ -98,7 +116,12 @@ function portDown(
 export const bridgeMachine = forwarderMachine<BridgeContext, BridgeInput>({
   id: 'bridge',
   description: 'a Linux bridge: learn the source MAC, forward known unicast, flood the rest',
-  context: (input) => ({ ports: input.ports, ageingMs: input.ageingMs ?? 300_000, fdb: emptyMacTable() }),
+  context: (input) => ({
+    ports: input.ports,
+    local: input.local ?? null,
+    ageingMs: input.ageingMs ?? 300_000,
+    fdb: emptyMacTable(),
+  }),
   forward: bridgeFrame,
   also: {
     'port.up': { effect: portUp, description: "br_add_if: a container's veth joins the bridge" },

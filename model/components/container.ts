@@ -1,6 +1,7 @@
 /**
  * A container: a network namespace with one interface `eth0`, one IP in the overlay subnet, and Linux's
- * IPv4 neighbour (ARP) table, each entry a machine of its own (`model/entries/neighbour.ts`). It is where the seed's flows start and end: A sends directly to a peer in
+ * IPv4 stack (`ip-stack.ts`: the neighbour table, each entry a machine of its own, ARP input, echo
+ * replies). It is where the seed's flows start and end: A sends directly to a peer in
  * its subnet (SL-L.1, SL-X.1, FD-X.1), broadcasts an ARP request (SL-L.2, SL-X.2, FD-X.2), learns the
  * MAC from the reply and sends (SL-L.4, SL-X.4, FD-X.4), and the target receives (SL-L.6, SL-X.9, FD-X.9)
  * and answers ARP for its own address (SL-L.2.1). The container alone cannot tell which flow it is in,
@@ -15,43 +16,32 @@
  *   is local to the sender, so no frame);
  * - REACHABLE for base_reachable_time after a reply, then STALE; sending on STALE moves to DELAY, then
  *   PROBE with unicast solicits to the cached MAC, then FAILED;
- * - arp_accept=0: an ARP request for our address creates a STALE entry for the requester; any other
- *   ARP (requests for others, gratuitous ARP, replies) only updates an entry that already exists.
+ * - arp_accept=0 (`ip-stack.ts`).
  */
 import { type AnyStateMachine, setup } from 'xstate';
-import {
-  BROADCAST_MAC,
-  broadcastOf,
-  type Cidr,
-  type Ip,
-  inSubnet,
-  type Mac,
-  ZERO_MAC,
-} from '../addresses.ts';
+import { BROADCAST_MAC, type Cidr, type Ip, inSubnet, type Mac } from '../addresses.ts';
 import {
   DEFAULT_NEIGH_PARAMS,
-  NEW_NEIGHBOUR,
-  type NeighData,
   type NeighEntry,
-  type NeighEvent,
   type NeighParams,
   type NeighState,
   neighbourMachine,
   neighOfTimer,
 } from '../entries/neighbour.ts';
-import { stepChild } from '../machine/child.ts';
+import {
+  arpInput,
+  drop,
+  type IpStack,
+  ipInput,
+  ipOutput,
+  type StackWork,
+  stackWork,
+  stepNeighbour,
+} from '../kernel/ip-stack.ts';
 import { effect } from '../machine/effect.ts';
 import type { ComponentEvent, Output } from '../machine/io.ts';
 import type { Message } from '../messages.ts';
-import {
-  type Arp,
-  arpingFrame,
-  arpReply,
-  type Frame,
-  gratuitousArp,
-  type Ipv4,
-  isGratuitous,
-} from '../packets.ts';
+import { arpingFrame, gratuitousArp } from '../packets.ts';
 import { DEFAULT_ANNOUNCE } from '../topology.ts';
 
 export { DEFAULT_NEIGH_PARAMS, type NeighEntry, type NeighParams, type NeighState };
@@ -70,104 +60,10 @@ export interface ContainerInput {
   neigh?: Partial<NeighParams>;
 }
 
-export interface ContainerContext {
+/** The container's context is the IP stack of its eth0 (`IpStack`), with its name and start-up flag. */
+export interface ContainerContext extends IpStack {
   name: string;
-  mac: Mac;
-  ip: Ip;
-  subnet: Cidr;
   announce: boolean;
-  params: NeighParams;
-  neigh: Record<Ip, NeighEntry>;
-}
-
-/** One event's work in progress: the neighbour table as it becomes, and the outputs so far. */
-interface Work {
-  readonly ctx: ContainerContext;
-  readonly neighbour: AnyStateMachine;
-  readonly now: number;
-  neigh: Record<Ip, NeighEntry>;
-  out: Output[];
-}
-
-type NeighInput =
-  | { type: 'send'; packet: Ipv4 }
-  | { type: 'timer' }
-  | { type: 'reply'; mac: Mac; garp: boolean }
-  | { type: 'update'; mac: Mac; create: boolean; garp: boolean }
-  | { type: 'admin'; mac: Mac };
-
-/** Steps the entry for `ip` through one event; an entry left NONE is not kept. */
-function stepNeighbour(w: Work, ip: Ip, input: NeighInput): void {
-  const event = { ...input, now: w.now, ip, host: w.ctx } as NeighEvent;
-  const old = w.neigh[ip];
-  const next = stepChild<NeighState, NeighData>(w.neighbour, old, NEW_NEIGHBOUR, event, w.out);
-  if (next !== old && next.state !== 'NONE') w.neigh = { ...w.neigh, [ip]: next as NeighEntry };
-}
-
-function drop(w: Work, reason: string): void {
-  w.out.push({ type: 'drop', reason });
-}
-
-// ---- ARP input: arp_process ----
-
-/** `arp_is_garp`: it announces its sender's own address (a reply also names its sender's MAC as target),
- *  an ordinary unicast address (RTN_UNICAST: not ours, not the subnet's broadcast address). Gratuitous
- *  ARP overrides an entry even within locktime. */
-function isGarp(w: Work, arp: Arp): boolean {
-  return (
-    isGratuitous(arp) &&
-    (arp.op === 'request' || arp.targetMac === arp.senderMac) &&
-    arp.senderIp !== w.ctx.ip &&
-    arp.senderIp !== broadcastOf(w.ctx.subnet)
-  );
-}
-
-function arpInput(w: Work, frame: Frame, arp: Arp): void {
-  const garp = isGarp(w, arp);
-  if (arp.op === 'reply') {
-    // "Broadcast replies and request packets do not assert neighbour reachability": STALE, never made.
-    stepNeighbour(
-      w,
-      arp.senderIp,
-      frame.dst === BROADCAST_MAC
-        ? { type: 'update', mac: arp.senderMac, create: false, garp }
-        : { type: 'reply', mac: arp.senderMac, garp },
-    );
-    return;
-  }
-  const forMe = arp.targetIp === w.ctx.ip && !isGratuitous(arp);
-  stepNeighbour(w, arp.senderIp, { type: 'update', mac: arp.senderMac, create: forMe, garp });
-  if (forMe) {
-    // Linux replies straight to the requester's MAC (sha), without a neighbour lookup.
-    w.out.push({ type: 'send', port: ETH0, packet: arpReply(arp, w.ctx.mac), origin: true });
-    return;
-  }
-  drop(
-    w,
-    isGratuitous(arp)
-      ? `ARP announce ${arp.senderIp} is-at ${arp.senderMac}: nothing to answer`
-      : `ARP who-has ${arp.targetIp}: not my address`,
-  );
-}
-
-// ---- IPv4: ip_local_deliver / icmp_echo / ip_route_output ----
-
-/** The stack accepts the packet; an echo request is answered. */
-function ipLocalDeliver(w: Work, frame: Frame, pkt: Ipv4): void {
-  w.out.push({ type: 'deliver', packet: frame });
-  if (pkt.icmp === 'echo-request')
-    ipOutput(w, { kind: 'ipv4', src: w.ctx.ip, dst: pkt.src, icmp: 'echo-reply', ping: pkt.ping });
-}
-
-/** Route a packet the container makes: to itself over loopback, on-link through the neighbour table. */
-function ipOutput(w: Work, pkt: Ipv4): void {
-  if (pkt.dst === w.ctx.ip) {
-    // Loopback: the model has no `lo` port; the frame stands in for it, with lo's all-zero MAC.
-    const frame: Frame = { kind: 'frame', src: ZERO_MAC, dst: ZERO_MAC, payload: pkt };
-    ipLocalDeliver(w, frame, pkt);
-  } else if (!inSubnet(pkt.dst, w.ctx.subnet))
-    drop(w, `no route to ${pkt.dst} (not in ${w.ctx.subnet}; the model has no gateway)`);
-  else stepNeighbour(w, pkt.dst, { type: 'send', packet: pkt });
 }
 
 // ---- what an administrator does in the namespace ----
@@ -176,39 +72,42 @@ function ipOutput(w: Work, pkt: Ipv4): void {
  *  from the address the route to the target gives, and arping gives up when there is none; `-U` and `-A`
  *  announce the target address itself. arping reads the answers on a socket of its own: the kernel does
  *  nothing with what it sends. */
-function arping(w: Work, mode: 'request' | 'unsolicited' | 'answer', target: Ip, source?: Ip): void {
-  if (source === undefined && mode === 'request' && !inSubnet(target, w.ctx.subnet)) {
-    drop(w, `arping ${target}: connect: Network is unreachable (not in ${w.ctx.subnet}); nothing sent`);
+function arping(w: StackWork, mode: 'request' | 'unsolicited' | 'answer', target: Ip, source?: Ip): void {
+  if (source === undefined && mode === 'request' && !inSubnet(target, w.stack.subnet)) {
+    drop(w, `arping ${target}: connect: Network is unreachable (not in ${w.stack.subnet}); nothing sent`);
     return;
   }
-  const from = source ?? (mode === 'request' ? w.ctx.ip : target);
-  w.out.push({ type: 'send', port: ETH0, packet: arpingFrame(mode, w.ctx.mac, from, target), origin: true });
+  const from = source ?? (mode === 'request' ? w.stack.ip : target);
+  w.out.push({
+    type: 'send',
+    port: ETH0,
+    packet: arpingFrame(mode, w.stack.mac, from, target),
+    origin: true,
+  });
 }
 
 // ---- eth0 input ----
 
-function ethInput(w: Work, port: string, msg: Message): void {
+function ethInput(w: StackWork, port: string, msg: Message): void {
   if (port !== ETH0) drop(w, `no port ${port}`);
   else if (msg.kind !== 'frame') drop(w, `not an Ethernet frame: ${msg.kind}`);
   // Not promiscuous: only frames for our MAC, or broadcast.
-  else if (msg.dst !== w.ctx.mac && msg.dst !== BROADCAST_MAC)
+  else if (msg.dst !== w.stack.mac && msg.dst !== BROADCAST_MAC)
     drop(w, `not for this interface (dst ${msg.dst})`);
   else if (msg.payload.kind === 'arp') arpInput(w, msg, msg.payload);
-  else if (msg.payload.dst !== w.ctx.ip) drop(w, `${msg.payload.dst}: not my address (ip_forward off)`);
-  else ipLocalDeliver(w, msg, msg.payload);
+  else ipInput(w, msg, msg.payload);
 }
 
-/** Runs one event's work; returns the changed neighbour table, if it changed. */
+/** Runs one event's work on eth0; returns the changed neighbour table, if it changed. */
 function work(
   neighbourMachine: AnyStateMachine,
   ctx: ContainerContext,
   now: number,
   out: Output[],
-  body: (w: Work) => void,
+  body: (w: StackWork) => void,
 ): Partial<ContainerContext> | undefined {
-  const w: Work = { ctx, neighbour: neighbourMachine, now, neigh: ctx.neigh, out };
-  body(w);
-  return w.neigh === ctx.neigh ? undefined : { neigh: w.neigh };
+  const neigh = stackWork(neighbourMachine, ctx, 'container', ETH0, now, out, body);
+  return neigh === undefined ? undefined : { neigh };
 }
 
 function initialContext(input: ContainerInput): ContainerContext {

@@ -27,6 +27,10 @@ describe.each(machineFiles)('%s', (_file, source) => {
     const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
     expect(imports.filter((i) => i.startsWith('./') || i.includes('components/'))).toEqual([]);
   });
+});
+
+// The machines' files, and the kernel code they share (model/kernel/).
+describe.each([...machineFiles, ...sources('kernel')])('%s', (_file, source) => {
   it('reads no clock, does no I/O, draws no random numbers', () => {
     expect(source).not.toMatch(
       /Date\.|new Date\b|Math\.random|crypto|globalThis|performance\.|setTimeout|setInterval|process\.|node:|sendTo\(|\bafter:|\bspawn\b/,
@@ -35,7 +39,7 @@ describe.each(machineFiles)('%s', (_file, source) => {
 });
 
 describe('nothing in model/ mentions a mutant', () => {
-  const all = ['.', 'components', 'entries', 'fdp', 'machine', 'network'].flatMap((dir) =>
+  const all = ['.', 'components', 'entries', 'fdp', 'kernel', 'machine', 'network'].flatMap((dir) =>
     readdirSync(join(model, dir))
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => [`${dir}/${f}`, readFileSync(join(model, dir, f), 'utf8')] as const),

@@ -20,6 +20,7 @@ import { vxlanFdbMachine } from './vxlan-fdb.ts';
 const T = [0, 1000, 7000];
 const packet: Ipv4 = { kind: 'ipv4', src: '198.18.0.1', dst: '198.18.0.2', icmp: 'echo-request', ping: 1 };
 const host = (ucastSolicit: number): NeighHost => ({
+  port: 'eth0',
   mac: '02:00:00:00:00:01',
   ip: '198.18.0.1',
   params: {

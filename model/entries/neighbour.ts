@@ -87,11 +87,13 @@ export type NeighEntry = NeighData & { state: Exclude<NeighState, 'NONE'> };
 /** The data of an entry not yet made. */
 export const NEW_NEIGHBOUR: NeighData = { probes: 0, confirmed: null, updated: 0, queue: [] };
 
-/** The container an entry belongs to: what its solicits and frames are sent from. */
+/** The interface an entry belongs to (a container's eth0, or the host kernel's port on the bridge): what
+ *  its solicits and frames are sent from, and on which port. */
 export interface NeighHost {
   mac: Mac;
   ip: Ip;
   params: NeighParams;
+  port: string;
 }
 
 interface Common {
@@ -135,12 +137,17 @@ function arm(out: Output[], e: E, at: number): void {
 
 /** `arp_solicit`: who-has, broadcast, or unicast to the cached MAC when probing. */
 function solicit(out: Output[], e: E, to?: Mac): void {
-  out.push({ type: 'send', port: 'eth0', packet: arpRequest(e.host.mac, e.host.ip, e.ip, to), origin: true });
+  out.push({
+    type: 'send',
+    port: e.host.port,
+    packet: arpRequest(e.host.mac, e.host.ip, e.ip, to),
+    origin: true,
+  });
 }
 
 function sendFrame(out: Output[], e: E, dst: Mac, payload: Ipv4): void {
   const frame: Frame = { kind: 'frame', src: e.host.mac, dst, payload };
-  out.push({ type: 'send', port: 'eth0', packet: frame, origin: true });
+  out.push({ type: 'send', port: e.host.port, packet: frame, origin: true });
 }
 
 /** The trace's line for a state change, `neigh IP FROM -> TO MAC`, written after the change's data. */

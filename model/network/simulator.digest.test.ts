@@ -89,7 +89,7 @@ describe('simulator: traces byte-identical to the reference simulator', () => {
     expect(quiet.trace).toEqual([]);
     expect(digest(seen)).toBe(digest(recorded.trace));
     expect(quiet.copies).toEqual([]);
-    expect(recorded.copies).toHaveLength(479);
+    expect(recorded.copies).toHaveLength(509);
     expect(digest(quiet.contexts)).toBe(digest(recorded.contexts));
   });
 });

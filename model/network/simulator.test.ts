@@ -22,14 +22,16 @@ describe('simulator', () => {
     const ping = run.trace.find((s) => s.input.type === 'ping')!;
     const request = ping.outputs.find((o) => o.type === 'send')!.copy!;
     const family = run.copies.filter((c) => c.root === request);
-    // A -> bridge -> {B, ethbr}; ethbr -> router (tap). The router's reply is a new family.
+    // A -> bridge -> {B, ethbr, the bridge device}; ethbr -> router (tap). The router's reply is a new
+    // family.
     expect(family.map((c) => `${c.from.component}:${c.from.port}>${c.to.component}:${c.to.port}`)).toEqual([
       'h1/A:eth0>h1/bridge:A',
       'h1/bridge:B>h1/B:eth0',
       'h1/bridge:ethbr>h1/ethbr:bridge',
+      'h1/bridge:local>h1/ethbr:local',
       'h1/ethbr:tap>h1/router:pcap',
     ]);
-    expect(ancestors(run.copies, family[3]!.copy).map((c) => c.copy)).toEqual([
+    expect(ancestors(run.copies, family[4]!.copy).map((c) => c.copy)).toEqual([
       family[2]!.copy,
       family[0]!.copy,
     ]);

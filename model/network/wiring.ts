@@ -1,15 +1,16 @@
 /**
  * Wiring: a topology and a configuration become components and the links between their ports.
  *
- * Every host: containers (port `eth0`) on the Linux bridge (a port per container, named after it, and
- * `ethbr`), and ethbr (ports `bridge`, `tap`). Then, per data plane:
+ * Every host: containers (port `eth0`) on the Linux bridge (a port per container, named after it,
+ * `ethbr`, and `local`, the bridge device), and ethbr (ports `bridge`, `tap`, and `local`, where the host
+ * kernel sits). Then, per data plane:
  * - Sleeve: ethbr `tap` = the router's `pcap`; the router's `udp` = the underlay's port for the host.
  * - FDP, seed hypotheses: ethbr `tap` = the datapath's `bridge` (vethwe-datapath); datapath `vtep` = the
  *   vtep's `dp`; the vtep's `udp` = the underlay; datapath `controller` = the controller's `datapath`.
  * - FDP, upstream: as above without a vtep; the datapath's `vxlan` vport is on the underlay itself.
  * - Linux-native layout (docs/conformance.md): no router, no datapath. The vtep is a port of the bridge
  *   (bridge `vxlan` = vtep `dp`), the vtep's `udp` = the underlay, and ethbr has nothing tapped on (it is
- *   the host's veth on the bridge). The `remote` variant points each host at the next one in a ring.
+ *   the host's veth on the bridge, with the host kernel behind it; the bridge has no `local` port). The `remote` variant points each host at the next one in a ring.
  */
 
 import type { AnyStateMachine } from 'xstate';
@@ -34,6 +35,7 @@ import { containerSlots, type Timeline } from '../timeline.ts';
 import {
   containersOn,
   type HostSpec,
+  hostSubnet,
   peerLinks,
   segmentPort,
   type Topology,
@@ -174,10 +176,12 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
       machine: use(bridgeMachine),
       input: {
         ...(timers.bridgeAgeingMs !== undefined && { ageingMs: timers.bridgeAgeingMs }),
+        ...(!linux && { local: { port: 'local', mac: host.mac } }),
         ports: [
           ...containers.map((c) => c.name),
           'ethbr',
-          ...(linux ? ['vxlan'] : []),
+          // The bridge device, where the host kernel sits, is a port of its own beside the capture port.
+          ...(linux ? ['vxlan'] : ['local']),
           ...(looped ? ['loopA', 'loopB'] : []),
           ...segments,
         ],
@@ -225,9 +229,15 @@ export function buildNetwork(topology: Topology, config: Config, options: Wiring
       kind: 'ethbr',
       host: host.name,
       machine: use(ethbrMachine),
-      input: { mac: host.mac, ip: host.ip, tap: !linux },
+      input: {
+        mac: host.mac,
+        ...(host.ip !== undefined && { ip: host.ip, subnet: hostSubnet(topology, host) }),
+        tap: !linux,
+        ...neighInput,
+      },
     });
     link({ component: id('bridge'), port: 'ethbr' }, { component: id('ethbr'), port: 'bridge' });
+    if (!linux) link({ component: id('bridge'), port: 'local' }, { component: id('ethbr'), port: 'local' });
     if (looped) link({ component: id('bridge'), port: 'loopA' }, { component: id('bridge'), port: 'loopB' });
 
     const routes: MeshRoutes = allRoutes[host.name] ?? { unicast: {}, broadcast: {} };

@@ -568,9 +568,9 @@ const CASES: [string, () => string[], string][] = [
       '--topology',
       topo(),
       '--traffic',
-      traffic([{ kind: 'stop', at: 1000, container: 'A' }]),
+      traffic([{ kind: 'link-down', at: 1000, peers: ['h1', 'h2'] }]),
     ],
-    'traffic.json: [0].kind: the harness performs pings, arp and neigh items, not stop yet',
+    'traffic.json: [0].kind: the Linux-native layout has no Weave peers or connections: no link-down (pings, arp, neigh, start, stop and move only)',
   ],
   [
     'a peer event naming an unknown host',

@@ -3,7 +3,8 @@
  * overlay as `weave expose` does), what the containers do (pings to a container, to an exposed host, to
  * an overlay address nobody owns, or to the sender's host's underlay address, outside its subnet; raw ARP
  * as arping sends it; static neighbour entries, with the right MAC, another container's or host's, or one
- * nobody owns, whose frames every bridge floods as unknown unicast), and the Linux-native configuration.
+ * nobody owns, whose frames every bridge floods as unknown unicast; containers that stop, start again and
+ * move to another host with their MAC and IP), and the Linux-native configuration.
  * Addresses are derived from positions so that a case is a few small numbers (which fast-check shrinks
  * well) and every address is in 198.18.0.0/15: containers in 198.18.0.0/24 (.11 to .43), exposed hosts
  * there too (.201 to .204), host underlay addresses in 198.19.0.0/24.
@@ -61,12 +62,16 @@ export function containerSpec(host: number, k: number): ContainerSpec {
 export type ArpingMode = 'request' | 'unsolicited' | 'answer';
 
 /** One action, by indices into the case's containers and addresses: a ping (no `kind`), an arping (with
- *  `source`, an index into the overlay addresses, or arping's default), or a static neighbour entry (the
- *  MAC by index into the containers' MACs and `NOBODY_MAC`). */
+ *  `source`, an index into the overlay addresses, or arping's default), a static neighbour entry (the
+ *  MAC by index into the containers' MACs and `NOBODY_MAC`), a container stopping (or, stopped, starting
+ *  again where it was), or moving to another host (`to`, by index among the others; stopped, it starts
+ *  there), with its IP and MAC, announced as the case says. */
 export type ActionShape =
   | { kind?: undefined; from: number; to: number }
   | { kind: 'arp'; from: number; to: number; mode: ArpingMode; source?: number | undefined }
-  | { kind: 'neigh'; from: number; to: number; mac: number };
+  | { kind: 'neigh'; from: number; to: number; mac: number }
+  | { kind: 'stop'; from: number }
+  | { kind: 'move'; from: number; to: number };
 
 /** The shape fast-check generates: containers per host, the actions in order, which containers
  *  announce themselves at start (by index; absent or false: a plain container, which sends nothing until
@@ -96,9 +101,27 @@ export function buildCase(shape: CaseShape): Case {
   const overlay: Ip[] = [...containers.map((c) => c.ip), ...exposed, NOBODY];
   const macs: Mac[] = [...containers.map((c) => c.mac), ...hosts.map((h) => h.mac), NOBODY_MAC];
   const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
+  // Where each container is, or undefined while it is stopped, and where it was last.
+  const where = new Map<string, string | undefined>(containers.map((c) => [c.name, c.host]));
+  const last = new Map<string, string>(containers.map((c) => [c.name, c.host]));
   const traffic: TimelineItem[] = shape.actions.map((a, k) => {
     const at = T0 + k * PING_GAP;
     const from = pick(containers, a.from);
+    if (a.kind === 'stop' || a.kind === 'move') {
+      const here = where.get(from.name);
+      const others = hosts.filter((h) => h.name !== (here ?? last.get(from.name)));
+      const host = a.kind === 'move' && others.length > 0 ? pick(others, a.to).name : last.get(from.name)!;
+      if (a.kind === 'stop' && here !== undefined) {
+        where.set(from.name, undefined);
+        return { kind: 'stop', at, container: from.name };
+      }
+      where.set(from.name, host);
+      last.set(from.name, host);
+      if (here !== undefined)
+        return { kind: 'move', at, container: from.name, host, announce: from.announce };
+      const { ip, mac, subnet, announce } = from;
+      return { kind: 'start', at, container: from.name, host, ip, mac, subnet, announce };
+    }
     // Never to oneself: a ping to oneself is loopback, it never reaches a bridge.
     const others = overlay.filter((t) => t !== from.ip);
     if (a.kind === 'arp') {
@@ -145,6 +168,8 @@ const actionShape: fc.Arbitrary<ActionShape> = fc.oneof(
       mac: index(16),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('stop' as const), from: index(11) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('move' as const), from: index(11), to: index(2) }) },
 );
 
 export const caseShape: fc.Arbitrary<CaseShape> = fc.record({
@@ -185,6 +210,9 @@ export function describeCase(c: Case, config?: LinuxConfig): string {
     }
     if (item.kind === 'neigh')
       return `${i + 1}: ${item.container} neigh ${name(item.ip)} at ${macName(item.mac)}'s MAC`;
+    if (item.kind === 'stop') return `${i + 1}: ${item.container} stops`;
+    if (item.kind === 'move' || item.kind === 'start')
+      return `${i + 1}: ${item.container} ${item.kind === 'move' ? 'moves to' : 'starts on'} ${item.host}${item.announce ? ', announced' : ''}`;
     return `${i + 1}: ${item.kind}`;
   };
   const actions = c.traffic.map(action).join('; ');

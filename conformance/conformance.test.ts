@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { configById, type LinuxConfig } from '../model/config.ts';
-import { pings } from '../model/timeline.ts';
+import { isPing, pings } from '../model/timeline.ts';
 import { type ActionShape, buildCase, type Case, describeCase, QUIET_NEIGH, T0 } from './case.ts';
 import { runDifferential } from './differential.ts';
 import { listNamespaces, processesNaming, runKernel, sweepStale, unavailableReason } from './kernel.ts';
@@ -175,6 +175,41 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
     expect(report.failure?.text).toBeUndefined();
     expect(report.comparisons).toBe(1);
   }, 30_000);
+
+  it('agrees on a world that changes: a move, a stop and a start on another host, nothing announced', () => {
+    // c21 moves from h2 to h1 keeping its MAC and IP, unannounced: c11 still sends to h2, where its port is
+    // gone (the frame flooded to h2's ethbr, which counts it); c11 stops; it starts on h2; pings follow.
+    const shape = {
+      containers: [1, 1],
+      exposed: [false, true, false, false],
+      actions: [
+        { from: 0, to: 0 },
+        { kind: 'move' as const, from: 1, to: 0 },
+        { from: 0, to: 0 },
+        { kind: 'stop' as const, from: 0 },
+        { from: 1, to: 0 },
+        { kind: 'move' as const, from: 0, to: 0 },
+        { from: 1, to: 0 },
+        { from: 1, to: 1 },
+      ],
+    };
+    const c = buildCase(shape);
+    expect(c.traffic.filter((i) => !isPing(i))).toEqual([
+      { kind: 'move', at: 3000, container: 'c21', host: 'h1', announce: false },
+      { kind: 'stop', at: 7000, container: 'c11' },
+      expect.objectContaining({ kind: 'start', at: 11000, container: 'c11', host: 'h2' }),
+    ]);
+    const model = runModel(c, linux('linux/unicast')).outcome;
+    expect(model.delivered).toEqual([true, false, false, true, true]);
+    expect(model.otherhost['h2/ethbr']).toBe(1);
+    const report = runDifferential({
+      runs: 1,
+      configs: [linux('linux/unicast'), linux('linux/remote/no-learning')],
+      examples: [shape],
+    });
+    expect(report.failure?.text).toBeUndefined();
+    expect(report.comparisons).toBe(2);
+  }, 60_000);
 
   it('agrees on a ping outside the subnet (the host underlay address): no route, nothing sent, in both', () => {
     const shape = { containers: [1, 1], actions: [{ from: 0, to: 2 }] };

@@ -5,7 +5,7 @@
  * is refused with the field named.
  */
 import { inSubnet, ipToInt } from '../model/addresses.ts';
-import { isPing, type Timeline } from '../model/timeline.ts';
+import { isMeshItem, isPing, type Timeline } from '../model/timeline.ts';
 import { hostSubnet, type Topology, type TopologyIssue } from '../model/topology.ts';
 import { PING_GAP } from './case.ts';
 
@@ -76,8 +76,15 @@ export function harnessIssues(topology: Topology, traffic: Timeline): TopologyIs
       if (item.source !== undefined) overlay(`traffic[${i}].source`, item.source);
     }
     if (item.kind === 'neigh') inRange(`traffic[${i}].ip`, item.ip);
-    if (!isPing(item) && item.kind !== 'arp' && item.kind !== 'neigh')
-      issue(`traffic[${i}].kind`, `the harness performs pings, arp and neigh items, not ${item.kind} yet`);
+    // A container that starts gets a namespace and a veth `v-<name>` on its host.
+    if (item.kind === 'start') fits(`traffic[${i}].container`, item.container, 'v-');
+    if ((item.kind === 'start' || item.kind === 'move') && item.ip !== undefined)
+      inRange(`traffic[${i}].ip`, item.ip);
+    if (isMeshItem(item))
+      issue(
+        `traffic[${i}].kind`,
+        `the Linux-native layout has no Weave peers or connections: no ${item.kind} (pings, arp, neigh, start, stop and move only)`,
+      );
     if (previous !== undefined && item.at - previous < PING_GAP)
       issue(
         `traffic[${i}].at`,

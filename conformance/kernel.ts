@@ -18,10 +18,20 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Ip } from '../model/addresses.ts';
 import type { LinuxConfig } from '../model/config.ts';
 import { LINUX_VNI, ringNext, VTEP_GROUP } from '../model/network/wiring.ts';
-import { type ArpItem, isPing, type NeighItem } from '../model/timeline.ts';
+import {
+  type ArpItem,
+  type Change,
+  changesOf,
+  isContainerItem,
+  isPing,
+  type NeighItem,
+  type Placement,
+  placementOf,
+} from '../model/timeline.ts';
 import { hostSubnet, type Topology } from '../model/topology.ts';
 import { type Case, QUIET_NEIGH } from './case.ts';
 import type { Outcome } from './outcome.ts';
+import { containerNames } from './outcome.ts';
 
 /** Every namespace this harness creates starts with this, then the creating process's pid. */
 export const FAMILY = 'wsc-';
@@ -154,6 +164,8 @@ export interface KernelOptions {
 export class KernelCase {
   readonly prefix: string;
   readonly namespaces: string[] = [];
+  /** The containers running now, by name (the topology's at first). */
+  private readonly running = new Map<string, Placement>();
 
   constructor(
     readonly c: Case,
@@ -231,16 +243,8 @@ export class KernelCase {
     ip('link set ethbr up');
 
     for (const c of topology.containers.filter((x) => x.host === name)) {
-      const cns = this.addNs(c.name);
-      ip(
-        `link add v-${c.name} address 02:cf${c.mac.slice(5)} type veth peer name eth0 address ${c.mac} netns ${cns}`,
-      );
-      ip(`link set v-${c.name} master weave up`);
-      // arping -s may send from any address (it binds to it).
-      this.quietNeighbours(cns, 'eth0', 'net.ipv4.ip_nonlocal_bind=1');
-      this.$(`ip -n ${cns} addr add ${c.ip}/${c.subnet.split('/')[1]} dev eth0`);
-      this.$(`ip -n ${cns} link set lo up`);
-      this.$(`ip -n ${cns} link set eth0 up`);
+      this.plugIn(placementOf(c));
+      this.running.set(c.name, placementOf(c));
     }
 
     // The vxlan device and its default destinations (all-zero-MAC FDB entries).
@@ -276,6 +280,55 @@ export class KernelCase {
         ip(`link set ${dev} master weave up`);
       }
     }
+  }
+
+  /** A container starts on its host: a namespace of its own, a veth `eth0` there whose peer `v-<name>` is a
+   *  port of the host's bridge, its address, and nothing sent (an announcement is the caller's). */
+  private plugIn(p: Placement): void {
+    const h = this.ns(p.host);
+    const cns = this.addNs(p.name);
+    this.$(
+      `ip -n ${h} link add v-${p.name} address 02:cf${p.mac.slice(5)} type veth peer name eth0 address ${p.mac} netns ${cns}`,
+    );
+    this.$(`ip -n ${h} link set v-${p.name} master weave up`);
+    // arping -s may send from any address (it binds to it).
+    this.quietNeighbours(cns, 'eth0', 'net.ipv4.ip_nonlocal_bind=1');
+    this.$(`ip -n ${cns} addr add ${p.ip}/${p.subnet.split('/')[1]} dev eth0`);
+    this.$(`ip -n ${cns} link set lo up`);
+    this.$(`ip -n ${cns} link set eth0 up`);
+  }
+
+  /** A container stops: its bridge port goes first (at once, so the bridge flushes what it learned there,
+   *  `br_fdb_delete_by_port`; a namespace's own teardown is deferred), then its namespace. */
+  private unplug(p: Placement): void {
+    this.$(`ip -n ${this.ns(p.host)} link del v-${p.name}`);
+    deleteNamespace(this.ns(p.name));
+  }
+
+  /** One gratuitous ARP from a container (`arping -U -c 1`), as upstream Weave sends when it adds the
+   *  address and the model's container sends at start when told to `announce`. */
+  private announceOne(p: Placement): void {
+    this.x(
+      [
+        'timeout',
+        '-k',
+        '1',
+        '4',
+        'ip',
+        'netns',
+        'exec',
+        this.ns(p.name),
+        'arping',
+        '-q',
+        '-U',
+        '-c',
+        '1',
+        '-I',
+        'eth0',
+        p.ip,
+      ],
+      6000,
+    );
   }
 
   /** Noise 4: no re-probes during a run; one broadcast solicit, failure after 500 ms, no locktime (the
@@ -356,14 +409,37 @@ export class KernelCase {
     const before = this.underlayCounters();
     this.announce();
     const delivered: boolean[] = [];
+    const changes = changesOf(this.c.topology, this.c.traffic).filter(
+      (ch) => ch.kind === 'stop' || !ch.initial,
+    );
     for (const item of this.c.traffic) {
-      if (isPing(item)) delivered.push(this.ping(item.from, item.to));
+      // What a stopped container would do, nothing does: it has no namespace (the model drops it too).
+      const from =
+        isPing(item) || item.kind === 'arp' ? item.from : item.kind === 'neigh' ? item.container : null;
+      const away = from !== null && !this.running.has(from);
+      if (isPing(item)) delivered.push(!away && this.ping(item.from, item.to));
+      else if (away) continue;
       else if (item.kind === 'arp') this.arping(item);
       else if (item.kind === 'neigh') this.setNeighbour(item);
+      else if (isContainerItem(item))
+        for (const ch of changes.filter((c) => c.at === item.at && c.placement.name === item.container))
+          this.change(ch);
       else throw new CommandError(`the harness cannot perform a ${item.kind} item yet`);
     }
     sleep(100);
     return this.observe(before, delivered);
+  }
+
+  /** A container stops, or starts (again, or on another host for a move), announced if it says so. */
+  private change(ch: Change): void {
+    if (ch.kind === 'stop') {
+      this.unplug(ch.placement);
+      this.running.delete(ch.placement.name);
+      return;
+    }
+    this.plugIn(ch.placement);
+    this.running.set(ch.placement.name, ch.placement);
+    if (ch.placement.announce) this.announceOne(ch.placement);
   }
 
   observe(before: Record<string, { sent: number; received: number }>, delivered: boolean[]): Outcome {
@@ -386,10 +462,11 @@ export class KernelCase {
     };
     const arp: Outcome['arp'] = {};
     const oh: Outcome['otherhost'] = {};
-    for (const c of topology.containers) {
-      const ns = this.ns(c.name);
-      arp[c.name] = cacheOf(ns, 'eth0');
-      oh[c.name] = otherhost(ns, 'eth0');
+    // A stopped container has no namespace left: no cache, and a counter gone with its interface.
+    for (const name of containerNames(topology, this.c.traffic)) {
+      const ns = this.ns(name);
+      arp[name] = this.running.has(name) ? cacheOf(ns, 'eth0') : {};
+      oh[name] = this.running.has(name) ? otherhost(ns, 'eth0') : 0;
     }
     const bridge: Outcome['bridge'] = {};
     const vxlan: Outcome['vxlan'] = {};

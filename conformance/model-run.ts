@@ -12,10 +12,10 @@ import type { NeighParams } from '../model/entries/neighbour.ts';
 import { macEntries } from '../model/mac-table.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import { buildNetwork, componentId, type Network } from '../model/network/wiring.ts';
-import { pings } from '../model/timeline.ts';
+import { changesOf, containerSlots, pings, whereAt } from '../model/timeline.ts';
 import { type MutantName, mutantMachines } from '../properties/mutants.ts';
 import { type Case, PING_GAP, QUIET_NEIGH } from './case.ts';
-import type { Outcome } from './outcome.ts';
+import { containerNames, type Outcome } from './outcome.ts';
 
 /** Mutants the differential test can switch on in the model only (properties/mutants.ts). */
 export type ConformanceMutant = MutantName;
@@ -44,6 +44,7 @@ export function modelNetwork(
   return buildNetwork(c.topology, config, {
     machines: mutantMachines(mutants),
     neigh,
+    timeline: c.traffic,
     ...(bridgeLoop ? { bridgeLoop } : {}),
   });
 }
@@ -62,10 +63,16 @@ export function runModel(
 
 export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
   const { topology } = c;
+  const changes = changesOf(topology, c.traffic);
+  /** The component a container runs as at `at` (its host's), or undefined while it is stopped. */
+  const componentAt = (name: string, at: number) => {
+    const p = whereAt(changes, name, at);
+    return p === undefined ? undefined : componentId(p.host, p.name);
+  };
   const delivered = pings(c.traffic).map((p, i) =>
     run.trace.some(
       (s) =>
-        s.component === network.containerIds[p.from] &&
+        s.component === componentAt(p.from, p.at) &&
         s.outputs.some(
           (o) =>
             o.type === 'deliver' &&
@@ -85,8 +92,11 @@ export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
     return cache;
   };
   const arp: Outcome['arp'] = {};
-  for (const ct of topology.containers)
-    arp[ct.name] = cacheOf((run.contexts[componentId(ct.host, ct.name)] as ContainerContext).neigh);
+  const names = containerNames(topology, c.traffic);
+  for (const name of names) {
+    const id = componentAt(name, run.end);
+    arp[name] = id === undefined ? {} : cacheOf((run.contexts[id] as ContainerContext).neigh);
+  }
   // The host kernel's, behind ethbr (empty without an overlay IP).
   for (const h of topology.hosts)
     arp[`${h.name}/ethbr`] = cacheOf((run.contexts[componentId(h.name, 'ethbr')] as EthbrContext).neigh);
@@ -108,12 +118,19 @@ export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
     underlay[h.name] = { sent: 0, received: 0 };
     otherhost[`${h.name}/ethbr`] = 0;
   }
-  for (const ct of topology.containers) otherhost[ct.name] = 0;
+  for (const name of names) otherhost[name] = 0;
 
-  const ifaceOf = new Map<string, { name: string; mac: string }>();
-  for (const ct of topology.containers) ifaceOf.set(`${componentId(ct.host, ct.name)}\u0000eth0`, ct);
+  // Each interface by its component and port: a container's eth0 on every host it runs on (its MAC is
+  // the one it holds then), each host's ethbr.
+  const ifaceOf = new Map<string, { name: string; mac: (at: number) => string | undefined }>();
+  for (const slot of containerSlots(topology, c.traffic))
+    ifaceOf.set(`${componentId(slot.host, slot.name)}\u0000eth0`, {
+      name: slot.name,
+      mac: (at) => whereAt(changes, slot.name, at)?.mac,
+    });
   for (const h of topology.hosts)
-    ifaceOf.set(`${componentId(h.name, 'ethbr')}\u0000bridge`, { name: `${h.name}/ethbr`, mac: h.mac });
+    ifaceOf.set(`${componentId(h.name, 'ethbr')}\u0000bridge`, { name: `${h.name}/ethbr`, mac: () => h.mac });
+  const nameOf = new Map([...ifaceOf].map(([key, iface]) => [key.split('\u0000')[0]!, iface.name]));
 
   for (const s of run.trace) {
     for (const o of s.outputs) {
@@ -121,6 +138,11 @@ export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
       const def = network.byId.get(s.component);
       if (def?.kind === 'vtep' && o.port === 'udp') underlay[def.host!]!.sent++;
       if (s.component === 'underlay') underlay[network.byId.get(o.to.component)!.host!]!.received++;
+    }
+    // A container's counter lives as long as its interface: a start or a stop begins it anew.
+    if (s.input.type === 'container.start' || s.input.type === 'container.stop') {
+      const name = nameOf.get(s.component);
+      if (name !== undefined) otherhost[name] = 0;
     }
     if (s.input.type !== 'recv') continue;
     const iface = ifaceOf.get(`${s.component}\u0000${s.input.port}`);
@@ -130,7 +152,7 @@ export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
       iface &&
       f.kind === 'frame' &&
       f.payload.kind === 'ipv4' &&
-      f.dst !== iface.mac &&
+      f.dst !== iface.mac(s.at) &&
       f.dst !== BROADCAST_MAC &&
       !isGroupMac(f.dst)
     )

@@ -3,6 +3,13 @@
  * model (a simulator run) and from the kernel (JSON dumps and counters). docs/conformance.md explains each.
  */
 import type { Ip, Mac } from '../model/addresses.ts';
+import { containerSlots, type Timeline } from '../model/timeline.ts';
+import type { Topology } from '../model/topology.ts';
+
+/** Every container a case names, the topology's and those its timeline starts, each once, in order. */
+export function containerNames(topology: Topology, timeline: Timeline): string[] {
+  return [...new Set(containerSlots(topology, timeline).map((s) => s.name))];
+}
 
 export interface UnderlayCount {
   /** Frames the host sent onto the underlay (rx on its underlay switch port). */

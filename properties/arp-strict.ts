@@ -66,7 +66,7 @@ export const arpStrict: Property = {
     'Every neighbour (ARP cache) entry that any container or host kernel (an exposed host) holds at any ' +
     'point of the run, in any state that ' +
     "carries a MAC (REACHABLE, STALE, DELAY, PROBE), maps the IP to the real MAC of the IP's owner: the " +
-    "container with that IP, or the host kernel's ethbr MAC for an exposed host IP. An entry for an IP that " +
+    "container with that IP, or the host kernel's MAC (the bridge device's) for an exposed host IP. An entry for an IP that " +
     'nobody ever owned is a violation too. In a world that changes, an entry is judged when it is made or ' +
     'changes state, once its IP and its container have settled (`properties/settle.ts`): an entry still ' +
     'wrong then is stale, unless nobody holds its IP any more (no network can take an entry back). Read ' +

@@ -9,6 +9,7 @@
 import { type Config, DEFAULT_CONFIGS } from '../model/config.ts';
 import { type PoolOptions, runPool } from '../workers/pool.ts';
 import type { World } from './arbitraries.ts';
+import type { Case } from './case.ts';
 import { PROPERTY_NAMES } from './index.ts';
 import { type ConfigJob, DEFAULT_SEED, MATRIX_MODULE, type PropertyOutcome, type Verdict } from './matrix.ts';
 import { MATRIX_MUTANTS, type MutantName } from './mutants.ts';
@@ -48,6 +49,8 @@ export interface MutantCell {
   caught: boolean;
   runs: number;
   message: string | null;
+  /** Where the property fails without the mutant too: the case the mutant broke, which holds without it. */
+  evidence?: Case;
 }
 
 export interface MutantReport {
@@ -138,6 +141,7 @@ export async function runMutants(options: MutantOptions = {}): Promise<MutantRep
         caught: o.observed === 'fails',
         runs: o.runs,
         message: o.counterexample?.message ?? null,
+        ...(baseline === 'fails' && o.counterexample && { evidence: o.counterexample.case }),
       };
     }),
   );

@@ -24,7 +24,7 @@ export function renderScenarioPage(r: ScenarioResult): string {
     s.topology.containers.map((c) => [c.name, c.host, c.mac, c.ip, c.subnet]),
   );
   const hosts = renderMarkdownTable(
-    ['host', 'underlay address', 'ethbr MAC', 'host IP'],
+    ['host', 'underlay address', 'host kernel MAC', 'host IP'],
     s.topology.hosts.map((h) => [h.name, h.address, h.mac, h.ip ?? '(none)']),
   );
   const steps = renderMarkdownTable(

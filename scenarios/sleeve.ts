@@ -13,11 +13,17 @@ import {
   receives,
   type Scenario,
   sends,
-  timerFired,
   whoHas,
 } from './scenario.ts';
 import { A, B, D, NOBODY, seedTopology, T0 } from './seed-topology.ts';
-import { localEcho, localReply, replyReachesA, requestFlooded, sleeveDataAcross } from './steps.ts';
+import {
+  asksInVain,
+  localEcho,
+  localReply,
+  replyReachesA,
+  requestFlooded,
+  sleeveDataAcross,
+} from './steps.ts';
 
 /** SL-L: A pings B on the same host. The same steps under both Sleeve configurations. */
 function sameHost(config: string): Scenario {
@@ -185,20 +191,7 @@ function nobody(config: string): Scenario {
             says: 'the router finds no owner and stays silent',
             match: all(receives(whoHas(NOBODY)), drops('nobody owns')),
           },
-      ...[1, 2].map(
-        (n): Expectation => ({
-          seed: [],
-          component: 'h1/A',
-          says: `no reply after ${n} s: A asks again`,
-          match: all(timerFired, sends('eth0', whoHas(NOBODY))),
-        }),
-      ),
-      {
-        seed: [],
-        component: 'h1/A',
-        says: 'no reply after 3 s: the entry goes FAILED and the echo request is dropped',
-        match: all(timerFired, drops('FAILED')),
-      },
+      ...asksInVain(NOBODY),
     ],
   };
 }

@@ -15,6 +15,7 @@ import {
   pinged,
   receives,
   sends,
+  timerFired,
   whoHas,
 } from './scenario.ts';
 import { B, D } from './seed-topology.ts';
@@ -160,6 +161,27 @@ export function sleeveDataAcross(): Expectation[] {
       match: all(receives(req), sends('D', req)),
     },
     { seed: ['SL-X.9'], component: 'h2/D', says: 'D receives it', match: delivers(req) },
+  ];
+}
+
+/** Nobody answers A's ARP request for `ip`: A asks twice more, a second apart (Linux mcast_solicit 3), then
+ *  the entry goes FAILED and the queued echo request is dropped. */
+export function asksInVain(ip: string): Expectation[] {
+  return [
+    ...[1, 2].map(
+      (n): Expectation => ({
+        seed: [],
+        component: 'h1/A',
+        says: `no reply after ${n} s: A asks again`,
+        match: all(timerFired, sends('eth0', whoHas(ip))),
+      }),
+    ),
+    {
+      seed: [],
+      component: 'h1/A',
+      says: 'no reply after 3 s: the entry goes FAILED and the echo request is dropped',
+      match: all(timerFired, drops('FAILED')),
+    },
   ];
 }
 

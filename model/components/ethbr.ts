@@ -82,7 +82,7 @@ function kernelWork(
 }
 
 /** A host kernel without an overlay IP: it answers nothing and keeps nothing. */
-function addresslessKernel(ctx: EthbrContext, frame: Frame): Output {
+function addresslessKernel(frame: Frame): Output {
   const p = frame.payload;
   if (p.kind === 'arp') {
     if (p.op === 'request')
@@ -115,7 +115,7 @@ export function hostKernel(
   }
   const p = frame.payload;
   if (stackOf(ctx) === null) {
-    out.push(addresslessKernel(ctx, frame));
+    out.push(addresslessKernel(frame));
     return undefined;
   }
   return kernelWork(ctx, now, out, (w) => (p.kind === 'arp' ? arpInput(w, frame, p) : ipInput(w, frame, p)));

@@ -698,6 +698,27 @@ const CASES: [string, () => string[], string][] = [
     'traffic.json: [0].mac: 02:00:00:00:00:0d is held by the running container D (started at the topology)',
   ],
   [
+    "a start with a host's MAC",
+    () =>
+      check(
+        '--topology',
+        topo(),
+        '--traffic',
+        traffic([
+          {
+            kind: 'start',
+            at: 1000,
+            container: 'E',
+            host: 'h1',
+            ip: '198.18.0.5',
+            mac: '02:00:00:00:01:02',
+            subnet: A.subnet,
+          },
+        ]),
+      ),
+    "traffic.json: [0].mac: 02:00:00:00:01:02 is host h2's",
+  ],
+  [
     '--world with a traffic file',
     () =>
       check(

@@ -16,7 +16,7 @@ import type { Topology } from '../model/topology.ts';
 import { caseArbitrary, GAPS_MS, type World } from '../properties/arbitraries.ts';
 import { faultsArbitrary, reachableArbitrary } from '../properties/chance.ts';
 import { buildChanges, buildSweep, merge, rawChanges } from '../properties/changes.ts';
-import { expectedVerdict } from '../properties/expectations.ts';
+import { expectedFailure, expectedVerdict, violationExpected } from '../properties/expectations.ts';
 import {
   type Case,
   type CaseRun,
@@ -224,6 +224,8 @@ export function runCheck(
         });
         const finding: CheckFinding = {
           ...cell,
+          // Expected only if it fails the way the table expects (`ExpectedFailure.only`).
+          expected: violationExpected(config.id, property.name, world, verdict.message) ? 'fails' : 'holds',
           observed: 'fails',
           runs: result.numRuns,
           file,
@@ -262,10 +264,13 @@ export function findingLine(f: CheckFinding): string {
     return f.expected === 'fails'
       ? `holds      ${cell} (${cases}; the matrix expects it to fail: these cases do not show it)\n`
       : `holds      ${cell} (${cases})\n`;
+  const only = expectedFailure(f.config, f.property, f.world)?.only;
   const mark =
     f.expected === 'fails'
       ? `expected, see ${pageOf(f.world)}#${anchorOf(f.config, f.property, f.world)}`
-      : 'UNEXPECTED: the matrix expects it to hold';
+      : only
+        ? `UNEXPECTED: the matrix expects it to fail only where ${only}`
+        : 'UNEXPECTED: the matrix expects it to hold';
   const where = f.file ? `counterexample: ${f.file}` : `counterexample NOT written: ${f.writeError}`;
   return `VIOLATED   ${cell} (${mark}): ${f.message}\n           ${where}\n`;
 }

@@ -50,12 +50,17 @@ export function matrixSummary(cells: readonly Cell[], runs: number, seed: number
       ? `${head}: all ${cells.length} verdicts as expected (${(ms / 1000).toFixed(1)} s)`
       : `${head}: ${bad.length} of ${cells.length} verdicts NOT as expected (${(ms / 1000).toFixed(1)} s)`,
   ];
-  for (const c of bad)
+  for (const c of bad) {
+    const expected = expectedFailure(c.config, c.property, c.world);
+    const cell = `  ${c.config} ${c.property} (${c.world})`;
     lines.push(
-      c.observed === 'fails'
-        ? `  ${c.config} ${c.property} (${c.world}): expected to hold, fails: ${c.counterexample?.message ?? ''}`
-        : `  ${c.config} ${c.property} (${c.world}): expected to fail (${expectedFailure(c.config, c.property, c.world)?.why.slice(0, 60)}...), held over ${plural(c.runs, 'case')}`,
+      c.observed === 'holds'
+        ? `${cell}: expected to fail (${expected?.why.slice(0, 60)}...), held over ${plural(c.runs, 'case')}`
+        : expected
+          ? `${cell}: expected to fail only where ${expected.only}, fails otherwise: ${c.counterexample?.message ?? ''}`
+          : `${cell}: expected to hold, fails: ${c.counterexample?.message ?? ''}`,
     );
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -64,13 +64,14 @@ export type ArpingMode = 'request' | 'unsolicited' | 'answer';
 /** One action, by indices into the case's containers and addresses: a ping (no `kind`), an arping (with
  *  `source`, an index into the overlay addresses, or arping's default), a static neighbour entry (the
  *  MAC by index into the containers' MACs and `NOBODY_MAC`), a container stopping (or, stopped, starting
- *  again where it was), or moving to another host (`to`, by index among the others; stopped, it starts
- *  there), with its IP and MAC, announced as the case says. */
+ *  again where it was, with a new MAC if `fresh`: its IP reused by another interface), or moving to another
+ *  host (`to`, by index among the others; stopped, it starts there), with its IP and MAC, announced as the
+ *  case says. */
 export type ActionShape =
   | { kind?: undefined; from: number; to: number }
   | { kind: 'arp'; from: number; to: number; mode: ArpingMode; source?: number | undefined }
   | { kind: 'neigh'; from: number; to: number; mac: number }
-  | { kind: 'stop'; from: number }
+  | { kind: 'stop'; from: number; fresh?: boolean | undefined }
   | { kind: 'move'; from: number; to: number };
 
 /** The shape fast-check generates: containers per host, the actions in order, which containers
@@ -104,6 +105,7 @@ export function buildCase(shape: CaseShape): Case {
   // Where each container is, or undefined while it is stopped, and where it was last.
   const where = new Map<string, string | undefined>(containers.map((c) => [c.name, c.host]));
   const last = new Map<string, string>(containers.map((c) => [c.name, c.host]));
+  const macNow = new Map<string, Mac>(containers.map((c) => [c.name, c.mac]));
   const traffic: TimelineItem[] = shape.actions.map((a, k) => {
     const at = T0 + k * PING_GAP;
     const from = pick(containers, a.from);
@@ -119,8 +121,19 @@ export function buildCase(shape: CaseShape): Case {
       last.set(from.name, host);
       if (here !== undefined)
         return { kind: 'move', at, container: from.name, host, announce: from.announce };
-      const { ip, mac, subnet, announce } = from;
-      return { kind: 'start', at, container: from.name, host, ip, mac, subnet, announce };
+      // A fresh MAC (02:c0:00:01:…, nobody else's): the same IP on a new interface.
+      if (a.kind === 'stop' && a.fresh) macNow.set(from.name, `02:c0:00:01${from.mac.slice(11)}`);
+      const { ip, subnet, announce } = from;
+      return {
+        kind: 'start',
+        at,
+        container: from.name,
+        host,
+        ip,
+        mac: macNow.get(from.name)!,
+        subnet,
+        announce,
+      };
     }
     // Never to oneself: a ping to oneself is loopback, it never reaches a bridge.
     const others = overlay.filter((t) => t !== from.ip);
@@ -168,7 +181,13 @@ const actionShape: fc.Arbitrary<ActionShape> = fc.oneof(
       mac: index(16),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('stop' as const), from: index(11) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { kind: fc.constant('stop' as const), from: index(11), fresh: fc.boolean() },
+      { requiredKeys: ['kind', 'from'] },
+    ),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('move' as const), from: index(11), to: index(2) }) },
 );
 

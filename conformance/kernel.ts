@@ -30,8 +30,7 @@ import {
 } from '../model/timeline.ts';
 import { hostSubnet, type Topology } from '../model/topology.ts';
 import { type Case, QUIET_NEIGH } from './case.ts';
-import type { Outcome } from './outcome.ts';
-import { containerNames } from './outcome.ts';
+import { containerNames, type Outcome, type Phase } from './outcome.ts';
 
 /** Every namespace this harness creates starts with this, then the creating process's pid. */
 export const FAMILY = 'wsc-';
@@ -194,8 +193,15 @@ export class KernelCase {
     this.$(`ip netns add ${ns}`);
     this.namespaces.push(ns);
     // Noise 1 and 2: no IPv6 (DAD, RS, MLD); no IGMP reports for link-local groups (the bridge's MRD join).
+    // And the IPv4 settings the model assumes, whatever the root namespace has (a new namespace copies its
+    // `all` and `default` ones, devconf_inherit_init_net): no forwarding, no ARP entries made from
+    // gratuitous ARP or replies, no announcement when an interface comes up, every local address answered
+    // on any interface (the hosts narrow that below), no reverse-path filter.
+    const v4 = (k: string, v: number) => `net.ipv4.conf.all.${k}=${v} net.ipv4.conf.default.${k}=${v}`;
     this.$(`ip netns exec ${ns} sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-      net.ipv4.igmp_link_local_mcast_reports=0`);
+      net.ipv4.igmp_link_local_mcast_reports=0 ${v4('forwarding', 0)} ${v4('arp_accept', 0)}
+      ${v4('arp_notify', 0)} ${v4('arp_ignore', 0)} ${v4('arp_announce', 0)} ${v4('arp_filter', 0)}
+      ${v4('rp_filter', 0)}`);
     return ns;
   }
 
@@ -409,10 +415,11 @@ export class KernelCase {
     const before = this.underlayCounters();
     this.announce();
     const delivered: boolean[] = [];
+    const phases: Phase[] = [];
     const changes = changesOf(this.c.topology, this.c.traffic).filter(
       (ch) => ch.kind === 'stop' || !ch.initial,
     );
-    for (const item of this.c.traffic) {
+    for (const [k, item] of this.c.traffic.entries()) {
       // What a stopped container would do, nothing does: it has no namespace (the model drops it too).
       const from =
         isPing(item) || item.kind === 'arp' ? item.from : item.kind === 'neigh' ? item.container : null;
@@ -421,13 +428,14 @@ export class KernelCase {
       else if (away) continue;
       else if (item.kind === 'arp') this.arping(item);
       else if (item.kind === 'neigh') this.setNeighbour(item);
-      else if (isContainerItem(item))
+      else if (isContainerItem(item)) {
         for (const ch of changes.filter((c) => c.at === item.at && c.placement.name === item.container))
           this.change(ch);
-      else throw new CommandError(`the harness cannot perform a ${item.kind} item yet`);
+        phases.push({ after: k, ...this.tables(true) });
+      } else throw new CommandError(`the harness cannot perform a ${item.kind} item yet`);
     }
     sleep(100);
-    return this.observe(before, delivered);
+    return this.observe(before, delivered, phases);
   }
 
   /** A container stops, or starts (again, or on another host for a move), announced if it says so. */
@@ -442,34 +450,26 @@ export class KernelCase {
     if (ch.placement.announce) this.announceOne(ch.placement);
   }
 
-  observe(before: Record<string, { sent: number; received: number }>, delivered: boolean[]): Outcome {
+  /** The neighbour tables (with their NUD states, when asked), bridge and vxlan FDBs, as they are now. */
+  tables(withStates: boolean): Omit<Phase, 'after'> {
     const { topology } = this.c;
-    const otherhost = (ns: string, dev: string) => {
-      const [l] = JSON.parse(
-        must(['ip', '-j', '-s', '-s', '-n', ns, 'link', 'show', 'dev', dev]),
-      ) as LinkJson[];
-      return l?.stats64?.rx?.otherhost ?? 0;
-    };
-    /** The ARP cache of `dev` in `ns`: unresolved and failed entries left out. */
-    const cacheOf = (ns: string, dev: string) => {
+    /** The neighbour table of `dev` in `ns`: unresolved and failed entries left out. */
+    const tableOf = (ns: string, dev: string) => {
       const entries = JSON.parse(
         must(['ip', '-j', '-n', ns, 'neigh', 'show', 'dev', dev]) || '[]',
       ) as NeighJson[];
-      const cache: Record<Ip, string> = {};
+      const table: Record<Ip, string> = {};
       for (const e of entries)
-        if (e.lladdr && !e.state?.some((s) => s === 'INCOMPLETE' || s === 'FAILED')) cache[e.dst] = e.lladdr;
-      return cache;
+        if (e.lladdr && !e.state?.some((s) => s === 'INCOMPLETE' || s === 'FAILED'))
+          table[e.dst] = withStates ? `${e.lladdr} ${(e.state ?? []).join(',')}` : e.lladdr;
+      return table;
     };
-    const arp: Outcome['arp'] = {};
-    const oh: Outcome['otherhost'] = {};
-    // A stopped container has no namespace left: no cache, and a counter gone with its interface.
-    for (const name of containerNames(topology, this.c.traffic)) {
-      const ns = this.ns(name);
-      arp[name] = this.running.has(name) ? cacheOf(ns, 'eth0') : {};
-      oh[name] = this.running.has(name) ? otherhost(ns, 'eth0') : 0;
-    }
-    const bridge: Outcome['bridge'] = {};
-    const vxlan: Outcome['vxlan'] = {};
+    const neigh: Phase['neigh'] = {};
+    // A stopped container has no namespace left, and no table.
+    for (const name of containerNames(topology, this.c.traffic))
+      neigh[name] = this.running.has(name) ? tableOf(this.ns(name), 'eth0') : {};
+    const bridge: Phase['bridge'] = {};
+    const vxlan: Phase['vxlan'] = {};
     for (const h of topology.hosts) {
       const ns = this.ns(h.name);
       const fdb = JSON.parse(must(['bridge', '-j', '-n', ns, 'fdb', 'show']) || '[]') as FdbJson[];
@@ -491,9 +491,29 @@ export class KernelCase {
         )
         .map((e) => `${e.mac} ${e.dst}`)
         .sort();
-      oh[`${h.name}/ethbr`] = otherhost(ns, 'ethbr');
-      arp[`${h.name}/ethbr`] = cacheOf(ns, 'ethbr');
+      neigh[`${h.name}/ethbr`] = tableOf(ns, 'ethbr');
     }
+    return { neigh, bridge, vxlan };
+  }
+
+  observe(
+    before: Record<string, { sent: number; received: number }>,
+    delivered: boolean[],
+    phases: Phase[],
+  ): Outcome {
+    const { topology } = this.c;
+    const otherhost = (ns: string, dev: string) => {
+      const [l] = JSON.parse(
+        must(['ip', '-j', '-s', '-s', '-n', ns, 'link', 'show', 'dev', dev]),
+      ) as LinkJson[];
+      return l?.stats64?.rx?.otherhost ?? 0;
+    };
+    const { neigh: arp, bridge, vxlan } = this.tables(false);
+    const oh: Outcome['otherhost'] = {};
+    // A stopped container's counter went with its interface.
+    for (const name of containerNames(topology, this.c.traffic))
+      oh[name] = this.running.has(name) ? otherhost(this.ns(name), 'eth0') : 0;
+    for (const h of topology.hosts) oh[`${h.name}/ethbr`] = otherhost(this.ns(h.name), 'ethbr');
     const after = this.underlayCounters();
     const underlay: Outcome['underlay'] = {};
     for (const h of topology.hosts)
@@ -501,7 +521,7 @@ export class KernelCase {
         sent: after[h.name]!.sent - before[h.name]!.sent,
         received: after[h.name]!.received - before[h.name]!.received,
       };
-    return { delivered, arp, bridge, vxlan, underlay, otherhost: oh };
+    return { delivered, arp, bridge, vxlan, underlay, otherhost: oh, phases };
   }
 
   /** Delete every namespace of this case (processes in them killed first). Safe to call twice. */

@@ -12,10 +12,10 @@ import type { NeighParams } from '../model/entries/neighbour.ts';
 import { macEntries } from '../model/mac-table.ts';
 import { type Run, simulate } from '../model/network/simulator.ts';
 import { buildNetwork, componentId, type Network } from '../model/network/wiring.ts';
-import { changesOf, containerSlots, pings, whereAt } from '../model/timeline.ts';
+import { changesOf, containerSlots, isContainerItem, pings, whereAt } from '../model/timeline.ts';
 import { type MutantName, mutantMachines } from '../properties/mutants.ts';
 import { type Case, PING_GAP, QUIET_NEIGH } from './case.ts';
-import { containerNames, type Outcome } from './outcome.ts';
+import { containerNames, type Outcome, type Phase } from './outcome.ts';
 
 /** Mutants the differential test can switch on in the model only (properties/mutants.ts). */
 export type ConformanceMutant = MutantName;
@@ -58,10 +58,53 @@ export function runModel(
   const network = modelNetwork(c, config, mutants, options);
   const last = c.traffic.at(-1)?.at ?? 0;
   const run = simulate(network, c.traffic, { until: last + PING_GAP - 1, maxSteps: MODEL_MAX_STEPS });
-  return { outcome: modelOutcome(c, network, run), run, network };
+  // The tables after each change of the world: the run as it stands just before the next item.
+  const phases = c.traffic.flatMap((item, k): Phase[] => {
+    if (!isContainerItem(item)) return [];
+    const upTo = simulate(network, c.traffic, { until: item.at + PING_GAP - 1, maxSteps: MODEL_MAX_STEPS });
+    return [{ after: k, ...modelTables(c, upTo, true) }];
+  });
+  return { outcome: { ...modelOutcome(c, network, run), phases }, run, network };
 }
 
-export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
+/** The neighbour tables (with their NUD states, when asked), bridge and vxlan FDBs a run leaves. */
+export function modelTables(c: Case, run: Run, withStates: boolean): Omit<Phase, 'after'> {
+  const { topology } = c;
+  const changes = changesOf(topology, c.traffic);
+  /** A neighbour table: unresolved and failed entries left out; `MAC STATE`, or the MAC alone. */
+  const tableOf = (neigh: ContainerContext['neigh']) => {
+    const table: Record<string, string> = {};
+    for (const [ip, e] of Object.entries(neigh))
+      if (e.mac !== undefined && e.state !== 'INCOMPLETE' && e.state !== 'FAILED')
+        table[ip] = withStates ? `${e.mac} ${e.state}` : e.mac;
+    return table;
+  };
+  const neigh: Phase['neigh'] = {};
+  for (const name of containerNames(topology, c.traffic)) {
+    const p = whereAt(changes, name, run.end);
+    neigh[name] =
+      p === undefined ? {} : tableOf((run.contexts[componentId(p.host, p.name)] as ContainerContext).neigh);
+  }
+  // The host kernel's, behind ethbr (empty without an overlay IP).
+  for (const h of topology.hosts)
+    neigh[`${h.name}/ethbr`] = tableOf((run.contexts[componentId(h.name, 'ethbr')] as EthbrContext).neigh);
+  const bridge: Phase['bridge'] = {};
+  const vxlan: Phase['vxlan'] = {};
+  for (const h of topology.hosts) {
+    const b = run.contexts[componentId(h.name, 'bridge')] as BridgeContext;
+    bridge[h.name] = macEntries(b.fdb)
+      .map(([mac, e]) => `${mac} ${e.port}`)
+      .sort();
+    const v = run.contexts[componentId(h.name, 'vtep')] as VtepContext;
+    vxlan[h.name] = macEntries(v.fdb)
+      .filter(([, e]) => e.state !== 'PERMANENT')
+      .map(([mac, e]) => `${mac} ${e.remote}`)
+      .sort();
+  }
+  return { neigh, bridge, vxlan };
+}
+
+export function modelOutcome(c: Case, network: Network, run: Run): Omit<Outcome, 'phases'> {
   const { topology } = c;
   const changes = changesOf(topology, c.traffic);
   /** The component a container runs as at `at` (its host's), or undefined while it is stopped. */
@@ -84,37 +127,11 @@ export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
     ),
   );
 
-  /** An ARP cache: unresolved and failed entries left out. */
-  const cacheOf = (neigh: ContainerContext['neigh']) => {
-    const cache: Record<string, string> = {};
-    for (const [ip, e] of Object.entries(neigh))
-      if (e.mac !== undefined && e.state !== 'INCOMPLETE' && e.state !== 'FAILED') cache[ip] = e.mac;
-    return cache;
-  };
-  const arp: Outcome['arp'] = {};
+  const { neigh: arp, bridge, vxlan } = modelTables(c, run, false);
   const names = containerNames(topology, c.traffic);
-  for (const name of names) {
-    const id = componentAt(name, run.end);
-    arp[name] = id === undefined ? {} : cacheOf((run.contexts[id] as ContainerContext).neigh);
-  }
-  // The host kernel's, behind ethbr (empty without an overlay IP).
-  for (const h of topology.hosts)
-    arp[`${h.name}/ethbr`] = cacheOf((run.contexts[componentId(h.name, 'ethbr')] as EthbrContext).neigh);
-
-  const bridge: Outcome['bridge'] = {};
-  const vxlan: Outcome['vxlan'] = {};
   const underlay: Outcome['underlay'] = {};
   const otherhost: Outcome['otherhost'] = {};
   for (const h of topology.hosts) {
-    const b = run.contexts[componentId(h.name, 'bridge')] as BridgeContext;
-    bridge[h.name] = macEntries(b.fdb)
-      .map(([mac, e]) => `${mac} ${e.port}`)
-      .sort();
-    const v = run.contexts[componentId(h.name, 'vtep')] as VtepContext;
-    vxlan[h.name] = macEntries(v.fdb)
-      .filter(([, e]) => e.state !== 'PERMANENT')
-      .map(([mac, e]) => `${mac} ${e.remote}`)
-      .sort();
     underlay[h.name] = { sent: 0, received: 0 };
     otherhost[`${h.name}/ethbr`] = 0;
   }
@@ -152,6 +169,8 @@ export function modelOutcome(c: Case, network: Network, run: Run): Outcome {
       iface &&
       f.kind === 'frame' &&
       f.payload.kind === 'ipv4' &&
+      // A stopped container's interface is gone: nothing counts there.
+      iface.mac(s.at) !== undefined &&
       f.dst !== iface.mac(s.at) &&
       f.dst !== BROADCAST_MAC &&
       !isGroupMac(f.dst)

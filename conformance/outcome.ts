@@ -33,6 +33,20 @@ export interface Outcome {
   /** IPv4 frames each interface received with another unicast MAC as destination (`rx.otherhost`):
    *  containers by name, the host side of each bridge as `<host>/ethbr`. */
   otherhost: Record<string, number>;
+  /** The tables after each change of the world (a container stopping, starting again or moving). */
+  phases: Phase[];
+}
+
+/** The tables once one change of the world has settled, before the next item: what the next actions
+ *  find. */
+export interface Phase {
+  /** The index of the timeline item it follows. */
+  after: number;
+  /** Each container's and host kernel's neighbour entries as `MAC STATE` (the NUD state: REACHABLE,
+   *  STALE, DELAY, PROBE, PERMANENT); unresolved and failed entries left out. */
+  neigh: Record<string, Record<Ip, string>>;
+  bridge: Record<string, string[]>;
+  vxlan: Record<string, string[]>;
 }
 
 /** One difference between two outcomes: where, and each side's value. */
@@ -74,6 +88,17 @@ export function compareOutcomes(
   }
   for (const i of keysOf(model.otherhost, kernel.otherhost))
     check(`otherhost ${i}`, model.otherhost[i], kernel.otherhost[i]);
+  const phases = Math.max(model.phases.length, kernel.phases.length);
+  for (let i = 0; i < phases; i++) {
+    const [m, k] = [model.phases[i], kernel.phases[i]];
+    const at = `after item ${(m ?? k)!.after + 1}:`;
+    for (const c of keysOf(m?.neigh ?? {}, k?.neigh ?? {}))
+      check(`${at} neigh ${c}`, sortRecord(m?.neigh[c]), sortRecord(k?.neigh[c]));
+    for (const h of keysOf(m?.bridge ?? {}, k?.bridge ?? {}))
+      check(`${at} bridge ${h}`, m?.bridge[h], k?.bridge[h]);
+    for (const h of keysOf(m?.vxlan ?? {}, k?.vxlan ?? {}))
+      check(`${at} vxlan ${h}`, m?.vxlan[h], k?.vxlan[h]);
+  }
   return { differences, compared };
 }
 

@@ -331,14 +331,17 @@ export function timelineIssues(timeline: Timeline, topology: Topology): Topology
     }
     const name = item.container;
     const now = running.get(name);
-    /** An address another running container holds. */
+    /** An address another running container holds, or a host (its overlay IP, its underlay address, the
+     *  MAC of its side of the bridge), as a topology refuses them too. */
     const taken = (what: 'ip' | 'mac', value: string) => {
       const other = holder(what, value, name);
+      const host = topology.hosts.find((h) => (what === 'mac' ? [h.mac] : [h.ip, h.address]).includes(value));
       if (other)
         issue(
           what,
           `${value} is held by the running container ${other.placement.name} (started at ${other.path})`,
         );
+      else if (host) issue(what, `${value} is host ${host.name}'s`);
     };
     const checkPlace = (ip: Ip, mac: Mac, subnet: Cidr) => {
       if (!isIp(ip)) issue('ip', `not an IPv4 address: ${JSON.stringify(ip)}`);

@@ -1,5 +1,6 @@
 /**
- * A topology: hosts (each with its underlay address and the MAC of its bridge's host side, ethbr),
+ * A topology: hosts (each with its underlay address, the MAC of the host kernel's side of its bridge, and
+ * optionally an overlay IP),
  * containers (each on a host, with MAC, IP and overlay subnet), and the peer connections between hosts
  * (a full mesh when not given). `validateTopology` names the bad field, JSON-path style.
  */
@@ -23,7 +24,8 @@ export interface HostSpec {
   name: string;
   /** The host's underlay address: where Sleeve datagrams and VXLAN packets are sent. */
   address: Ip;
-  /** MAC of the host side of the bridge (ethbr); the host kernel owns it. */
+  /** MAC of the host kernel's side of the bridge: the bridge device (ethbr itself in the Linux-native
+   *  layout). */
   mac: Mac;
   /** The host kernel's own IP on the overlay (`weave expose`), if any: the only ARP it answers, and the
    *  address it answers pings on. */

@@ -11,7 +11,6 @@ import { type Property, type Violation, violation } from './property.ts';
 function check(r: CaseRun): Violation | null {
   const facts = factsOf(r);
   const { kernels } = facts;
-  const hostIp = new Map(r.case.topology.hosts.map((h) => [`${h.name}/ethbr`, h.ip]));
   const byRequest = new Map<number, number[]>();
   for (const a of arpAnswers(r)) {
     const ip = a.reply.senderIp;
@@ -20,7 +19,7 @@ function check(r: CaseRun): Violation | null {
         `${a.component} answered ARP for ${ip}, which nobody owns (is-at ${a.reply.senderMac})`,
         [a.step],
       );
-    if (kernels.has(a.component) && hostIp.get(a.component) !== ip)
+    if (kernels.has(a.component) && kernels.get(a.component)!.ip !== ip)
       return violation(`the host kernel ${a.component} answered ARP for ${ip}, not its own IP`, [a.step]);
     if (a.request === null) continue;
     const steps = [...(byRequest.get(a.request) ?? []), a.step];

@@ -241,22 +241,26 @@ export function containerOutputs(
 }
 
 /** The same for every IP endpoint: the containers, and the host kernels (ethbr), which answer for an
- *  exposed host IP with the same IP stack (`model/kernel/ip-stack.ts`). */
+ *  exposed host IP with the same IP stack (`model/kernel/ip-stack.ts`). Of ethbr's sends, only the
+ *  kernel's own count: the capture port's frames pass through it. */
 export function endpointOutputs(
   r: CaseRun,
 ): Generator<{ step: TraceStep; container: { name: string }; output: TraceOutput }> {
   const { containers, kernels } = factsOf(r);
-  return outputsOf(r, new Map<string, { name: string }>([...containers, ...kernels]));
+  return outputsOf(r, new Map<string, { name: string; port?: string }>([...containers, ...kernels]));
 }
 
 function* outputsOf(
   r: CaseRun,
-  endpoints: Map<string, { name: string }>,
+  endpoints: Map<string, { name: string; port?: string }>,
 ): Generator<{ step: TraceStep; container: { name: string }; output: TraceOutput }> {
   const { byFault } = factsOf(r);
   for (const step of r.run.trace) {
     if (step.input.type === 'recv' && byFault.has(step.input.copy)) continue;
     const container = endpoints.get(step.component);
-    if (container) for (const output of step.outputs) yield { step, container, output };
+    if (container)
+      for (const output of step.outputs)
+        if (output.type !== 'send' || container.port === undefined || output.port === container.port)
+          yield { step, container, output };
   }
 }

@@ -9,11 +9,12 @@ import fc from 'fast-check';
 import { configById } from '../model/config.ts';
 import { caseArbitrary, type World } from './arbitraries.ts';
 import { type Case, type CaseRun, consumedCase, runCase, traceDigest } from './case.ts';
-import { checkRun, PROPERTIES, propertyByName } from './index.ts';
+import { expectedFailure } from './expectations.ts';
+import { type CheckResult, checkRun, PROPERTIES, propertyByName } from './index.ts';
 import type { MutantName } from './mutants.ts';
-import type { Property } from './property.ts';
+import type { Property, Verdict } from './property.ts';
 
-export type Verdict = 'holds' | 'fails';
+export type { Verdict };
 
 export const DEFAULT_SEED = 20_240_601;
 export const DEFAULT_RUNS = 150;
@@ -98,6 +99,10 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
   const arb = caseArbitrary(configById(job.config), { mutants: job.mutants ?? [], world });
   const seed = configSeed(job.seed, job.config, world);
   const firstFail = new Map<string, { index: number; case: Case }>();
+  // A cell expected to fail one way only (`ExpectedFailure.only`) is judged by its first failure any other
+  // way, when there is one: that failure nobody expected is its counterexample.
+  const only = new Map(PROPERTIES.map((p) => [p.name, expectedFailure(job.config, p.name, world)?.only]));
+  const otherFail = new Map<string, { index: number; case: Case }>();
   const stopWhen = job.stopWhenFailed;
   let index = 0;
   let stopped = false;
@@ -110,13 +115,14 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
         unmutated ??= runCase({ ...c, mutants: [] });
         return p.check(unmutated) === null;
       };
-      for (const p of PROPERTIES)
-        if (
-          !firstFail.has(p.name) &&
-          p.check(r) !== null &&
-          (!job.failsUnmutated?.includes(p.name) || holdsUnmutated(p))
-        )
-          firstFail.set(p.name, { index, case: c });
+      for (const p of PROPERTIES) {
+        const way = only.get(p.name);
+        if (firstFail.has(p.name) && (way === undefined || otherFail.has(p.name))) continue;
+        const v = p.check(r);
+        if (v === null || (job.failsUnmutated?.includes(p.name) && !holdsUnmutated(p))) continue;
+        if (!firstFail.has(p.name)) firstFail.set(p.name, { index, case: c });
+        if (way !== undefined && !way.test(v.message)) otherFail.set(p.name, { index, case: c });
+      }
       index++;
       onRun?.(index);
       stopped = stopWhen !== undefined && stopWhen.length > 0 && stopWhen.every((p) => firstFail.has(p));
@@ -129,14 +135,18 @@ export function runConfigJob(job: ConfigJob, onRun?: (done: number) => void): Pr
   if (result.failed && !stopped)
     throw new ModelError(job.config, result.counterexample?.[0] as Case | undefined, result.errorInstance);
   return PROPERTIES.map((p): PropertyOutcome => {
-    const fail = firstFail.get(p.name);
+    const fail = otherFail.get(p.name) ?? firstFail.get(p.name);
     if (!fail) return { property: p.name, observed: 'holds', runs: index, counterexample: null };
+    // Shrinking a failure of another way keeps to failures of another way.
+    const unless = otherFail.has(p.name) ? only.get(p.name) : undefined;
     const budget = job.shrinkBudget ?? SHRINK_BUDGET;
     const shrinkIt = job.shrink && !job.keepAsFound?.includes(p.name);
     const known = job.known?.[p.name];
     const kept =
-      shrinkIt && known?.shrinkBudget === budget ? stillReached(arb, seed, fail.index, p.name, known) : null;
-    const found = kept ?? (shrinkIt ? shrink(arb, seed, job.runs, fail.index, p.name, budget) : null);
+      shrinkIt && known?.shrinkBudget === budget
+        ? stillReached(arb, seed, fail.index, p.name, known, unless)
+        : null;
+    const found = kept ?? (shrinkIt ? shrink(arb, seed, job.runs, fail.index, p.name, budget, unless) : null);
     const r = kept?.run ?? runCase(found?.case ?? fail.case);
     const v = checkRun(r, p);
     if (v.holds) throw new Error(`${job.config} ${p.name}: the counterexample does not replay`);
@@ -173,11 +183,12 @@ function shrink(
   index: number,
   property: string,
   budget: number,
+  unless?: RegExp,
 ): { case: Case; path: string } | null {
   const p = propertyByName(property);
   let left = budget;
   const out = fc.check(
-    fc.property(arb, (c) => left-- <= 0 || checkRun(runCase(c), p).holds),
+    fc.property(arb, (c) => left-- <= 0 || !failsOtherwise(checkRun(runCase(c), p), unless)),
     { seed, numRuns: runs, path: String(index) },
   );
   if (!out.failed || out.counterexample === null) return null;
@@ -198,6 +209,7 @@ function stillReached(
   index: number,
   property: string,
   known: KnownCounterexample,
+  unless?: RegExp,
 ): { case: Case; path: string; run: CaseRun } | null {
   if (known.path.split(':')[0] !== String(index)) return null;
   const atPath = caseAtPath(arb, seed, known.path);
@@ -207,9 +219,14 @@ function stillReached(
   const stored = { ...known.case, mutants: known.case.mutants ?? [] };
   const now = consumedCase(run);
   const same = isDeepStrictEqual({ ...now, mutants: now.mutants ?? [] }, stored);
-  return same && !checkRun(run, propertyByName(property)).holds
+  return same && failsOtherwise(checkRun(run, propertyByName(property)), unless)
     ? { case: atPath, path: known.path, run }
     : null;
+}
+
+/** A failure, and not one `unless` matches (any failure, without it). */
+function failsOtherwise(r: CheckResult, unless: RegExp | undefined): boolean {
+  return !r.holds && (unless === undefined || !unless.test(r.message));
 }
 
 /** The case fast-check gives at `path` from `seed`, or undefined when the path leads nowhere any more (the

@@ -4,6 +4,9 @@
  */
 import type { CaseRun } from './case.ts';
 
+/** What a property does over a cell's cases: holds on every one, or fails on one. */
+export type Verdict = 'holds' | 'fails';
+
 export interface Violation {
   message: string;
   /** Trace step numbers (`TraceStep.n`) that show the violation, in trace order. */

@@ -19,10 +19,14 @@ const frame = (src: string, dst: string): Frame => ({
   payload: { kind: 'ipv4', src: '198.18.0.1', dst: '198.18.0.2', icmp: 'echo-request', ping: 1 },
 });
 
-function bridge(ageingMs?: number) {
+/** The bridge device's MAC, when the bridge has it as a port of its own (`local`). */
+const DEV = '02:00:00:00:01:01';
+
+function bridge(ageingMs?: number, local = false) {
   let state: MachineState = stepper.initial({
-    ports: ['p1', 'p2', 'p3'],
+    ports: ['p1', 'p2', 'p3', ...(local ? ['local'] : [])],
     ...(ageingMs && { ageingMs }),
+    ...(local && { local: { port: 'local', mac: DEV } }),
   }).state;
   return {
     recv(port: string, f: Frame | { kind: 'vxlan' }, now: number): Output[] {
@@ -42,6 +46,30 @@ function bridge(ageingMs?: number) {
 }
 const sentOn = (out: Output[]) => out.flatMap((o) => (o.type === 'send' ? [o.port] : []));
 const notes = (out: Output[]) => out.flatMap((o) => (o.type === 'note' ? [o.text] : []));
+
+describe('the bridge device as a port of its own (local)', () => {
+  it('hands it frames for its MAC and nothing else, whatever was learned', () => {
+    const b = bridge(undefined, true);
+    expect(sentOn(b.recv('p1', frame(A, DEV), 0))).toEqual(['local']);
+    // Its own MAC arriving on a port is not learned there (br_fdb_update refuses a local entry).
+    b.recv('p2', frame(DEV, A), 1);
+    expect(macEntries(b.ctx.fdb).map(([m]) => m)).toEqual([A]);
+    expect(sentOn(b.recv('p3', frame(B, DEV), 2))).toEqual(['local']);
+  });
+  it('floods it broadcast and multicast, but not unknown unicast (the device is not promiscuous)', () => {
+    const b = bridge(undefined, true);
+    expect(sentOn(b.recv('p1', arpRequest(A, '198.18.0.1', '198.18.0.2'), 0))).toEqual(['p2', 'p3', 'local']);
+    expect(sentOn(b.recv('p1', frame(A, GROUP), 0))).toEqual(['p2', 'p3', 'local']);
+    expect(sentOn(b.recv('p1', frame(A, B), 0))).toEqual(['p2', 'p3']);
+  });
+  it('forwards what it sends like any frame, without learning its MAC', () => {
+    const b = bridge(undefined, true);
+    b.recv('p2', frame(B, A), 0);
+    expect(sentOn(b.recv('local', frame(DEV, B), 1))).toEqual(['p2']);
+    expect(sentOn(b.recv('local', frame(DEV, A), 1))).toEqual(['p1', 'p2', 'p3']);
+    expect(macEntries(b.ctx.fdb).map(([m]) => m)).toEqual([B]);
+  });
+});
 
 describe('bridge', () => {
   it('floods an unknown unicast to every port but the ingress one, and learns its source there', () => {

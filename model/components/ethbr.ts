@@ -7,9 +7,9 @@
  *   `vethwe-datapath` at its far end). Every frame the bridge sends there goes to the tap (pcap sees it:
  *   SL-L.2.2, SL-X.5; FD-L.2.2, FD-X.2.2), and every frame from the tap (the router's injections, the
  *   datapath's output) goes into the bridge.
- * - `local`: the bridge device, where the host kernel sits. The bridge hands it broadcasts and frames for
- *   its MAC only (`model/components/bridge.ts`), so the seed's "the host kernel drops frames whose
- *   destination MAC is not its own" (SL-X.5.1) never has a frame to drop.
+ * - `local`: the bridge device, where the host kernel sits. The bridge hands it broadcasts, multicast and
+ *   frames for its MAC only (`model/components/bridge.ts`), so the seed's "the host kernel drops frames
+ *   whose destination MAC is not its own" (SL-X.5.1) never has a unicast frame to drop.
  * With `tap: false` (the Linux-native layout, docs/conformance.md) nothing is tapped on: ethbr is the
  * host's own veth on the bridge, its one port `bridge`, and the host kernel is behind it.
  *

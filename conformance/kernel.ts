@@ -312,29 +312,27 @@ export class KernelCase {
   }
 
   /** One gratuitous ARP from a container (`arping -U -c 1`), as upstream Weave sends when it adds the
-   *  address and the model's container sends at start when told to `announce`. */
+   *  address and the model's container sends at start when told to `announce`: the command. */
+  private announcement(c: { name: string; ip: Ip }): string[] {
+    return [
+      'timeout',
+      '-k',
+      '1',
+      '4',
+      'ip',
+      'netns',
+      'exec',
+      this.ns(c.name),
+      'arping',
+      '-q',
+      '-U',
+      '-c',
+      '1',
+    ].concat(['-I', 'eth0', c.ip]);
+  }
+
   private announceOne(p: Placement): void {
-    this.x(
-      [
-        'timeout',
-        '-k',
-        '1',
-        '4',
-        'ip',
-        'netns',
-        'exec',
-        this.ns(p.name),
-        'arping',
-        '-q',
-        '-U',
-        '-c',
-        '1',
-        '-I',
-        'eth0',
-        p.ip,
-      ],
-      6000,
-    );
+    this.x(this.announcement(p), 6000);
   }
 
   /** Noise 4: no re-probes during a run; one broadcast solicit, failure after 500 ms, no locktime (the
@@ -355,7 +353,7 @@ export class KernelCase {
   announce(): void {
     const script = this.c.topology.containers
       .filter((c) => c.announce === true)
-      .map((c) => `timeout -k 1 4 ip netns exec ${this.ns(c.name)} arping -q -U -c 1 -I eth0 ${c.ip} &`)
+      .map((c) => `${this.announcement(c).join(' ')} &`)
       .join('\n');
     if (script !== '') this.x(['sh', '-c', `${script}\nwait`], 6000);
   }

@@ -26,7 +26,6 @@ import {
   type NeighParams,
   type NeighState,
   neighbourMachine,
-  neighOfTimer,
 } from '../entries/neighbour.ts';
 import {
   arpInput,
@@ -37,6 +36,7 @@ import {
   type StackWork,
   stackWork,
   stepNeighbour,
+  timerNeighbour,
 } from '../kernel/ip-stack.ts';
 import { effect } from '../machine/effect.ts';
 import type { ComponentEvent, Output } from '../machine/io.ts';
@@ -173,8 +173,8 @@ export function containerMachineWith(neighbour: AnyStateMachine) {
       /** A neighbour entry's timer (`neigh_timer_handler`); a leftover for an entry gone is ignored. */
       timer: effect<C, ContainerEvent>((ctx, e, out) => {
         if (e.type !== 'timer.fire') return undefined;
-        const ip = neighOfTimer(e.key);
-        return ip === undefined || ctx.neigh[ip] === undefined
+        const ip = timerNeighbour(ctx.neigh, e.key);
+        return ip === undefined
           ? undefined
           : work(neighbour, ctx, e.now, out, (w) => stepNeighbour(w, ip, { type: 'timer' }));
       }),

@@ -24,7 +24,6 @@ import {
   type NeighEntry,
   type NeighParams,
   neighbourMachine,
-  neighOfTimer,
 } from '../entries/neighbour.ts';
 import {
   arpInput,
@@ -33,6 +32,7 @@ import {
   type StackWork,
   stackWork,
   stepNeighbour,
+  timerNeighbour,
 } from '../kernel/ip-stack.ts';
 import { forwarderMachine } from '../machine/forwarder.ts';
 import type { Output, RecvEvent, TimerFireEvent } from '../machine/io.ts';
@@ -145,8 +145,8 @@ function kernelTimer(
   event: TimerFireEvent,
   out: Output[],
 ): Partial<EthbrContext> | undefined {
-  const ip = neighOfTimer(event.key);
-  return ip === undefined || ctx.neigh[ip] === undefined
+  const ip = timerNeighbour(ctx.neigh, event.key);
+  return ip === undefined
     ? undefined
     : kernelWork(ctx, event.now, out, (w) => stepNeighbour(w, ip, { type: 'timer' }));
 }

@@ -29,6 +29,7 @@ import {
   type NeighHost,
   type NeighParams,
   type NeighState,
+  neighOfTimer,
 } from '../entries/neighbour.ts';
 import { stepChild } from '../machine/child.ts';
 import type { Output } from '../machine/io.ts';
@@ -81,6 +82,13 @@ export function stackWork(
   const w: StackWork = { stack, owner, port, host, neighbour, now, neigh: stack.neigh, out };
   body(w);
   return w.neigh === stack.neigh ? undefined : w.neigh;
+}
+
+/** The neighbour a timer (`neigh_timer_handler`) is for, while its entry exists; a leftover timer of an
+ *  entry gone, or another timer, is for none. */
+export function timerNeighbour(neigh: Record<Ip, NeighEntry>, key: string): Ip | undefined {
+  const ip = neighOfTimer(key);
+  return ip !== undefined && neigh[ip] !== undefined ? ip : undefined;
 }
 
 /** Steps the entry for `ip` through one event; an entry left NONE is not kept. */

@@ -573,6 +573,35 @@ const CASES: [string, () => string[], string][] = [
     'traffic.json: [0].kind: the Linux-native layout has no Weave peers or connections: no link-down (pings, arp, neigh, start, stop and move only)',
   ],
   [
+    'conform: a given case shortening a timer the harness cannot set',
+    () => [
+      'conform',
+      '--topology',
+      topo((t) => {
+        Object.assign(t, { timers: { retransMs: 500 } });
+      }),
+      '--traffic',
+      traffic([]),
+    ],
+    "topology.json: timers.retransMs: the harness cannot shorten retransMs: the harness keeps its 500 ms retrans_time: a failed resolution must end inside its item's 2 s",
+  ],
+  [
+    'conform: a given case whose pause its shortened ageing outlasts',
+    () => [
+      'conform',
+      '--topology',
+      topo((t) => {
+        Object.assign(t, { timers: { bridgeAgeingMs: 10_000 } });
+      }),
+      '--traffic',
+      traffic([
+        { at: 1000, from: 'A', to: D.ip },
+        { at: 5000, from: 'A', to: D.ip },
+      ]),
+    ],
+    'traffic.json: [1].at: a pause of 4000 ms after item 1: a pause must outlast every shortened timer by 2000 ms (one and a half times the reachable time, the ageing times), so at least 12000 ms',
+  ],
+  [
     'a peer event naming an unknown host',
     () => check('--topology', topo(), '--traffic', traffic([{ kind: 'peer-leave', at: 1000, host: 'h9' }])),
     'traffic.json: [0].host: unknown host "h9"',

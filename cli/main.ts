@@ -220,7 +220,7 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     .option('--no-loops', 'leave out the loop checks')
     .option('--out <dir>', 'write each disagreement as a topology and a traffic file there')
     .option('--topology <file>', 'run this one case instead of generated ones (with --traffic)')
-    .option('--traffic <file>', "the case's pings, arpings and static neighbour entries")
+    .option('--traffic <file>', "the case's timeline: pings, arpings, static entries, starts, stops, moves")
     .option('--json', 'print one JSON report and nothing else on stdout; progress goes to stderr')
     .action(async (opts) => {
       // Loaded on use: the kernel harness; its cases run in worker processes of their own.

@@ -13,11 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { configById, type LinuxConfig } from '../model/config.ts';
 import { isPing, pings } from '../model/timeline.ts';
-import { type ActionShape, buildCase, type Case, describeCase, QUIET_NEIGH, T0 } from './case.ts';
+import { type ActionShape, buildCase, type Case, describeCase, T0 } from './case.ts';
 import { runDifferential } from './differential.ts';
 import { listNamespaces, processesNaming, runKernel, sweepStale, unavailableReason } from './kernel.ts';
 import { loopCheck } from './loop.ts';
 import { runModel } from './model-run.ts';
+import { QUIET_NEIGH } from './timing.ts';
 
 const reason = unavailableReason();
 if (reason !== null) console.log(`conformance tests skipped: ${reason}`);
@@ -210,6 +211,53 @@ describe.skipIf(reason !== null)('model against the Linux kernel', () => {
     expect(report.failure?.text).toBeUndefined();
     expect(report.comparisons).toBe(2);
   }, 60_000);
+
+  it('agrees over a pause: the FDBs aged out, and entries delayed when the shortened reachable time ran out', () => {
+    // c11 pings c21; a pause outlasts the 10 s ageing and 1.5 times the 5 s reachable time; c11 pings again.
+    // Both resolved entries were used when they were made, and delay_first_probe_time is the harness's hour:
+    // at the end of their reachable time the kernel delays them (DELAY), it does not suspect them (STALE).
+    const shape = {
+      containers: [1, 1],
+      reachable: true,
+      actions: [{ from: 0, to: 0 }, { kind: 'wait' as const }, { from: 0, to: 0 }],
+    };
+    const c = buildCase(shape);
+    expect(c.topology.timers).toEqual({ bridgeAgeingMs: 10_000, vxlanAgeingMs: 10_000, reachableMs: 5000 });
+    const model = runModel(c, linux('linux/multicast')).outcome;
+    expect(model.phases[0]).toMatchObject({
+      paused: true,
+      bridge: { h1: [], h2: [] },
+      neigh: { c11: { '198.18.0.21': '02:c0:00:00:02:01 DELAY' } },
+    });
+    const report = runDifferential({
+      runs: 1,
+      configs: [linux('linux/multicast'), linux('linux/unicast/no-learning')],
+      examples: [shape],
+    });
+    expect(report.failure?.text).toBeUndefined();
+    expect(report.comparisons).toBe(2);
+  }, 120_000);
+
+  it('agrees on an IP handed to a new container: the old MAC still in the sender’s cache', () => {
+    // c11 resolves c21; c21 stops; n1 starts on h2 with c21's IP and a MAC of its own, unannounced; c11's
+    // REACHABLE entry still names the old MAC, which nobody owns now: flooded, and not answered.
+    const shape = {
+      containers: [1, 1],
+      actions: [
+        { from: 0, to: 0 },
+        { kind: 'stop' as const, from: 1 },
+        { kind: 'new' as const, host: 1, ip: 0 },
+        { from: 0, to: 0 },
+      ],
+    };
+    const c = buildCase(shape);
+    expect(c.traffic[2]).toMatchObject({ kind: 'start', container: 'n1', ip: '198.18.0.21' });
+    const model = runModel(c, linux('linux/unicast')).outcome;
+    expect(model.delivered).toEqual([true, false]);
+    expect(model.otherhost.n1).toBe(1);
+    const report = runDifferential({ runs: 1, configs: [linux('linux/unicast')], examples: [shape] });
+    expect(report.failure?.text).toBeUndefined();
+  }, 30_000);
 
   it('agrees on a ping outside the subnet (the host underlay address): no route, nothing sent, in both', () => {
     const shape = { containers: [1, 1], actions: [{ from: 0, to: 2 }] };

@@ -109,8 +109,8 @@ export function runDifferential(options: DifferentialOptions): DifferentialRepor
   const details = fc.check(property, {
     numRuns: options.runs,
     seed,
-    // An example is shrunk only when it is a value the arbitrary could make: `announce` and `exposed` are
-    // filled in.
+    // An example is shrunk only when it is a value the arbitrary could make: `announce`, `exposed` and
+    // `reachable` are filled in.
     ...(options.examples
       ? {
           examples: options.examples.map(
@@ -119,6 +119,7 @@ export function runDifferential(options: DifferentialOptions): DifferentialRepor
                 {
                   announce: new Array<boolean>(MAX_CONTAINERS).fill(false),
                   exposed: new Array<boolean>(MAX_HOSTS).fill(false),
+                  reachable: false,
                   ...e,
                 },
               ] as [CaseShape],

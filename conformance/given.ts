@@ -7,7 +7,7 @@
 import { inSubnet, ipToInt } from '../model/addresses.ts';
 import { isMeshItem, isPing, type Timeline } from '../model/timeline.ts';
 import { hostSubnet, type Topology, type TopologyIssue } from '../model/topology.ts';
-import { PING_GAP } from './case.ts';
+import { PING_GAP, timingIssues } from './timing.ts';
 
 /** Every address the harness configures is in 198.18.0.0/15 (RFC 2544's benchmarking range). */
 const SAFE = { base: ipToInt('198.18.0.0'), size: 2 ** 17 };
@@ -24,7 +24,6 @@ export function harnessIssues(topology: Topology, traffic: Timeline): TopologyIs
   const issue = (path: string, message: string) => issues.push({ path, message });
   if (topology.peers) issue('topology.peers', 'the Linux-native layout has no peer graph: leave out "peers"');
   if (topology.segments) issue('topology.segments', 'the harness builds no external Ethernet segment');
-  if (topology.timers) issue('topology.timers', 'the harness runs the kernel with its own quiet timers');
   /** An address in the harness's range, or an issue at `path`. */
   const inRange = (path: string, ip: string): boolean => {
     if (!safe(ip)) issue(path, `${ip} is outside 198.18.0.0/15, the only range the harness uses`);
@@ -92,6 +91,7 @@ export function harnessIssues(topology: Topology, traffic: Timeline): TopologyIs
       );
     previous = item.at;
   });
+  issues.push(...timingIssues(topology, traffic));
   return issues;
 }
 

@@ -9,7 +9,9 @@
  *   veth whose peer `vethbr` is a bridge port; `v-<container>` per container; `vxlan0` (VNI 42, port
  *   4789, local 198.19.0.N, per-variant destinations), a port of `weave`.
  * - `P<container>`: `eth0` with the container's MAC and IP, `lo` up.
- * The quieting knobs (section 4 of the probe, docs/conformance.md) are applied before any traffic.
+ * The quieting knobs (section 4 of the probe, docs/conformance.md) are applied before any traffic, and the
+ * timers the case shortens are set through the kernel's own: the bridge's `ageing_time`, the vxlan
+ * device's `ageing`, `base_reachable_time_ms` on every eth0 and ethbr (`timing.ts`).
  * Every command runs under `timeout`; every address is in 198.18.0.0/15; nothing touches the root netns
  * except creating and deleting the namespaces.
  */
@@ -27,16 +29,21 @@ import {
   type NeighItem,
   type Placement,
   placementOf,
+  type TimelineItem,
 } from '../model/timeline.ts';
 import { hostSubnet, type Topology } from '../model/topology.ts';
-import { type Case, QUIET_NEIGH } from './case.ts';
+import type { Case } from './case.ts';
 import { containerNames, type Outcome, type Phase } from './outcome.ts';
+import { pausesAfter, QUIET_NEIGH, runLimitMs, SLACK_MS, settleMs } from './timing.ts';
 
 /** Every namespace this harness creates starts with this, then the creating process's pid. */
 export const FAMILY = 'wsc-';
 const hex = (n: number) => n.toString(16).padStart(2, '0');
 
 export class CommandError extends Error {}
+
+/** A case the kernel ran too slowly, or under a timer drawn again meanwhile, to compare: run it again. */
+export class TimingMiss extends CommandError {}
 
 interface Result {
   code: number;
@@ -238,7 +245,11 @@ export class KernelCase {
     // host's overlay IP if it has one. arp_ignore=1: only ethbr answers for it (docs/kernel.md, 5.3), and
     // nothing answers ARP for the underlay address on the overlay. ethbr's neighbour settings are the
     // containers' quiet ones (Weave sets its own on the bridge, and so does the model).
-    ip(`link add weave address 02:b1:00:00:00:${hex(n)} type bridge stp_state 0 mcast_snooping 0`);
+    const ageing = this.c.topology.timers?.bridgeAgeingMs;
+    const bridgeAgeing = ageing === undefined ? '' : ` ageing_time ${ageing / 10}`;
+    ip(
+      `link add weave address 02:b1:00:00:00:${hex(n)} type bridge stp_state 0 mcast_snooping 0${bridgeAgeing}`,
+    );
     ip('link set weave up');
     ip(`link add ethbr address ${host.mac} type veth peer name vethbr address 02:bf:00:00:00:${hex(n)}`);
     ip('link set vethbr master weave up');
@@ -273,6 +284,8 @@ export class KernelCase {
         appends = others;
         break;
     }
+    const vxlanAgeing = this.c.topology.timers?.vxlanAgeingMs;
+    if (vxlanAgeing !== undefined) vx += ` ageing ${vxlanAgeing / 1000}`;
     ip(`${vx}${this.config.learning ? '' : ' nolearning'}`);
     for (const dst of appends)
       this.$(`bridge -n ${h} fdb append 00:00:00:00:00:00 dev vxlan0 dst ${dst} self permanent`);
@@ -309,6 +322,7 @@ export class KernelCase {
   private unplug(p: Placement): void {
     this.$(`ip -n ${this.ns(p.host)} link del v-${p.name}`);
     deleteNamespace(this.ns(p.name));
+    this.drawn = this.drawn.filter((d) => d.ns !== this.ns(p.name));
   }
 
   /** One gratuitous ARP from a container (`arping -U -c 1`), as upstream Weave sends when it adds the
@@ -336,14 +350,53 @@ export class KernelCase {
   }
 
   /** Noise 4: no re-probes during a run; one broadcast solicit, failure after 500 ms, no locktime (the
-   *  model's too), on `dev` in namespace `ns`; and the other settings given. */
+   *  model's too), on `dev` in namespace `ns`; the case's reachable time if it shortens it; and the other
+   *  settings given. */
   private quietNeighbours(ns: string, dev: string, others: string): void {
     const q = QUIET_NEIGH;
     const n = `net.ipv4.neigh.${dev}`;
-    this.$(`ip netns exec ${ns} sysctl -qw ${n}.base_reachable_time_ms=${q.baseReachableMs}
+    const reachable = this.c.topology.timers?.reachableMs ?? q.baseReachableMs;
+    this.$(`ip netns exec ${ns} sysctl -qw ${n}.base_reachable_time_ms=${reachable}
       ${n}.delay_first_probe_time=${q.delayFirstProbeMs / 1000} ${n}.mcast_solicit=${q.mcastSolicit}
       ${n}.retrans_time_ms=${q.retransMs} ${n}.locktime=${Math.round((this.options.locktimeMs ?? q.locktimeMs) / 10)}
       ${others}`);
+    if (this.c.topology.timers?.reachableMs !== undefined) this.drawReachable(ns, dev, reachable);
+  }
+
+  /** Where the case shortens the reachable time: each live interface whose draw the harness fixed. */
+  private drawn: { ns: string; dev: string; base: number }[] = [];
+
+  /** The reachable time Linux drew for `dev` in `ns` (`ip ntable`: "reachable N base_reachable M"). */
+  private reachableDraw(ns: string, dev: string): number {
+    const out = this.$(`ip -n ${ns} ntable show dev ${dev} name arp_cache`);
+    const m = /\breachable (\d+)/.exec(out);
+    if (m === null) throw new CommandError(`ip ntable shows no reachable time for ${dev} in ${ns}: ${out}`);
+    return Number(m[1]);
+  }
+
+  /** Writes the base again until Linux's draw (from [base/2, 3·base/2)) is at least the base, so that an
+   *  entry stays REACHABLE in the kernel at least as long as in the model (`timing.ts`). */
+  private drawReachable(ns: string, dev: string, base: number): void {
+    for (let i = 0; i < 40; i++) {
+      if (this.reachableDraw(ns, dev) >= base) {
+        this.drawn.push({ ns, dev, base });
+        return;
+      }
+      this.$(`ip netns exec ${ns} sysctl -qw net.ipv4.neigh.${dev}.base_reachable_time_ms=${base}`);
+    }
+    throw new CommandError(`${dev} in ${ns}: no reachable time of at least ${base} ms in 40 draws`);
+  }
+
+  /** Linux draws every interface's reachable time again every 300 s: a draw below the base since the
+   *  start spoils the case (a timing miss, run again), as a draw below the base would have. */
+  private checkDraws(): void {
+    for (const { ns, dev, base } of this.drawn) {
+      const now = this.reachableDraw(ns, dev);
+      if (now < base)
+        throw new TimingMiss(
+          `Linux drew ${dev}'s reachable time in ${ns} again during the case: ${now} ms, below the base ${base} ms`,
+        );
+    }
   }
 
   /** The gratuitous ARP of each container the case announces (`announce`), as upstream Weave sends when
@@ -407,33 +460,70 @@ export class KernelCase {
     );
   }
 
-  /** Runs the whole case: announce, each action in order, observe (underlay counts are deltas from just
-   *  before). */
+  /** Runs the whole case: announce, each action in order, a real sleep for each pause, observe (underlay
+   *  counts are deltas from just before). */
   run(): Outcome {
     const before = this.underlayCounters();
+    const timers = this.c.topology.timers ?? {};
+    const pauses = new Set(pausesAfter(this.c.traffic));
+    const limit = runLimitMs(timers);
+    // A run counts from here for the FDBs, from its first item for the neighbour entries.
+    let runStart = Date.now();
+    /** A run that took longer than the shortened timers allow cannot be compared. */
+    const endRun = (k: number) => {
+      const now = Date.now();
+      for (const [took, max, what] of [
+        [now - runStart, limit.fdb, 'ageing'],
+        [now - itemsStart, limit.neigh, 'reachable time'],
+      ] as const)
+        if (took > max)
+          throw new TimingMiss(
+            `the run ending with item ${k + 1} took ${took} ms in the kernel: the shortened ${what} allows ${max} ms (conformance/timing.ts)`,
+          );
+    };
     this.announce();
+    let itemsStart = Date.now();
     const delivered: boolean[] = [];
     const phases: Phase[] = [];
     const changes = changesOf(this.c.topology, this.c.traffic).filter(
       (ch) => ch.kind === 'stop' || !ch.initial,
     );
     for (const [k, item] of this.c.traffic.entries()) {
-      // What a stopped container would do, nothing does: it has no namespace (the model drops it too).
-      const from =
-        isPing(item) || item.kind === 'arp' ? item.from : item.kind === 'neigh' ? item.container : null;
-      const away = from !== null && !this.running.has(from);
-      if (isPing(item)) delivered.push(!away && this.ping(item.from, item.to));
-      else if (away) continue;
-      else if (item.kind === 'arp') this.arping(item);
-      else if (item.kind === 'neigh') this.setNeighbour(item);
-      else if (isContainerItem(item)) {
-        for (const ch of changes.filter((c) => c.at === item.at && c.placement.name === item.container))
-          this.change(ch);
-        phases.push({ after: k, ...this.tables(true) });
-      } else throw new CommandError(`the harness cannot perform a ${item.kind} item yet`);
+      this.perform(k, item, changes, delivered, phases);
+      if (!pauses.has(k)) continue;
+      endRun(k);
+      sleep(settleMs(timers) + SLACK_MS);
+      phases.push({ after: k, paused: true, ...this.tables(true) });
+      runStart = Date.now();
+      itemsStart = runStart;
     }
     sleep(100);
+    endRun(this.c.traffic.length - 1);
+    this.checkDraws();
     return this.observe(before, delivered, phases);
+  }
+
+  /** One item of the case; a change of the world is followed by its tables. */
+  private perform(
+    k: number,
+    item: TimelineItem,
+    changes: readonly Change[],
+    delivered: boolean[],
+    phases: Phase[],
+  ): void {
+    // What a stopped container would do, nothing does: it has no namespace (the model drops it too).
+    const from =
+      isPing(item) || item.kind === 'arp' ? item.from : item.kind === 'neigh' ? item.container : null;
+    const away = from !== null && !this.running.has(from);
+    if (isPing(item)) delivered.push(!away && this.ping(item.from, item.to));
+    else if (away) return;
+    else if (item.kind === 'arp') this.arping(item);
+    else if (item.kind === 'neigh') this.setNeighbour(item);
+    else if (isContainerItem(item)) {
+      for (const ch of changes.filter((c) => c.at === item.at && c.placement.name === item.container))
+        this.change(ch);
+      phases.push({ after: k, ...this.tables(true) });
+    } else throw new CommandError(`the harness cannot perform a ${item.kind} item yet`);
   }
 
   /** A container stops, or starts (again, or on another host for a move), announced if it says so. */
@@ -575,9 +665,18 @@ export function withKernel<T>(
   }
 }
 
-/** Run one case in the kernel and read its outcome. */
+/** How often a case is run again after a timing miss before the miss is reported as a harness error. */
+export const TIMING_ATTEMPTS = 3;
+
+/** Run one case in the kernel and read its outcome (again, on fresh namespaces, after a timing miss). */
 export function runKernel(c: Case, config: LinuxConfig, options: KernelOptions = {}): Outcome {
-  return withKernel(c, config, (k) => k.run(), options);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return withKernel(c, config, (k) => k.run(), options);
+    } catch (e) {
+      if (!(e instanceof TimingMiss) || attempt >= TIMING_ATTEMPTS) throw e;
+    }
+  }
 }
 
 /**

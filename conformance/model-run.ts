@@ -1,12 +1,14 @@
 /**
  * The model side of the differential test: wire the Linux-native configuration with the harness's quiet
- * neighbour settings, simulate the case, and read the same observables the kernel harness reads.
+ * neighbour settings (the reachable time the case shortens, if it does), simulate the case, and read the
+ * same observables the kernel harness reads, at the same moments: after each change of the world and each
+ * pause (`timing.ts`), and at the end.
  */
 import { BROADCAST_MAC, isGroupMac } from '../model/addresses.ts';
-import type { BridgeContext } from '../model/components/bridge.ts';
+import { type BridgeContext, bridgeLookup } from '../model/components/bridge.ts';
 import type { ContainerContext } from '../model/components/container.ts';
 import type { EthbrContext } from '../model/components/ethbr.ts';
-import type { VtepContext } from '../model/components/vtep.ts';
+import { type VtepContext, vtepLookup } from '../model/components/vtep.ts';
 import type { LinuxConfig } from '../model/config.ts';
 import type { NeighParams } from '../model/entries/neighbour.ts';
 import { macEntries } from '../model/mac-table.ts';
@@ -14,8 +16,9 @@ import { type Run, simulate } from '../model/network/simulator.ts';
 import { buildNetwork, componentId, type Network } from '../model/network/wiring.ts';
 import { changesOf, containerSlots, isContainerItem, pings, whereAt } from '../model/timeline.ts';
 import { type MutantName, mutantMachines } from '../properties/mutants.ts';
-import { type Case, PING_GAP, QUIET_NEIGH } from './case.ts';
+import type { Case } from './case.ts';
 import { containerNames, type Outcome, type Phase } from './outcome.ts';
+import { PING_GAP, pausesAfter, QUIET_NEIGH } from './timing.ts';
 
 /** Mutants the differential test can switch on in the model only (properties/mutants.ts). */
 export type ConformanceMutant = MutantName;
@@ -39,7 +42,7 @@ export function modelNetwork(
   c: Case,
   config: LinuxConfig,
   mutants: readonly ConformanceMutant[] = [],
-  { bridgeLoop, neigh = QUIET_NEIGH }: ModelRunOptions = {},
+  { bridgeLoop, neigh = quietNeighbours(c) }: ModelRunOptions = {},
 ): Network {
   return buildNetwork(c.topology, config, {
     machines: mutantMachines(mutants),
@@ -49,6 +52,13 @@ export function modelNetwork(
   });
 }
 
+/** The harness's quiet neighbour settings, with the case's reachable time if it shortens it (the harness
+ *  sets it in the kernel too). */
+function quietNeighbours(c: Case): Partial<NeighParams> {
+  const reachable = c.topology.timers?.reachableMs;
+  return reachable === undefined ? QUIET_NEIGH : { ...QUIET_NEIGH, baseReachableMs: reachable };
+}
+
 export function runModel(
   c: Case,
   config: LinuxConfig,
@@ -56,19 +66,24 @@ export function runModel(
   options: ModelRunOptions = {},
 ): ModelResult {
   const network = modelNetwork(c, config, mutants, options);
-  const last = c.traffic.at(-1)?.at ?? 0;
-  const run = simulate(network, c.traffic, { until: last + PING_GAP - 1, maxSteps: MODEL_MAX_STEPS });
-  // The tables after each change of the world: the run as it stands just before the next item.
-  const phases = c.traffic.flatMap((item, k): Phase[] => {
-    if (!isContainerItem(item)) return [];
-    const upTo = simulate(network, c.traffic, { until: item.at + PING_GAP - 1, maxSteps: MODEL_MAX_STEPS });
-    return [{ after: k, ...modelTables(c, upTo, true) }];
-  });
-  return { outcome: { ...modelOutcome(c, network, run), phases }, run, network };
+  const end = (c.traffic.at(-1)?.at ?? 0) + PING_GAP - 1;
+  const run = simulate(network, c.traffic, { until: end, maxSteps: MODEL_MAX_STEPS });
+  /** The tables as they stand at `until`. */
+  const tablesAt = (until: number) =>
+    modelTables(c, simulate(network, c.traffic, { until, maxSteps: MODEL_MAX_STEPS }), true, until);
+  // After each change of the world, the tables as the next item finds them (the item's own time given);
+  // after each pause, as the next run finds them, just before its first item.
+  const pauses = new Set(pausesAfter(c.traffic));
+  const phases = c.traffic.flatMap((item, k): Phase[] => [
+    ...(isContainerItem(item) ? [{ after: k, ...tablesAt(item.at + PING_GAP - 1) }] : []),
+    ...(pauses.has(k) ? [{ after: k, paused: true, ...tablesAt(c.traffic[k + 1]!.at - 1) }] : []),
+  ]);
+  return { outcome: { ...modelOutcome(c, network, run, end), phases }, run, network };
 }
 
-/** The neighbour tables (with their NUD states, when asked), bridge and vxlan FDBs a run leaves. */
-export function modelTables(c: Case, run: Run, withStates: boolean): Omit<Phase, 'after'> {
+/** The neighbour tables (with their NUD states, when asked), bridge and vxlan FDBs a run leaves at time
+ *  `at`: FDB entries aged by then left out, as the kernel's cleanup has deleted them. */
+export function modelTables(c: Case, run: Run, withStates: boolean, at: number): Omit<Phase, 'after'> {
   const { topology } = c;
   const changes = changesOf(topology, c.traffic);
   /** A neighbour table: unresolved and failed entries left out; `MAC STATE`, or the MAC alone. */
@@ -81,7 +96,7 @@ export function modelTables(c: Case, run: Run, withStates: boolean): Omit<Phase,
   };
   const neigh: Phase['neigh'] = {};
   for (const name of containerNames(topology, c.traffic)) {
-    const p = whereAt(changes, name, run.end);
+    const p = whereAt(changes, name, at);
     neigh[name] =
       p === undefined ? {} : tableOf((run.contexts[componentId(p.host, p.name)] as ContainerContext).neigh);
   }
@@ -93,18 +108,19 @@ export function modelTables(c: Case, run: Run, withStates: boolean): Omit<Phase,
   for (const h of topology.hosts) {
     const b = run.contexts[componentId(h.name, 'bridge')] as BridgeContext;
     bridge[h.name] = macEntries(b.fdb)
+      .filter(([mac]) => bridgeLookup(b, mac, at) !== undefined)
       .map(([mac, e]) => `${mac} ${e.port}`)
       .sort();
     const v = run.contexts[componentId(h.name, 'vtep')] as VtepContext;
     vxlan[h.name] = macEntries(v.fdb)
-      .filter(([, e]) => e.state !== 'PERMANENT')
+      .filter(([mac, e]) => e.state !== 'PERMANENT' && vtepLookup(v, mac, at) !== undefined)
       .map(([mac, e]) => `${mac} ${e.remote}`)
       .sort();
   }
   return { neigh, bridge, vxlan };
 }
 
-export function modelOutcome(c: Case, network: Network, run: Run): Omit<Outcome, 'phases'> {
+export function modelOutcome(c: Case, network: Network, run: Run, end: number): Omit<Outcome, 'phases'> {
   const { topology } = c;
   const changes = changesOf(topology, c.traffic);
   /** The component a container runs as at `at` (its host's), or undefined while it is stopped. */
@@ -127,7 +143,7 @@ export function modelOutcome(c: Case, network: Network, run: Run): Omit<Outcome,
     ),
   );
 
-  const { neigh: arp, bridge, vxlan } = modelTables(c, run, false);
+  const { neigh: arp, bridge, vxlan } = modelTables(c, run, false, end);
   const names = containerNames(topology, c.traffic);
   const underlay: Outcome['underlay'] = {};
   const otherhost: Outcome['otherhost'] = {};

@@ -33,15 +33,18 @@ export interface Outcome {
   /** IPv4 frames each interface received with another unicast MAC as destination (`rx.otherhost`):
    *  containers by name, the host side of each bridge as `<host>/ethbr`. */
   otherhost: Record<string, number>;
-  /** The tables after each change of the world (a container stopping, starting again or moving). */
+  /** The tables after each change of the world (a container stopping, starting again or moving) and
+   *  after each pause (conformance/timing.ts), in timeline order. */
   phases: Phase[];
 }
 
-/** The tables once one change of the world has settled, before the next item: what the next actions
- *  find. */
+/** The tables once one change of the world has settled, or a pause has run out, before the next item:
+ *  what the next actions find. */
 export interface Phase {
   /** The index of the timeline item it follows. */
   after: number;
+  /** After the pause that follows that item, rather than after the item itself. */
+  paused?: boolean;
   /** Each container's and host kernel's neighbour entries as `MAC STATE` (the NUD state: REACHABLE,
    *  STALE, DELAY, PROBE, PERMANENT); unresolved and failed entries left out. */
   neigh: Record<string, Record<Ip, string>>;
@@ -91,7 +94,8 @@ export function compareOutcomes(
   const phases = Math.max(model.phases.length, kernel.phases.length);
   for (let i = 0; i < phases; i++) {
     const [m, k] = [model.phases[i], kernel.phases[i]];
-    const at = `after item ${(m ?? k)!.after + 1}:`;
+    const p = (m ?? k)!;
+    const at = `after item ${p.after + 1}${p.paused ? ' and the pause' : ''}:`;
     for (const c of keysOf(m?.neigh ?? {}, k?.neigh ?? {}))
       check(`${at} neigh ${c}`, sortRecord(m?.neigh[c]), sortRecord(k?.neigh[c]));
     for (const h of keysOf(m?.bridge ?? {}, k?.bridge ?? {}))

@@ -69,6 +69,8 @@ export const UNREACHABLE: Readonly<Record<string, Readonly<Record<string, string
   },
   neighbour: {
     ...PERMANENT_ONLY,
+    'REACHABLE --timer[expiredButUsedLately]--> DELAY':
+      "an entry is used outside REACHABLE only before it is confirmed, and Weave's reachable time (at least 2.5 s drawn, 5 s in the model) outlasts delay_first_probe_time (2 s) from then on: the timer always finds it unused lately. The kernel harness, whose delay_first_probe_time is an hour, takes it after every pause (conformance/timing.test.ts, conformance/conformance.test.ts); model/components/container.test.ts takes it with a reachable time below delay_first_probe_time",
     'REACHABLE --reply[lockedOut]--> REACHABLE': `a REACHABLE entry has no request outstanding: a reply from another MAC reaches it only late, over ${LATENCY}`,
     'STALE --reply[lockedOut]--> STALE': `a STALE entry has no request outstanding: a reply from another MAC reaches it only late, over ${LATENCY}`,
     'REACHABLE --timer--> REACHABLE':

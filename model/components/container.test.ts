@@ -153,6 +153,27 @@ describe('container', () => {
     expect(c.entry()?.state).toBe('STALE');
   });
 
+  it('moves REACHABLE to DELAY instead when it was used within delay_first_probe_time (neigh_timer_handler)', () => {
+    // Resolved by ping 1 at 0 (used then), reachable 1 s, delay_first_probe_time 3 s: at 1.5 s the entry was
+    // used 1.5 s ago, so it is delayed and probed 3 s later; with 1 s it would have been suspected (STALE).
+    const c = run({ ...A, neigh: { baseReachableMs: 1000, delayFirstProbeMs: 3000 } });
+    c.step(c.ping(B_IP, 1, 0));
+    c.step(c.recv(bReply, 500));
+    const out = c.step(c.fire(1500));
+    expect(out).toEqual([
+      { type: 'note', text: `neigh ${B_IP} REACHABLE -> DELAY ${B_MAC}` },
+      { type: 'timer.set', key: KEY, at: 4500 },
+    ]);
+    const probe = c.step(c.fire(4500));
+    expect(sends(probe).map((s) => (s.packet as Frame).dst)).toEqual([B_MAC]);
+    expect(c.entry()?.state).toBe('PROBE');
+    const quick = run({ ...A, neigh: { baseReachableMs: 1000, delayFirstProbeMs: 1000 } });
+    quick.step(quick.ping(B_IP, 1, 0));
+    quick.step(quick.recv(bReply, 500));
+    quick.step(quick.fire(1500));
+    expect(quick.entry()?.state).toBe('STALE');
+  });
+
   it('STALE send -> DELAY -> PROBE (unicast request to the cached MAC) -> FAILED, then resolves afresh', () => {
     const c = resolved();
     c.step(c.fire(5500));

@@ -19,7 +19,7 @@ import { vxlanFdbMachine } from './vxlan-fdb.ts';
 
 const T = [0, 1000, 7000];
 const packet: Ipv4 = { kind: 'ipv4', src: '198.18.0.1', dst: '198.18.0.2', icmp: 'echo-request', ping: 1 };
-const host = (ucastSolicit: number): NeighHost => ({
+const host = (ucastSolicit: number, delayFirstProbeMs = 2000): NeighHost => ({
   port: 'eth0',
   mac: '02:00:00:00:00:01',
   ip: '198.18.0.1',
@@ -28,7 +28,7 @@ const host = (ucastSolicit: number): NeighHost => ({
     ucastSolicit,
     retransMs: 1000,
     baseReachableMs: 5000,
-    delayFirstProbeMs: 2000,
+    delayFirstProbeMs,
     queueLen: 2,
     locktimeMs: 1000,
   },
@@ -36,9 +36,11 @@ const host = (ucastSolicit: number): NeighHost => ({
 const M1 = '02:00:00:00:00:02';
 const M2 = '02:00:00:00:00:22';
 
-const neighbourEvents = [1, 2].flatMap((u) =>
+// Two unicast probe counts; and a delay_first_probe_time longer than the reachable time, under which an
+// entry used when it was resolved is delayed, not suspected, when its reachable time runs out.
+const neighbourEvents = [host(1), host(2), host(1, 7000)].flatMap((h) =>
   T.flatMap((now) => {
-    const common = { now, ip: '198.18.0.2', host: host(u) };
+    const common = { now, ip: '198.18.0.2', host: h };
     return [
       { type: 'send', packet, ...common },
       { type: 'timer', ...common },

@@ -18,6 +18,10 @@
  * scheduler made (`reachableMs`, `model/network/draws.ts`), or exactly the base, so that runs replay
  * exactly. A REACHABLE entry whose reachable time has passed counts as STALE when it is used, as
  * the kernel's lazy check in `neigh_event_send` does, even if its timer has not fired at that instant.
+ * When its timer finds the reachable time over, an entry used within delay_first_probe_time goes to DELAY
+ * rather than STALE (`neigh_timer_handler`: "neigh is delayed"); `used` is when the entry was made
+ * (`neigh_alloc`) or last sent through while not REACHABLE (`neigh_event_send`: a REACHABLE entry sends on
+ * the connected path, which leaves it alone).
  */
 import { setup } from 'xstate';
 import type { Ip, Mac } from '../addresses.ts';
@@ -78,6 +82,8 @@ export interface NeighData {
   confirmed: number | null;
   /** When the state or MAC last changed (virtual ms); for DELAY, when it entered DELAY. */
   updated: number;
+  /** When the entry was made or last sent through outside REACHABLE (`neigh->used`, virtual ms). */
+  used: number;
   /** Packets waiting for the MAC, oldest first (INCOMPLETE only). */
   queue: Ipv4[];
 }
@@ -85,7 +91,7 @@ export interface NeighData {
 export type NeighEntry = NeighData & { state: Exclude<NeighState, 'NONE'> };
 
 /** The data of an entry not yet made. */
-export const NEW_NEIGHBOUR: NeighData = { probes: 0, confirmed: null, updated: 0, queue: [] };
+export const NEW_NEIGHBOUR: NeighData = { probes: 0, confirmed: null, updated: 0, used: 0, queue: [] };
 
 /** The interface an entry belongs to (a container's eth0, or the host kernel's port on the bridge): what
  *  its solicits and frames are sent from, and on which port. */
@@ -192,6 +198,11 @@ export const neighbourMachine = setup({
   guards: {
     /** The entry's reachable time has run out (`neigh_timer_handler`, and the lazy check on use). */
     reachableExpired: ({ context, event }) => event.now >= reachableUntil(context, event),
+    /** The reachable time has run out, but the entry was used no longer than delay_first_probe_time ago
+     *  (`neigh_timer_handler`: `time_before_eq(now, used + DELAY_PROBE_TIME)`). */
+    expiredButUsedLately: ({ context, event }) =>
+      event.now >= reachableUntil(context, event) &&
+      event.now <= context.used + event.host.params.delayFirstProbeMs,
     /** Broadcast solicits left in this INCOMPLETE round (mcast_solicit). */
     broadcastProbesLeft: ({ context, event }) => context.probes < event.host.params.mcastSolicit,
     /** Unicast probes left in this PROBE round (ucast_solicit). */
@@ -221,7 +232,13 @@ export const neighbourMachine = setup({
     /** INCOMPLETE: queue the packet, one solicit sent. A new entry starts unconfirmed. */
     startResolution: effect<D, E>((d, e) =>
       e.type === 'send'
-        ? { probes: 1, confirmed: d.confirmed ?? unconfirmed(e), updated: e.now, queue: [e.packet] }
+        ? {
+            probes: 1,
+            confirmed: d.confirmed ?? unconfirmed(e),
+            updated: e.now,
+            used: e.now,
+            queue: [e.packet],
+          }
         : undefined,
     ),
     noteNoneIncomplete: moved('NONE', 'INCOMPLETE'),
@@ -247,9 +264,14 @@ export const neighbourMachine = setup({
         });
         queue = rest;
       }
-      return { queue };
+      return { queue, used: e.now };
     }),
     touch: effect<D, E>((_, e) => ({ updated: e.now })),
+    /** `neigh_event_send` on a packet sent through an entry that is not REACHABLE. */
+    use: effect<D, E>((d, e) => (d.used === e.now ? undefined : { used: e.now })),
+    /** `neigh_alloc`: a new entry is used as it is made. */
+    made: effect<D, E>((_, e) => ({ used: e.now })),
+    noteReachableDelay: moved('REACHABLE', 'DELAY'),
     noteReachableStale: moved('REACHABLE', 'STALE'),
     noteStaleDelay: moved('STALE', 'DELAY'),
     armDelay: effect<D, E>((_, e, out) => {
@@ -375,7 +397,7 @@ export const neighbourMachine = setup({
         update: {
           guard: 'mayCreate',
           target: 'STALE',
-          actions: ['adoptMac', 'noteNoneStale'],
+          actions: ['adoptMac', 'made', 'noteNoneStale'],
           description: 'arp_process: a request for our address creates a STALE entry for its sender',
         },
       },
@@ -425,17 +447,24 @@ export const neighbourMachine = setup({
           {
             guard: 'reachableExpired',
             target: 'DELAY',
-            actions: ['touch', 'noteReachableStale', 'noteStaleDelay', 'armDelay', 'sendPacket'],
+            actions: ['touch', 'use', 'noteReachableStale', 'noteStaleDelay', 'armDelay', 'sendPacket'],
             description: 'neigh_event_send: reachable time over, so STALE, and used: DELAY',
           },
           { actions: 'sendPacket', description: 'neigh_resolve_output: sent to the cached MAC' },
         ],
         timer: [
           {
+            guard: 'expiredButUsedLately',
+            target: 'DELAY',
+            actions: ['touch', 'noteReachableDelay', 'armDelay'],
+            description:
+              'neigh_timer_handler: reachable time over, used within delay_first_probe_time: delayed',
+          },
+          {
             guard: 'reachableExpired',
             target: 'STALE',
             actions: ['touch', 'noteReachableStale'],
-            description: 'neigh_timer_handler: reachable time over',
+            description: 'neigh_timer_handler: reachable time over, not used lately: suspected',
           },
           { actions: 'armReachable', description: 'neigh_timer_handler: confirmed since; re-armed' },
         ],
@@ -467,7 +496,7 @@ export const neighbourMachine = setup({
         ...ADMIN,
         send: {
           target: 'DELAY',
-          actions: ['touch', 'noteStaleDelay', 'armDelay', 'sendPacket'],
+          actions: ['touch', 'use', 'noteStaleDelay', 'armDelay', 'sendPacket'],
           description: 'neigh_event_send: used while STALE; wait delay_first_probe_time for a confirmation',
         },
         reply: [
@@ -492,7 +521,10 @@ export const neighbourMachine = setup({
     DELAY: {
       on: {
         ...ADMIN,
-        send: { actions: 'sendPacket', description: 'neigh_resolve_output: sent to the cached MAC' },
+        send: {
+          actions: ['use', 'sendPacket'],
+          description: 'neigh_resolve_output: sent to the cached MAC',
+        },
         timer: [
           {
             guard: 'confirmedSinceDelay',
@@ -528,7 +560,10 @@ export const neighbourMachine = setup({
     PROBE: {
       on: {
         ...ADMIN,
-        send: { actions: 'sendPacket', description: 'neigh_resolve_output: sent to the cached MAC' },
+        send: {
+          actions: ['use', 'sendPacket'],
+          description: 'neigh_resolve_output: sent to the cached MAC',
+        },
         timer: [
           {
             guard: 'unicastProbesLeft',

@@ -1001,6 +1001,30 @@ const CASES: [string, () => string[], string][] = [
     'topology.json: hosts[1].ip: 198.18.1.200 is outside its subnet 198.18.0.0/24',
   ],
   [
+    'a shard index out of range',
+    () => ['matrix', '--shard', '4/3'],
+    '--shard: 4/3: the slice counts from 1 to 3',
+  ],
+  [
+    'merging slices of different runs',
+    () => {
+      const slice = (name: string, seed: number, index: number) =>
+        file(name, {
+          run: {
+            command: 'matrix',
+            seed,
+            runs: 10,
+            configs: ['sleeve/proxy-arp'],
+            worlds: ['static'],
+            shard: { index, count: 2 },
+          },
+          cells: [],
+        });
+      return ['merge', slice('a.json', 1, 1), slice('b.json', 2, 2)];
+    },
+    'b.json: run.seed: 2, but a.json has 1: slices of different runs',
+  ],
+  [
     'a duplicate peer link',
     () =>
       check(

@@ -33,6 +33,7 @@ import { EXIT_FAIL, EXIT_IO, EXIT_OK, isFsError, UsageError } from './errors.ts'
 import { checkOutDir, writeFileAtomic } from './files.ts';
 import { checkSize, runsOption, seedOption, selectConfigs, selectWorlds } from './options.ts';
 import { type Io, type Progress, plural, progress } from './progress.ts';
+import { inShard, type Shard, type ShardedRun, shardOption } from './shard.ts';
 
 export const DEFAULT_CHECK_RUNS = 100;
 export const DEFAULT_CHECK_OUT = 'out/counterexamples';
@@ -49,6 +50,7 @@ export interface CheckCommandOptions {
   out?: string;
   large?: boolean;
   json?: boolean;
+  shard?: string;
 }
 
 export interface CheckOptions {
@@ -63,6 +65,8 @@ export interface CheckOptions {
   out: string;
   /** The command line, recorded in each counterexample file and in the folder's run.json. */
   command: string;
+  /** Only this slice of the jobs (configuration × world × property, in that order): `--shard`. */
+  shard?: Shard;
 }
 
 export interface CheckFinding {
@@ -168,6 +172,7 @@ export function runCheck(
   const runs = opts.topology && opts.traffic ? 1 : opts.runs;
   const worlds = opts.traffic ? [worldOf(opts.traffic)] : opts.worlds;
   let job = 0;
+  let k = 0;
   for (const config of opts.configs)
     for (const world of worlds) {
       // The same seed draws the same cases for every property: simulate each case once.
@@ -183,6 +188,7 @@ export function runCheck(
         return r;
       };
       for (const property of opts.properties) {
+        if (!inShard(k++, opts.shard)) continue;
         let tried = 0;
         const result = fc.check(
           fc.property(caseSource(config, opts, world), (c) => {
@@ -307,12 +313,36 @@ export function runCheckCommand(raw: CheckCommandOptions, io: Io, command: strin
   const topology = raw.topology ? loadTopology(raw.topology) : undefined;
   if (topology && raw.topology) checkSize(raw.topology, topology, raw.large === true);
   const traffic = raw.traffic && topology ? loadTraffic(raw.traffic, topology) : undefined;
+  const shard = shardOption(raw.shard);
+  if (shard && traffic)
+    throw new UsageError('--shard does not apply with --traffic: the one case is one job');
   checkOutDir('--out', out);
-  const opts: CheckOptions = { configs, worlds, properties, runs, seed, topology, traffic, out, command };
-  const jobs = configs.length * (traffic ? 1 : worlds.length) * properties.length;
+  const opts: CheckOptions = {
+    configs,
+    worlds,
+    properties,
+    runs,
+    seed,
+    topology,
+    traffic,
+    out,
+    command,
+    ...(shard && { shard }),
+  };
+  const all = configs.length * (traffic ? 1 : worlds.length) * properties.length;
+  const jobs = Array.from({ length: all }, (_, k) => k).filter((k) => inShard(k, shard)).length;
   const cases = topology && traffic ? 1 : runs;
   const { findings, unwritten } = runCheck(opts, progress(io, 'check', jobs, cases));
-  if (raw.json) io.out(`${JSON.stringify({ seed, runs: cases, findings }, null, 2)}\n`);
+  const run: ShardedRun = {
+    command: 'check',
+    seed,
+    runs: cases,
+    configs: configs.map((c) => c.id),
+    worlds: traffic ? [worldOf(traffic)] : [...worlds],
+    properties: properties.map((p) => p.name),
+    ...(shard && { shard }),
+  };
+  if (raw.json) io.out(`${JSON.stringify({ seed, runs: cases, run, findings }, null, 2)}\n`);
   else {
     for (const f of findings) io.out(findingLine(f));
     io.out(checkSummary(findings, opts));

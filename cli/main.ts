@@ -11,6 +11,7 @@ import { runCoverageCommand } from './coverage.ts';
 import { EXIT_IO, EXIT_USAGE, isFsError, UsageError } from './errors.ts';
 import { listing, renderListing } from './list.ts';
 import { runMatrixCommand } from './matrix.ts';
+import { runMergeCommand } from './merge.ts';
 import { runMutantsCommand } from './mutants.ts';
 import type { Io } from './progress.ts';
 import { runReplay } from './replay.ts';
@@ -40,6 +41,8 @@ const SEED_HELP = `fast-check seed, a 32-bit integer (default ${DEFAULT_SEED}, t
 const WORLD_HELP =
   'static (nothing changes after time 0), dynamic (containers move, restart, stop and start) or both (the default)';
 const CONFIG_HELP = 'a configuration id, "default" (the default scope, the default) or "all" (every one)';
+const SHARD_HELP =
+  'run only the i-th of n slices of the jobs (from 1), for `weave-spec merge` to join: one machine per slice';
 
 function program(io: Io, args: readonly string[], setCode: (code: number) => void): Command {
   const out = io.out;
@@ -66,7 +69,8 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     .option('--config <id>', CONFIG_HELP)
     .option('--world <w>', WORLD_HELP)
     .option('--workers <n>', 'worker threads (default: one per core)')
-    .option('--json', 'print { "cells": [...] } and nothing else on stdout')
+    .option('--shard <i/n>', SHARD_HELP)
+    .option('--json', 'print { "run", "cells": [...] } and nothing else on stdout')
     .action(
       async (opts: {
         runs?: string;
@@ -74,6 +78,7 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
         config?: string;
         world?: string;
         workers?: string;
+        shard?: string;
         json?: boolean;
       }) => setCode(await runMatrixCommand(opts, io)),
     );
@@ -113,8 +118,17 @@ function program(io: Io, args: readonly string[], setCode: (code: number) => voi
     .option('--traffic <file>', 'a traffic file for --topology (see `weave-spec schema traffic`)')
     .option('--large', 'run a topology above 64 hosts or 512 containers (one case can take minutes)')
     .option('--out <dir>', 'where counterexample files go (default out/counterexamples)')
-    .option('--json', 'print { "seed", "runs", "findings": [...] } and nothing else on stdout')
+    .option('--shard <i/n>', SHARD_HELP)
+    .option('--json', 'print { "seed", "runs", "run", "findings": [...] } and nothing else on stdout')
     .action((opts) => setCode(runCheckCommand(opts, io, commandLine(args))));
+
+  p.command('merge')
+    .description(
+      "join the --json reports of every slice of a matrix or check run (--shard i/n) into the whole run's report, with its exit code",
+    )
+    .argument('<files...>', "each slice's --json report")
+    .option('--json', "print the whole run's report as JSON and nothing else on stdout")
+    .action((files: string[], opts: { json?: boolean }) => setCode(runMergeCommand(files, opts, io)));
 
   p.command('replay')
     .description('re-run a counterexample file bit for bit and print its trace, the violating steps marked')

@@ -7,10 +7,19 @@ import { PROPERTY_NAMES } from '../properties/index.ts';
 import { runCli as cli, ROOT } from './run-cli.ts';
 
 describe('weave-spec matrix', () => {
-  it('--json prints only the cells, with a counterexample for each failing cell', () => {
+  it('--json prints only the run and the cells, with a counterexample for each failing cell', () => {
     const r = cli('matrix', '--config', 'fdp/h2/unicast', '--runs', '20', '--seed', '5', '--json');
     // Both worlds by default: a job, and a cell per property, in each.
-    const { cells } = JSON.parse(r.stdout) as {
+    const report = JSON.parse(r.stdout);
+    expect(Object.keys(report)).toEqual(['run', 'cells']);
+    expect(report.run).toEqual({
+      command: 'matrix',
+      seed: 5,
+      runs: 20,
+      configs: ['fdp/h2/unicast'],
+      worlds: ['static', 'dynamic'],
+    });
+    const { cells } = report as {
       cells: {
         config: string;
         world: string;

@@ -44,6 +44,9 @@ export interface MatrixOptions {
   onRun?: (job: number, done: number) => void;
   /** Counterexamples shrunk before, by configuration and world (`ConfigJob.known`). */
   known?: (config: string, world: World) => Record<string, KnownCounterexample> | undefined;
+  /** Which jobs to run, by their index in the fixed job order (a slice of the run: `--shard`); all when
+   *  absent. */
+  jobs?: (index: number) => boolean;
 }
 
 /** One job per configuration and world, configurations in order, the static world first. */
@@ -83,8 +86,13 @@ function cellsOf(jobs: readonly (ConfigJob & { world: World })[], outcomes: Prop
   );
 }
 
+/** How many jobs (configuration × world) a matrix of these options has, before any slicing. */
+export function matrixJobCount(options: MatrixOptions = {}): number {
+  return jobsOf(options).length;
+}
+
 export async function runMatrix(options: MatrixOptions = {}): Promise<Cell[]> {
-  const jobs = jobsOf(options);
+  const jobs = jobsOf(options).filter((_, k) => options.jobs?.(k) ?? true);
   const outcomes = await runPool<ConfigJob, PropertyOutcome[]>(MATRIX_MODULE, jobs, {
     workers: options.workers,
     onProgress: options.onRun,
